@@ -1,0 +1,302 @@
+"""Vocabulary and corpus encoding, shared by every method.
+
+A corpus is an iterable of documents: strings, tokenized like scikit-learn's
+``CountVectorizer`` (``lowercase``, ``token_pattern``, ``tokenizer``), or
+sequences of tokens taken as they are.  Every method trains on one encoding of
+it: a flat int32 array of vocabulary ids with out-of-vocabulary tokens removed,
+plus int64 document offsets (document ``d`` is ``ids[offsets[d]:offsets[d+1]]``).
+
+The vocabulary is ordered by count, descending, ties broken by first
+occurrence.  The encoding is done in one pass over the corpus: each token is
+mapped to a provisional id in order of first occurrence (a dict lookup, the
+only per-token Python work), the counts come from ``np.bincount`` and the
+final ids from one vectorized remapping.
+"""
+
+import re
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import repeat
+
+import numpy as np
+
+from ._progress import Progress
+from ._validation import check_int
+
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
+
+# How many documents are read between two progress updates.
+_PROGRESS_EVERY = 10000
+
+
+@dataclass
+class EncodedCorpus:
+    """A corpus encoded against its vocabulary.
+
+    Attributes
+    ----------
+    words : list of str
+        The vocabulary, row order (count descending, ties by first occurrence).
+    counts : ndarray of int64
+        Occurrences of each vocabulary word in the corpus.
+    ids : ndarray of int32
+        Flat token ids, out-of-vocabulary tokens removed.
+    offsets : ndarray of int64, shape (n_docs + 1,)
+        Document boundaries in ``ids``.
+    n_tokens : int
+        Tokens read, before out-of-vocabulary tokens were removed.
+    """
+
+    words: list
+    counts: np.ndarray
+    ids: np.ndarray
+    offsets: np.ndarray
+    n_tokens: int
+
+    @property
+    def n_docs(self):
+        return len(self.offsets) - 1
+
+
+def vocabulary_dict(words):
+    """Map each word to its row."""
+    return {word: row for row, word in enumerate(words)}
+
+
+def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None):
+    """Return a function turning one string document into a list of tokens.
+
+    Validates the tokenization parameters, naming the one at fault.
+    """
+    if not isinstance(lowercase, (bool, np.bool_)):
+        raise TypeError(f"lowercase must be a bool, got {lowercase!r}.")
+    if tokenizer is not None:
+        if not callable(tokenizer):
+            raise TypeError(f"tokenizer must be a callable or None, got {tokenizer!r}.")
+        if lowercase:
+            return lambda doc: tokenizer(doc.lower())
+        return tokenizer
+    if not isinstance(token_pattern, str):
+        raise TypeError(f"token_pattern must be a str (a regular expression), got {token_pattern!r}.")
+    try:
+        pattern = re.compile(token_pattern)
+    except re.error as exc:
+        raise ValueError(f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}") from None
+    if pattern.groups > 1:
+        raise ValueError(
+            f"token_pattern may capture at most one group, {token_pattern!r} captures {pattern.groups}."
+        )
+    if token_pattern == DEFAULT_TOKEN_PATTERN:
+        # Same tokens (a maximal run of word characters is bounded by \\b on
+        # both sides), found about 30% faster.
+        pattern = re.compile(r"(?u)\w+")
+    findall = pattern.findall
+    if lowercase:
+        return lambda doc: findall(doc.lower())
+    return findall
+
+
+def _check_docs(docs):
+    if isinstance(docs, (str, bytes)):
+        raise TypeError(
+            "Expected an iterable of documents (strings or token sequences), got a single "
+            f"{type(docs).__name__}; wrap it in a list."
+        )
+    if not isinstance(docs, Iterable):
+        raise TypeError(
+            f"Expected an iterable of documents (strings or token sequences), got {type(docs).__name__}."
+        )
+
+
+def _tokens(doc, index, analyzer):
+    if isinstance(doc, str):
+        return analyzer(doc)
+    if isinstance(doc, (bytes, bytearray)):
+        raise TypeError(
+            f"Document {index} is bytes; decode it to str first (e.g. doc.decode('utf-8'))."
+        )
+    if isinstance(doc, np.ndarray):
+        doc = doc.tolist()
+    elif not isinstance(doc, (list, tuple)):
+        if isinstance(doc, Iterable) and not isinstance(doc, Mapping):
+            doc = list(doc)
+        else:
+            raise TypeError(
+                f"Document {index} is a {type(doc).__name__}; each document must be a string "
+                "or a sequence of string tokens."
+            )
+    if doc and not isinstance(doc[0], str):
+        raise TypeError(
+            f"Document {index} is a sequence of {type(doc[0]).__name__}; tokens must be strings."
+        )
+    return doc
+
+
+def _encode(docs, analyzer, index, grow, verbose, desc):
+    """Map every token to its id in ``index``; return (ids, offsets).
+
+    With ``grow``, unseen tokens are added to ``index`` with the next free id
+    (so ids follow first occurrence); otherwise they get -1.  The per-token
+    work is done by C-level dict methods driven by ``map``.
+    """
+    _check_docs(docs)
+    ids = array("i")
+    lengths = array("q")
+    extend = ids.extend
+    push = lengths.append
+    lookup = index.__getitem__
+    setdefault = index.setdefault
+    next_id = index.__len__
+    get = index.get
+    progress = Progress(None, desc=desc, verbose=verbose, unit="tokens")
+    n_docs = 0
+    for n_docs, doc in enumerate(docs, 1):
+        tokens = _tokens(doc, n_docs - 1, analyzer)
+        before = len(ids)
+        if grow:
+            try:
+                extend(map(lookup, tokens))
+            except KeyError:
+                # A new word: redo the document, inserting unseen words with
+                # the current size of the index as their id.
+                del ids[before:]
+                extend(map(setdefault, tokens, iter(next_id, -1)))
+        else:
+            extend(map(get, tokens, repeat(-1)))
+        push(len(ids) - before)
+        if verbose and n_docs % _PROGRESS_EVERY == 0:
+            progress.update(len(ids), docs=n_docs)
+    if n_docs == 0:
+        raise ValueError("The corpus is empty: it contains no document.")
+    progress.close(docs=n_docs)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=offsets[1:])
+    return np.frombuffer(ids, dtype=np.int32), offsets
+
+
+def _check_fixed_vocabulary(vocabulary):
+    """Return the words of a user-given vocabulary in row order."""
+    if isinstance(vocabulary, Mapping):
+        words = [None] * len(vocabulary)
+        for word, row in vocabulary.items():
+            if not isinstance(row, (int, np.integer)) or not 0 <= row < len(vocabulary):
+                raise ValueError(
+                    "vocabulary as a mapping must map each word to a distinct row in "
+                    f"0..{len(vocabulary) - 1}; {word!r} maps to {row!r}."
+                )
+            if words[row] is not None:
+                raise ValueError(f"vocabulary maps {words[row]!r} and {word!r} to the same row {row}.")
+            words[row] = word
+    elif isinstance(vocabulary, (str, bytes)) or not isinstance(vocabulary, Iterable):
+        raise TypeError(
+            f"vocabulary must be a mapping word -> row or an iterable of words, got {type(vocabulary).__name__}."
+        )
+    else:
+        words = list(vocabulary)
+        if len(set(words)) != len(words):
+            raise ValueError("vocabulary contains repeated words.")
+    if not words:
+        raise ValueError("vocabulary is empty.")
+    for word in words:
+        if not isinstance(word, str):
+            raise TypeError(f"vocabulary words must be strings, got {word!r}.")
+    return words
+
+
+def encode_with_vocabulary(
+    docs, vocabulary, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, verbose=0
+):
+    """Encode ``docs`` against a fixed ``vocabulary`` (dict word -> row).
+
+    Returns
+    -------
+    ids : ndarray of int32
+        Token ids, words outside the vocabulary removed.
+    offsets : ndarray of int64
+        Document boundaries in ``ids``.
+    """
+    analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
+    ids, offsets = _encode(docs, analyzer, vocabulary, False, verbose, "encoding")
+    return _drop_unknown(ids, offsets)
+
+
+def _drop_unknown(ids, offsets):
+    known = ids >= 0
+    if known.all():
+        return np.ascontiguousarray(ids, dtype=np.int32), offsets
+    kept_before = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(known, out=kept_before[1:])
+    return np.ascontiguousarray(ids[known], dtype=np.int32), kept_before[offsets]
+
+
+def encode_corpus(
+    docs,
+    *,
+    lowercase=True,
+    token_pattern=DEFAULT_TOKEN_PATTERN,
+    tokenizer=None,
+    min_count=1,
+    max_vocab_size=None,
+    vocabulary=None,
+    verbose=0,
+):
+    """Build the vocabulary of ``docs`` and encode them in one pass.
+
+    Parameters
+    ----------
+    docs : iterable of str or of sequences of str
+        The corpus.
+    lowercase, token_pattern, tokenizer
+        Tokenization of string documents, as in ``CountVectorizer``.
+    min_count : int, default=1
+        Words occurring fewer times are dropped (ignored with ``vocabulary``).
+    max_vocab_size : int or None
+        Keep at most this many of the most frequent words.
+    vocabulary : mapping or iterable of str, optional
+        A fixed vocabulary (its order is the row order); words of the corpus
+        outside it are dropped, words of it absent from the corpus keep a
+        zero count.
+    verbose : int
+        Progress on stderr while reading.
+
+    Returns
+    -------
+    EncodedCorpus
+    """
+    analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
+    if vocabulary is not None:
+        words = _check_fixed_vocabulary(vocabulary)
+        raw_ids, raw_offsets = _encode(docs, analyzer, vocabulary_dict(words), False, verbose, "vocabulary")
+        n_tokens = len(raw_ids)
+        ids, offsets = _drop_unknown(raw_ids, raw_offsets)
+        counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
+        return EncodedCorpus(words, counts, ids, offsets, n_tokens)
+
+    min_count = check_int(min_count, "min_count", min_val=1)
+    max_vocab_size = check_int(max_vocab_size, "max_vocab_size", min_val=1, allow_none=True)
+
+    # Provisional ids in order of first occurrence.
+    first_seen = {}
+    provisional, offsets = _encode(docs, analyzer, first_seen, True, verbose, "vocabulary")
+    n_tokens = len(provisional)
+    if n_tokens == 0:
+        raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
+    counts = np.bincount(provisional, minlength=len(first_seen)).astype(np.int64)
+    # A stable sort by descending count keeps first-occurrence order among ties.
+    order = np.argsort(-counts, kind="stable")
+    n_kept = int(np.searchsorted(-counts[order], -min_count, side="right"))
+    if max_vocab_size is not None:
+        n_kept = min(n_kept, max_vocab_size)
+    if n_kept == 0:
+        raise ValueError(
+            f"No word occurs at least min_count={min_count} times (the most frequent occurs "
+            f"{counts.max()} times); lower min_count or use a larger corpus."
+        )
+    kept = order[:n_kept]
+    remap = np.full(len(first_seen), -1, dtype=np.int32)
+    remap[kept] = np.arange(n_kept, dtype=np.int32)
+    ids, offsets = _drop_unknown(remap[provisional], offsets)
+    all_words = list(first_seen)
+    words = [all_words[i] for i in kept]
+    return EncodedCorpus(words, counts[kept], ids, offsets, n_tokens)

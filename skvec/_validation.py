@@ -1,0 +1,95 @@
+"""Parameter and input checks shared by the estimators.
+
+Every message names the parameter and what it accepts, so a user never has to
+read a Numba traceback to learn what went wrong.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state  # noqa: F401  (re-exported)
+
+_INF = float("inf")
+
+
+def _bounds_text(min_val, max_val, include_boundaries):
+    left = "[" if include_boundaries in ("both", "left") else "("
+    right = "]" if include_boundaries in ("both", "right") else ")"
+    lo = "-inf" if min_val is None else repr(min_val)
+    hi = "inf" if max_val is None else repr(max_val)
+    if max_val is None:
+        right = ")"
+    if min_val is None:
+        left = "("
+    return f"{left}{lo}, {hi}{right}"
+
+
+def _check_range(value, name, kind, min_val, max_val, include_boundaries):
+    low_ok = (
+        min_val is None
+        or value > min_val
+        or (value == min_val and include_boundaries in ("both", "left"))
+    )
+    high_ok = (
+        max_val is None
+        or value < max_val
+        or (value == max_val and include_boundaries in ("both", "right"))
+    )
+    if not (low_ok and high_ok):
+        raise ValueError(
+            f"{name} must be {kind} in the range "
+            f"{_bounds_text(min_val, max_val, include_boundaries)}, got {value!r}."
+        )
+
+
+def check_int(value, name, min_val=None, max_val=None, allow_none=False):
+    """Check that ``value`` is an integer in ``[min_val, max_val]``; return it as int."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        none = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be an int{none}, got {value!r} ({type(value).__name__}).")
+    value = int(value)
+    _check_range(value, name, "an int", min_val, max_val, "both")
+    return value
+
+
+def check_float(value, name, min_val=None, max_val=None, include_boundaries="both", allow_none=False):
+    """Check that ``value`` is a finite real number within the bounds; return it as float.
+
+    ``include_boundaries`` is one of ``"both"``, ``"left"``, ``"right"``, ``"neither"``.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        none = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a real number{none}, got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    _check_range(value, name, "a number", min_val, max_val, include_boundaries)
+    return value
+
+
+def check_option(value, name, allowed):
+    """Check that ``value`` is one of ``allowed``; return it."""
+    allowed = tuple(allowed)
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
+    return value
+
+
+def check_nonnegative_finite(X, name="X"):
+    """Reject matrices (dense or sparse) with negative, NaN or infinite entries."""
+    data = X.data if sp.issparse(X) else np.asarray(X)
+    if data.size == 0:
+        return X
+    if not np.all(np.isfinite(data)):
+        raise ValueError(f"{name} contains NaN or infinite values; a co-occurrence matrix must be finite.")
+    if data.min() < 0:
+        raise ValueError(
+            f"{name} contains negative values (min {data.min()!r}); a co-occurrence matrix must be non-negative."
+        )
+    return X
