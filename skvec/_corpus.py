@@ -88,7 +88,7 @@ def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer
             f"token_pattern may capture at most one group, {token_pattern!r} captures {pattern.groups}."
         )
     if token_pattern == DEFAULT_TOKEN_PATTERN:
-        # Same tokens (a maximal run of word characters is bounded by \\b on
+        # Same tokens (a maximal run of word characters is bounded by \b on
         # both sides), found about 30% faster.
         pattern = re.compile(r"(?u)\w+")
     findall = pattern.findall
