@@ -1,0 +1,357 @@
+"""Document vectors pooled from the word vectors of any word model."""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import svds
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, clone
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+
+from ._corpus import DEFAULT_TOKEN_PATTERN, encode_with_vocabulary
+from ._kernels.pooling import max_pool
+from ._validation import check_float, check_option
+from .vectors import get_word_vectors
+
+_POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
+_NORMS = ("l2",)
+
+
+def _vocabulary_step(model):
+    """The fitted object holding the vocabulary: the model or its first step."""
+    if isinstance(model, Pipeline):
+        return model.steps[0][1]
+    return model
+
+
+def _tokenization(model):
+    """Tokenization parameters of a word model, defaults where it has none."""
+    params = {"lowercase": True, "token_pattern": DEFAULT_TOKEN_PATTERN, "tokenizer": None}
+    holder = _vocabulary_step(model)
+    if hasattr(holder, "get_params"):
+        own = holder.get_params(deep=False)
+        params.update({key: own[key] for key in params if key in own})
+    return params
+
+
+def _needs_corpus(model):
+    """Whether the word vectors of ``model`` are computed from the corpus.
+
+    A pipeline that ends in a transformer without ``embedding_`` (scikit-learn's
+    ``TruncatedSVD``, ``SPPMITransformer``) gives its word rows only when the
+    corpus is run through it again.
+    """
+    return isinstance(model, Pipeline) and not hasattr(model.steps[-1][1], "embedding_")
+
+
+def _dense(matrix):
+    # Sparse word vectors (the rows of an SPPMI matrix) pool into sparse rows;
+    # document vectors are dense whatever the word vectors are.
+    return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
+
+
+def _first_singular_vector(matrix):
+    """Unit right singular vector of the largest singular value (sign is irrelevant here)."""
+    n_features = matrix.shape[1]
+    if n_features <= 2000 or min(matrix.shape) < 3:
+        gram = matrix.T.astype(np.float64) @ matrix.astype(np.float64)
+        vector = np.linalg.eigh(gram)[1][:, -1]
+    else:
+        # Wide pooled rows (sparse SPPMI word vectors): a Gram matrix would be
+        # n_features squared, so ask ARPACK for the one singular vector.
+        vector = svds(matrix.astype(np.float64), k=1, random_state=0)[2][0]
+    return vector.astype(matrix.dtype)
+
+
+def _materialize(docs):
+    """Keep a one-shot iterator (a generator) so it can be read several times."""
+    if iter(docs) is docs:
+        return list(docs)
+    return docs
+
+
+class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Turn documents into vectors pooled from the word vectors of a word model.
+
+    This is the document plane of skvec: each sample is a document. ``fit``
+    trains (a clone of) any word model -- an embedder such as
+    :class:`~skvec.Word2VecEmbedder` or a word-plane pipeline such as
+    ``make_pipeline(CooccurrenceVectorizer(), SPPMITransformer(), SVDEmbedder())``
+    -- on the documents, and ``transform`` pools the vectors of each
+    document's words into one row. The result feeds any scikit-learn
+    classifier, and a grid search reaches the word model's parameters through
+    ``embedder__`` (e.g. ``embeddingvectorizer__embedder__window``).
+
+    Documents are tokenized exactly as the word model tokenizes them (its
+    ``lowercase``, ``token_pattern`` and ``tokenizer``); words outside its
+    vocabulary are ignored.
+
+    Parameters
+    ----------
+    embedder : estimator
+        The word model: an embedder, or a pipeline whose first step holds
+        ``vocabulary_``. Anything :func:`~skvec.get_word_vectors` accepts.
+    pooling : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
+        How the word vectors of a document are combined:
+
+        - ``"mean"``: their average;
+        - ``"sum"``: their sum;
+        - ``"max"``: their element-wise maximum;
+        - ``"tfidf"``: their average weighted by inverse document frequency,
+          ``idf(w) = log((1 + n) / (1 + df(w))) + 1`` learned on the
+          documents given to ``fit``;
+        - ``"sif"``: smooth inverse frequency (Arora et al., 2017), the
+          average weighted by ``sif_a / (sif_a + p(w))``, with ``p(w)`` the
+          word's frequency in the word model's training corpus, then the
+          projection on the first singular vector of the training documents'
+          pooled vectors removed.
+    norm : {"l2"} or None, default="l2"
+        Scale each document vector to unit Euclidean length (after pooling);
+        ``None`` keeps the pooled vectors as they are.
+    prefit : bool, default=False
+        If True, ``embedder`` is already fitted and used as it is; ``fit``
+        only learns what the pooling needs (idf, SIF component).
+    sif_a : float, default=1e-3
+        The smoothing constant ``a`` of ``"sif"`` pooling (ignored otherwise).
+
+    Attributes
+    ----------
+    embedder_ : estimator
+        The fitted word model (``embedder`` itself when ``prefit=True``).
+    word_vectors_ : WordVectors
+        Its word vectors.
+    idf_ : ndarray of shape (n_words,)
+        Inverse document frequency of each word (``"tfidf"`` pooling only).
+    word_weights_ : ndarray of shape (n_words,)
+        ``sif_a / (sif_a + p(w))`` for each word (``"sif"`` pooling only).
+    sif_component_ : ndarray of shape (n_features,)
+        Unit vector whose projection is removed (``"sif"`` pooling only).
+
+    See Also
+    --------
+    get_word_vectors : The word vectors of a fitted word model.
+    sklearn.feature_extraction.text.TfidfVectorizer : Sparse bag-of-words features.
+
+    Notes
+    -----
+    A document with no word of the vocabulary becomes a zero row, never NaN.
+    With ``"sif"`` pooling the principal component is learned once, in ``fit``,
+    and the same projection is removed from every document at ``transform``.
+
+    References
+    ----------
+    S. Arora, Y. Liang and T. Ma. "A simple but tough-to-beat baseline for
+    sentence embeddings." ICLR 2017.
+
+    Examples
+    --------
+    >>> from skvec import EmbeddingVectorizer, Word2VecEmbedder
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 20
+    >>> vectorizer = EmbeddingVectorizer(
+    ...     Word2VecEmbedder(n_components=8, min_count=1, epochs=2, random_state=0, n_jobs=1))
+    >>> X = vectorizer.fit_transform(docs)
+    >>> X.shape
+    (40, 8)
+    >>> vectorizer.transform(["an unknown document"])
+    array([[0., 0., 0., 0., 0., 0., 0., 0.]], dtype=float32)
+    """
+
+    def __init__(self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3):
+        self.embedder = embedder
+        self.pooling = pooling
+        self.norm = norm
+        self.prefit = prefit
+        self.sif_a = sif_a
+
+    def _check_params(self):
+        check_option(self.pooling, "pooling", _POOLINGS)
+        if self.norm is not None:
+            check_option(self.norm, "norm", _NORMS)
+        if not isinstance(self.prefit, (bool, np.bool_)):
+            raise TypeError(f"prefit must be a bool, got {self.prefit!r}.")
+        if self.pooling == "sif":
+            check_float(self.sif_a, "sif_a", min_val=0.0, include_boundaries="neither")
+        if not hasattr(self.embedder, "fit"):
+            raise TypeError(
+                "embedder must be a word model (an embedder or a word-plane pipeline) "
+                f"with a fit method, got {type(self.embedder).__name__}."
+            )
+
+    def fit(self, X, y=None):
+        """Fit the word model on documents and learn the pooling statistics.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : EmbeddingVectorizer
+            The fitted vectorizer.
+        """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit, then return the document vectors of ``X``.
+
+        Equivalent to ``fit(X).transform(X)`` but tokenizes ``X`` only once
+        for the pooling.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of shape (n_docs, n_features)
+            The document vectors.
+        """
+        ids, offsets = self._fit(X)
+        return self._pool(ids, offsets)
+
+    def _fit(self, docs):
+        self._check_params()
+        docs = _materialize(docs)
+        if self.prefit:
+            model = self.embedder
+            check_is_fitted(_vocabulary_step(model))
+        else:
+            model = clone(self.embedder).fit(docs)
+        word_vectors = get_word_vectors(model, X=docs) if _needs_corpus(model) else get_word_vectors(model)
+        self.embedder_ = model
+        self.word_vectors_ = word_vectors
+        self._tokenization = _tokenization(model)
+        # The statistics of one pooling must not linger from an earlier fit
+        # with another pooling.
+        for name in ("idf_", "word_weights_", "sif_component_"):
+            self.__dict__.pop(name, None)
+
+        if self.pooling == "max" and sp.issparse(word_vectors.vectors):
+            raise ValueError(
+                "pooling='max' needs dense word vectors, but the word model gives sparse rows "
+                f"({word_vectors.vectors.shape[1]} columns); end the pipeline with an SVD step "
+                "or choose another pooling."
+            )
+        ids, offsets = self._encode(docs)
+        n_words = len(word_vectors.words)
+        if self.pooling == "tfidf":
+            n_docs = len(offsets) - 1
+            rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(offsets))
+            presence = sp.csr_matrix(
+                (np.ones(len(ids), dtype=np.int8), (rows, ids)), shape=(n_docs, n_words)
+            )
+            presence.sum_duplicates()
+            doc_freq = np.diff(presence.tocsc().indptr)
+            self.idf_ = np.log((1.0 + n_docs) / (1.0 + doc_freq)) + 1.0
+        elif self.pooling == "sif":
+            counts = self._word_counts(model, ids, n_words)
+            total = counts.sum()
+            probabilities = counts / total if total > 0 else np.zeros(n_words)
+            a = float(self.sif_a)
+            self.word_weights_ = a / (a + probabilities)
+            pooled = self._weighted_average(ids, offsets, self.word_weights_)
+            self.sif_component_ = _first_singular_vector(pooled)
+        return ids, offsets
+
+    def _word_counts(self, model, ids, n_words):
+        """Counts of the word model's training corpus, aligned with the word vectors."""
+        holder = _vocabulary_step(model)
+        counts = getattr(holder, "word_counts_", None)
+        vocabulary = getattr(holder, "vocabulary_", None)
+        if counts is not None and vocabulary is not None:
+            counts = np.asarray(counts, dtype=np.float64)
+            rows = np.fromiter(
+                (vocabulary[word] for word in self.word_vectors_.words), dtype=np.int64, count=n_words
+            )
+            return counts[rows]
+        # A model that keeps no counts: count the documents given to fit.
+        return np.bincount(ids, minlength=n_words).astype(np.float64)
+
+    def _encode(self, docs):
+        return encode_with_vocabulary(docs, self.word_vectors_.index, **self._tokenization)
+
+    def _vectors(self):
+        return self.word_vectors_.vectors
+
+    def _weighted_average(self, ids, offsets, word_weights=None):
+        """Row d: sum of weight(w) * vector(w) over d's tokens, over its number of tokens.
+
+        Built as one sparse (documents x words) matrix times the word vectors,
+        so no Python code runs per token and repeated words add up.
+        """
+        vectors = self._vectors()
+        lengths = np.diff(offsets)
+        n_docs = len(lengths)
+        per_token = 1.0 / np.repeat(np.maximum(lengths, 1), lengths)
+        if word_weights is not None:
+            per_token = per_token * word_weights[ids]
+        weights = sp.csr_matrix(
+            (per_token.astype(vectors.dtype), ids, offsets), shape=(n_docs, vectors.shape[0])
+        )
+        return _dense(weights @ vectors)
+
+    def _pool(self, ids, offsets):
+        vectors = self._vectors()
+        n_docs = len(offsets) - 1
+        lengths = np.diff(offsets)
+        if self.pooling == "max":
+            pooled = max_pool(vectors, ids, offsets, np.zeros((n_docs, vectors.shape[1]), dtype=vectors.dtype))
+        elif self.pooling == "sum":
+            weights = sp.csr_matrix(
+                (np.ones(len(ids), dtype=vectors.dtype), ids, offsets), shape=(n_docs, vectors.shape[0])
+            )
+            pooled = _dense(weights @ vectors)
+        elif self.pooling == "mean":
+            pooled = self._weighted_average(ids, offsets)
+        elif self.pooling == "tfidf":
+            token_idf = self.idf_[ids]
+            # Sum of the idf of each document's tokens, the denominator of the weighted mean.
+            idf_sums = np.add.reduceat(token_idf, offsets[:-1][lengths > 0]) if len(ids) else np.zeros(0)
+            denominators = np.ones(n_docs)
+            denominators[lengths > 0] = idf_sums
+            per_token = token_idf / np.repeat(denominators, lengths)
+            weights = sp.csr_matrix(
+                (per_token.astype(vectors.dtype), ids, offsets), shape=(n_docs, vectors.shape[0])
+            )
+            pooled = _dense(weights @ vectors)
+        else:  # sif
+            pooled = self._weighted_average(ids, offsets, self.word_weights_)
+            component = self.sif_component_
+            pooled = pooled - np.outer(pooled @ component, component)
+        if self.norm is not None:
+            pooled = normalize(pooled, norm=self.norm, copy=False)
+        return pooled
+
+    def transform(self, X):
+        """Return the pooled vector of each document.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The documents.
+
+        Returns
+        -------
+        ndarray of shape (n_docs, n_features)
+            One row per document; a document with no known word is a zero row.
+        """
+        check_is_fitted(self, "word_vectors_")
+        ids, offsets = self._encode(X)
+        return self._pool(ids, offsets)
+
+    @property
+    def _n_features_out(self):
+        return self.word_vectors_.vectors.shape[1]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
