@@ -1,0 +1,140 @@
+"""Time CooccurrenceVectorizer (encode + count) on wiki17m.
+
+Every repeat runs in a fresh process so that its peak RSS is its own.  The
+figure of merit is the median wall time of ``fit_transform`` on the lines of
+the corpus already read into memory as strings (the text is in memory in any
+Python workflow), and the peak RSS of the whole process.
+
+With ``--reference``, a plain numpy/scipy count (one sparse matrix per window
+distance, summed) runs in the same process for a time ratio and a check of
+the values.
+
+Run it under the shared lock:
+
+    flock /tmp/skvec-cpu.lock /work/venv/bin/python benchmarks/cooccurrence.py
+"""
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_CORPUS = os.path.join(HERE, "..", "..", "shared", "data", "wiki17m.txt.gz")
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def read_lines(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return handle.read().splitlines()
+
+
+def reference_count(ids, offsets, n_words, window, weighting):
+    """Straightforward scipy count: one COO matrix per distance, both sides."""
+    import scipy.sparse as sp
+
+    doc_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    total = sp.csr_matrix((n_words, n_words), dtype=np.float64)
+    for d in range(1, window + 1):
+        weight = {"harmonic": 1.0 / d, "uniform": 1.0, "linear": (window - d + 1) / window}[weighting]
+        same = doc_of[d:] == doc_of[:-d]
+        rows, cols = ids[:-d][same], ids[d:][same]
+        values = np.full(len(rows), weight)
+        part = sp.coo_matrix((values, (rows, cols)), shape=(n_words, n_words)).tocsr()
+        total = total + part + part.T
+    return total.tocsr()
+
+
+def run_once(args):
+    from skvec import CooccurrenceVectorizer
+
+    lines = read_lines(args.corpus)
+    vectorizer = CooccurrenceVectorizer(
+        window=args.window, weighting=args.weighting, min_count=args.min_count, n_jobs=args.n_jobs
+    )
+    start = time.perf_counter()
+    counts = vectorizer.fit_transform(lines)
+    elapsed = time.perf_counter() - start
+    result = {
+        "seconds": elapsed,
+        "peak_rss_mb": peak_rss_mb(),
+        "nnz": int(counts.nnz),
+        "n_words": counts.shape[0],
+        "n_tokens": vectorizer.n_tokens_,
+        "sum": float(counts.data.sum(dtype=np.float64)),
+    }
+    if args.reference:
+        from skvec._corpus import encode_corpus
+
+        start = time.perf_counter()
+        corpus = encode_corpus(lines, min_count=args.min_count)
+        reference = reference_count(corpus.ids, corpus.offsets, len(corpus.words), args.window, args.weighting)
+        result["reference_seconds"] = time.perf_counter() - start
+        result["reference_nnz"] = int(reference.nnz)
+        same_pattern = np.array_equal(reference.indptr, counts.indptr) and np.array_equal(
+            reference.indices, counts.indices
+        )
+        result["reference_same_pattern"] = bool(same_pattern)
+        if same_pattern:
+            result["reference_max_rel_diff"] = float(
+                np.max(np.abs(reference.data.astype(np.float32) - counts.data) / counts.data)
+            )
+    print(json.dumps(result))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS)
+    parser.add_argument("--window", type=int, default=10)
+    parser.add_argument("--weighting", default="harmonic")
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--n-jobs", type=int, default=None)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--reference", action="store_true", help="also run the scipy reference (once)")
+    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.once:
+        run_once(args)
+        return
+
+    base = [sys.executable, os.path.abspath(__file__), "--once", "--corpus", args.corpus,
+            "--window", str(args.window), "--weighting", args.weighting, "--min-count", str(args.min_count)]
+    if args.n_jobs is not None:
+        base += ["--n-jobs", str(args.n_jobs)]
+    runs = []
+    for repeat in range(args.repeats):
+        command = base + (["--reference"] if args.reference and repeat == 0 else [])
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+        print(f"run {repeat + 1}: {runs[-1]}", flush=True)
+    seconds = [r["seconds"] for r in runs]
+    rss = [r["peak_rss_mb"] for r in runs]
+    print(
+        f"CooccurrenceVectorizer(window={args.window}, weighting={args.weighting!r}, "
+        f"min_count={args.min_count}, n_jobs={args.n_jobs}) on {os.path.basename(args.corpus)}: "
+        f"{runs[0]['n_tokens']} tokens, {runs[0]['n_words']} words, nnz {runs[0]['nnz']}"
+    )
+    print(f"encode + count: median {statistics.median(seconds):.2f} s over {len(seconds)} runs "
+          f"(min {min(seconds):.2f}, max {max(seconds):.2f})")
+    print(f"peak RSS: median {statistics.median(rss):.0f} MB (max {max(rss):.0f} MB)")
+    print("acceptance: <= 25 s and <= 1536 MB; GloVe C tools on this machine type: 21 s, 1.56 GB")
+    if "reference_seconds" in runs[0]:
+        print(f"scipy reference (encode + per-distance COO sums): {runs[0]['reference_seconds']:.2f} s, "
+              f"ratio reference / skvec = {runs[0]['reference_seconds'] / runs[0]['seconds']:.2f}; "
+              f"same sparsity pattern: {runs[0]['reference_same_pattern']}, "
+              f"max relative difference of values: {runs[0].get('reference_max_rel_diff')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,291 @@
+"""Numba kernels for windowed co-occurrence counting.
+
+Counts are integers in fixed point: every window weight is an integer number
+of ``1 / scale`` units (``scale`` is chosen by the caller), so a cell is an
+exact int64 sum.  Integer addition is associative, hence the result does not
+depend on the order in which occurrences, threads, corpus shards or spilled
+partial counts are added up; the float value ``sum / scale`` is computed once,
+at the end.
+
+The count walks rows, not tokens: an inverted index (positions of each word,
+built by a counting sort) lets every row be accumulated in a private dense
+buffer, so no (word, context) pair list of the corpus is ever materialized.
+Rows are counted twice, first for the number of distinct contexts (to size
+the CSR arrays exactly), then to fill them.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+# A row whose number of distinct contexts exceeds n_words / _DENSE_ROW is
+# emitted by scanning its dense buffer instead of sorting its touched list.
+_DENSE_ROW = 16
+
+
+@njit(cache=True)
+def invert_index(ids, n_words, positions):
+    """Fill ``positions`` with token positions grouped by word; return row starts.
+
+    Positions of one word are in increasing order (a stable counting sort).
+    """
+    starts = np.zeros(n_words + 1, dtype=np.int64)
+    for i in range(ids.shape[0]):
+        starts[ids[i] + 1] += 1
+    for w in range(n_words):
+        starts[w + 1] += starts[w]
+    fill = starts[:-1].copy()
+    for i in range(ids.shape[0]):
+        w = ids[i]
+        positions[fill[w]] = i
+        fill[w] += 1
+    return starts
+
+
+@njit(cache=True, inline="always")
+def _doc_of(offsets, p, d):
+    """Document holding position ``p``, searching forward from document ``d``.
+
+    Positions of a word arrive in increasing order, so a galloping search from
+    the previous answer costs O(1) for frequent words and O(log gap) for rare
+    ones.
+    """
+    if offsets[d + 1] > p:
+        return d
+    n_docs = offsets.shape[0] - 1
+    lo = d + 1
+    step = 1
+    hi = lo + 1
+    while hi < n_docs and offsets[hi] <= p:
+        lo = hi
+        step *= 2
+        hi = lo + step
+    if hi > n_docs:
+        hi = n_docs
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if offsets[mid] <= p:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, inline="always")
+def _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched):
+    """Add the window weights of every context of word ``w`` into ``acc``.
+
+    ``acc`` is zero on entry; columns first reached are appended to
+    ``touched`` (weights are positive, so a zero cell means untouched).
+    Returns the number of distinct columns.
+    """
+    n = 0
+    d = 0
+    for k in range(starts[w], starts[w + 1]):
+        p = np.int64(positions[k])
+        d = _doc_of(offsets, p, d)
+        lo = max(p - left, offsets[d])
+        hi = min(p + right + 1, offsets[d + 1])
+        for q in range(lo, p):
+            c = ids[q]
+            if acc[c] == 0:
+                touched[n] = c
+                n += 1
+            acc[c] += weights[p - q]
+        for q in range(p + 1, hi):
+            c = ids[q]
+            if acc[c] == 0:
+                touched[n] = c
+                n += 1
+            acc[c] += weights[q - p]
+    return n
+
+
+@njit(parallel=True, cache=True)
+def count_row_nnz(ids, offsets, positions, starts, weights, left, right, block_bounds, row_nnz):
+    """Number of distinct contexts of every row, into ``row_nnz``."""
+    n_words = starts.shape[0] - 1
+    for b in prange(block_bounds.shape[0] - 1):
+        acc = np.zeros(n_words, dtype=np.int64)
+        touched = np.empty(n_words, dtype=np.int32)
+        for w in range(block_bounds[b], block_bounds[b + 1]):
+            n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
+            row_nnz[w] = n
+            for i in range(n):
+                acc[touched[i]] = 0
+
+
+@njit(cache=True, inline="always")
+def _emit_order(acc, touched, n, n_words):
+    """Columns of the current row in increasing order."""
+    if n * _DENSE_ROW > n_words:
+        j = 0
+        for c in range(n_words):
+            if acc[c] != 0:
+                touched[j] = c
+                j += 1
+    else:
+        touched[:n].sort()
+
+
+@njit(parallel=True, cache=True)
+def fill_rows_scaled(
+    ids, offsets, positions, starts, weights, left, right, block_bounds, indptr, scale, indices, data
+):
+    """Fill CSR ``indices`` and float ``data`` (= integer sum / ``scale``)."""
+    n_words = starts.shape[0] - 1
+    for b in prange(block_bounds.shape[0] - 1):
+        acc = np.zeros(n_words, dtype=np.int64)
+        touched = np.empty(n_words, dtype=np.int32)
+        for w in range(block_bounds[b], block_bounds[b + 1]):
+            n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
+            _emit_order(acc, touched, n, n_words)
+            j = indptr[w]
+            for i in range(n):
+                c = touched[i]
+                indices[j + i] = c
+                data[j + i] = np.float64(acc[c]) / scale
+                acc[c] = 0
+
+
+@njit(parallel=True, cache=True)
+def fill_rows_exact(ids, offsets, positions, starts, weights, left, right, block_bounds, indptr, indices, data):
+    """Fill CSR ``indices`` and int64 ``data`` (the fixed-point sums themselves)."""
+    n_words = starts.shape[0] - 1
+    for b in prange(block_bounds.shape[0] - 1):
+        acc = np.zeros(n_words, dtype=np.int64)
+        touched = np.empty(n_words, dtype=np.int32)
+        for w in range(block_bounds[b], block_bounds[b + 1]):
+            n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
+            _emit_order(acc, touched, n, n_words)
+            j = indptr[w]
+            for i in range(n):
+                c = touched[i]
+                indices[j + i] = c
+                data[j + i] = acc[c]
+                acc[c] = 0
+
+
+@njit(cache=True)
+def _splitmix64(x):
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True)
+def subsample(ids, offsets, keep_probability, seed, first_position):
+    """Drop tokens at random, keeping token ``i`` with ``keep_probability[ids[i]]``.
+
+    The draw of a token depends only on ``seed`` and its position
+    ``first_position + i`` in the whole encoded corpus, so any split of the
+    corpus into pieces makes the same draws.  Returns (ids, offsets).
+    """
+    n = ids.shape[0]
+    kept = np.empty(n, dtype=ids.dtype)
+    new_offsets = np.empty_like(offsets)
+    new_offsets[0] = 0
+    j = 0
+    d = 0
+    seed = np.uint64(seed)
+    for i in range(n):
+        while offsets[d + 1] <= i:
+            d += 1
+            new_offsets[d] = j
+        prob = keep_probability[ids[i]]
+        if prob < 1.0:
+            bits = _splitmix64(seed ^ _splitmix64(np.uint64(first_position + i)))
+            # 53 random bits -> uniform in [0, 1)
+            u = np.float64(bits >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+            if u >= prob:
+                continue
+        kept[j] = ids[i]
+        j += 1
+    while d + 1 < offsets.shape[0]:
+        d += 1
+        new_offsets[d] = j
+    return kept[:j].copy(), new_offsets
+
+
+@njit(parallel=True, cache=True)
+def _sum_partials_nnz(indptrs, starts, indices, n_cols, block_bounds, row_nnz):
+    n_parts = indptrs.shape[0]
+    for b in prange(block_bounds.shape[0] - 1):
+        mark = np.zeros(n_cols, dtype=np.bool_)
+        touched = np.empty(n_cols, dtype=np.int32)
+        for r in range(block_bounds[b], block_bounds[b + 1]):
+            n = 0
+            for k in range(n_parts):
+                base = starts[k]
+                for j in range(indptrs[k, r], indptrs[k, r + 1]):
+                    c = indices[base + j]
+                    if not mark[c]:
+                        mark[c] = True
+                        touched[n] = c
+                        n += 1
+            row_nnz[r] = n
+            for i in range(n):
+                mark[touched[i]] = False
+
+
+@njit(parallel=True, cache=True)
+def _sum_partials_fill(indptrs, starts, indices, data, n_cols, block_bounds, indptr, out_indices, out_data, scale):
+    n_parts = indptrs.shape[0]
+    for b in prange(block_bounds.shape[0] - 1):
+        acc = np.zeros(n_cols, dtype=np.int64)
+        touched = np.empty(n_cols, dtype=np.int32)
+        for r in range(block_bounds[b], block_bounds[b + 1]):
+            n = 0
+            for k in range(n_parts):
+                base = starts[k]
+                for j in range(indptrs[k, r], indptrs[k, r + 1]):
+                    c = indices[base + j]
+                    if acc[c] == 0:
+                        touched[n] = c
+                        n += 1
+                    acc[c] += data[base + j]
+            _emit_order(acc, touched, n, n_cols)
+            o = indptr[r] - indptr[block_bounds[0]]
+            for i in range(n):
+                c = touched[i]
+                out_indices[o + i] = c
+                if scale > 0:
+                    out_data[o + i] = np.float64(acc[c]) / scale
+                else:
+                    out_data[o + i] = acc[c]
+                acc[c] = 0
+
+
+def sum_partials(indptrs, starts, indices, data, n_cols, block_bounds, out_dtype, scale):
+    """Sum several CSR matrices of int64 fixed-point counts with equal shape.
+
+    Parameters
+    ----------
+    indptrs : int64 array (n_parts, n_rows + 1)
+        Row pointers of each part, relative to the part's start.
+    starts : int64 array (n_parts,)
+        Where each part begins in ``indices`` / ``data``.
+    indices, data : int32, int64 arrays
+        The parts' column indices and sums, concatenated.
+    block_bounds : int64 array
+        Row blocks counted in parallel.
+    out_dtype : dtype
+        int64 to keep exact sums, or a float dtype for ``sum / scale``.
+
+    Returns indptr, indices, data of the sum (rows ``block_bounds[0]`` to
+    ``block_bounds[-1]``).
+    """
+    n_rows = indptrs.shape[1] - 1
+    row_nnz = np.zeros(n_rows, dtype=np.int64)
+    _sum_partials_nnz(indptrs, starts, indices, n_cols, block_bounds, row_nnz)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(row_nnz, out=indptr[1:])
+    nnz = int(indptr[block_bounds[-1]] - indptr[block_bounds[0]])
+    out_indices = np.empty(nnz, dtype=np.int32)
+    out_data = np.empty(nnz, dtype=out_dtype)
+    is_float = np.dtype(out_dtype).kind == "f"
+    _sum_partials_fill(
+        indptrs, starts, indices, data, n_cols, block_bounds, indptr, out_indices, out_data,
+        float(scale) if is_float else 0.0,
+    )
+    return indptr, out_indices, out_data

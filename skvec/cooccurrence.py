@@ -1,0 +1,367 @@
+"""Word-context co-occurrence counts from a corpus, as a scikit-learn transformer."""
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, encode_with_vocabulary, vocabulary_dict
+from ._kernels import cooccurrence as kernels
+from ._progress import Progress
+from ._random import thread_seeds
+from ._threads import numba_threads
+from ._validation import check_float, check_int, check_option
+
+WEIGHTINGS = ("harmonic", "uniform", "linear")
+CONTEXTS = ("both", "left", "right")
+
+# Fixed-point sums must stay below this bound (int64 with a factor 2 spare).
+_MAX_FIXED_POINT = 2**62
+# Parallel row blocks per thread: enough to even out rows of unequal work.
+_BLOCKS_PER_THREAD = 4
+
+
+def weight_table(window, weighting, max_count):
+    """Integer window weights and their common denominator.
+
+    Returns ``(weights, scale)``: ``weights[d] / scale`` is the weight of a
+    context at distance ``d`` (``weights[0]`` unused).  The scale is the least
+    common denominator of the weights, so the fixed-point sums are exact,
+    unless a cell of a word occurring ``max_count`` times could then overflow
+    int64 (harmonic weights with a window above about 20 on a huge corpus);
+    the weights are then rounded to multiples of a power of two below 2**-20,
+    far finer than float32 can tell apart.
+    """
+    distances = range(1, window + 1)
+    if weighting == "uniform":
+        numerators, denominator = [1] * window, 1
+    elif weighting == "linear":
+        numerators, denominator = [window - d + 1 for d in distances], window
+    else:
+        denominator = math.lcm(*range(1, window + 1))
+        numerators = [denominator // d for d in distances]
+    max_count = max(int(max_count), 1)
+    if max_count * 2 * sum(numerators) < _MAX_FIXED_POINT:
+        weights = np.zeros(window + 1, dtype=np.int64)
+        weights[1:] = numerators
+        return weights, denominator
+    exact = np.array(numerators, dtype=np.float64) / denominator
+    bits = int(math.floor(math.log2(_MAX_FIXED_POINT / (max_count * 2 * exact.sum()))))
+    scale = 2.0**bits
+    weights = np.zeros(window + 1, dtype=np.int64)
+    weights[1:] = np.maximum(np.rint(exact * scale), 1).astype(np.int64)
+    return weights, scale
+
+
+def keep_probabilities(word_counts, subsample):
+    """word2vec's probability of keeping each occurrence of a word.
+
+    ``(sqrt(f / (s T)) + 1) * (s T) / f`` for a word seen ``f`` times among
+    ``T`` vocabulary tokens (values above 1 mean always kept).
+    """
+    counts = np.asarray(word_counts, dtype=np.float64)
+    threshold = subsample * counts.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
+    keep[counts == 0] = 1.0
+    return keep
+
+
+def _row_blocks(starts, n_blocks):
+    """Contiguous row ranges of about equal number of occurrences."""
+    n_words = len(starts) - 1
+    targets = np.linspace(0, starts[-1], n_blocks + 1)
+    bounds = np.searchsorted(starts, targets, side="left").astype(np.int64)
+    bounds[0], bounds[-1] = 0, n_words
+    bounds = np.minimum(np.maximum.accumulate(bounds), n_words)
+    return np.unique(bounds)
+
+
+def count_window(ids, offsets, n_words, weights, left, right, n_jobs, scale=None, dtype=np.float32):
+    """Count the co-occurrences of an encoded corpus.
+
+    With ``scale``, returns a canonical CSR matrix of ``dtype`` holding
+    ``sum / scale``; without, the exact int64 fixed-point sums (partial
+    counts that can be added to others).
+    """
+    n_tokens = len(ids)
+    positions = np.empty(n_tokens, dtype=np.int32 if n_tokens < 2**31 else np.int64)
+    with numba_threads(n_jobs) as n_threads:
+        starts = kernels.invert_index(ids, n_words, positions)
+        blocks = _row_blocks(starts, n_threads * _BLOCKS_PER_THREAD)
+        row_nnz = np.zeros(n_words, dtype=np.int64)
+        kernels.count_row_nnz(ids, offsets, positions, starts, weights, left, right, blocks, row_nnz)
+        nnz = int(row_nnz.sum())
+        index_dtype = np.int32 if nnz < 2**31 else np.int64
+        indptr = np.zeros(n_words + 1, dtype=index_dtype)
+        np.cumsum(row_nnz, out=indptr[1:])
+        del row_nnz
+        indices = np.empty(nnz, dtype=np.int32)
+        if scale is None:
+            data = np.empty(nnz, dtype=np.int64)
+            kernels.fill_rows_exact(
+                ids, offsets, positions, starts, weights, left, right, blocks, indptr, indices, data
+            )
+        else:
+            data = np.empty(nnz, dtype=dtype)
+            kernels.fill_rows_scaled(
+                ids, offsets, positions, starts, weights, left, right, blocks, indptr, float(scale),
+                indices, data,
+            )
+    del positions
+    matrix = sp.csr_matrix((n_words, n_words), dtype=data.dtype)
+    # Assigning the arrays directly skips scipy's index-dtype checks and copies.
+    matrix.data, matrix.indices, matrix.indptr = data, indices, indptr
+    matrix.has_sorted_indices = True
+    matrix.has_canonical_format = True
+    return matrix
+
+
+class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
+    """Count how often each word occurs near each other word.
+
+    Every vocabulary word is a row; its columns are the context words (the
+    same vocabulary, same order), and a cell sums the window weights of all
+    occurrences of the context within ``window`` tokens of the word.
+    Documents are boundaries: no window crosses one.  Out-of-vocabulary
+    tokens are removed before windowing (as in word2vec and GloVe), so the
+    window spans vocabulary words only.
+
+    The counting runs in parallel Numba threads over the rows of the matrix
+    and never materializes the list of (word, context) pairs.  Sums are
+    accumulated in exact fixed-point arithmetic and divided once at the end,
+    so the result does not depend on ``n_jobs``.
+
+    Parameters
+    ----------
+    window : int, default=10
+        Maximum distance between a word and its context.
+    weighting : {"harmonic", "uniform", "linear"}, default="harmonic"
+        Weight of a context at distance ``d``: ``1/d`` (GloVe), ``1``, or
+        ``(window - d + 1) / window``, the expected weight under word2vec's
+        dynamic window.
+    context : {"both", "left", "right"}, default="both"
+        Which side of the word the context is taken from.
+    min_count : int, default=5
+        Words occurring fewer times are left out of the vocabulary.
+    max_vocab_size : int or None, default=None
+        Keep at most this many of the most frequent words.
+    vocabulary : mapping or iterable of str, default=None
+        A fixed vocabulary (word -> row, or words in row order);
+        ``min_count`` and ``max_vocab_size`` are then ignored.
+    subsample : float or None, default=None
+        word2vec's down-sampling of frequent words (e.g. ``1e-3``): an
+        occurrence of a word seen ``f`` times among ``T`` tokens is kept with
+        probability ``(sqrt(f / (s T)) + 1) * s T / f``, before windowing.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the subsampling draws; the draw of a token depends only on the
+        seed and its position, so the result does not depend on ``n_jobs``.
+    lowercase : bool, default=True
+        Lowercase string documents before tokenizing.
+    token_pattern : str, default=r"(?u)\\b\\w+\\b"
+        Regular expression of a token in string documents.
+    tokenizer : callable, default=None
+        Overrides ``token_pattern``: a function from a string to its tokens.
+    dtype : {np.float32, np.float64}, default=np.float32
+        Type of the matrix values.
+    n_jobs : int, default=None
+        Counting threads; ``None`` uses all of Numba's threads, ``-1`` too.
+    verbose : int, default=0
+        Progress messages on stderr.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Word -> row (and column) of the matrix.
+    word_counts_ : ndarray of int64, shape (n_words,)
+        Occurrences of each word in the training corpus.
+    n_tokens_ : int
+        Tokens read from the training corpus, before out-of-vocabulary
+        tokens were removed.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : Counts words per document.
+
+    Examples
+    --------
+    >>> from skvec import CooccurrenceVectorizer
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"]
+    >>> vectorizer = CooccurrenceVectorizer(window=2, weighting="uniform", min_count=1)
+    >>> counts = vectorizer.fit_transform(docs)
+    >>> counts.shape
+    (7, 7)
+    >>> words = vectorizer.get_feature_names_out()
+    >>> words[:3]
+    array(['the', 'sat', 'on'], dtype=object)
+    >>> int(counts[vectorizer.vocabulary_["sat"], vectorizer.vocabulary_["on"]])
+    2
+    """
+
+    def __init__(
+        self,
+        *,
+        window=10,
+        weighting="harmonic",
+        context="both",
+        min_count=5,
+        max_vocab_size=None,
+        vocabulary=None,
+        subsample=None,
+        random_state=None,
+        lowercase=True,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        tokenizer=None,
+        dtype=np.float32,
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.window = window
+        self.weighting = weighting
+        self.context = context
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.vocabulary = vocabulary
+        self.subsample = subsample
+        self.random_state = random_state
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.dtype = dtype
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.sparse = False
+        return tags
+
+    # -- validation -----------------------------------------------------
+
+    def _check_params(self):
+        window = check_int(self.window, "window", min_val=1)
+        check_option(self.weighting, "weighting", WEIGHTINGS)
+        check_option(self.context, "context", CONTEXTS)
+        check_float(self.subsample, "subsample", min_val=0.0, include_boundaries="neither", allow_none=True)
+        check_int(self.verbose, "verbose", min_val=0)
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError:
+            dtype = None
+        if dtype is None or dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be np.float32 or np.float64, got {self.dtype!r}.")
+        left = window if self.context in ("both", "left") else 0
+        right = window if self.context in ("both", "right") else 0
+        return window, left, right, dtype
+
+    def _tokenization(self):
+        return dict(lowercase=self.lowercase, token_pattern=self.token_pattern, tokenizer=self.tokenizer)
+
+    # -- fitting --------------------------------------------------------
+
+    def _fit_encode(self, docs):
+        params = self._check_params()
+        corpus = encode_corpus(
+            docs,
+            min_count=self.min_count,
+            max_vocab_size=self.max_vocab_size,
+            vocabulary=self.vocabulary,
+            verbose=self.verbose,
+            **self._tokenization(),
+        )
+        self.vocabulary_ = vocabulary_dict(corpus.words)
+        self.word_counts_ = corpus.counts
+        self.n_tokens_ = int(corpus.n_tokens)
+        return params, corpus.ids, corpus.offsets
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary of a corpus.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : CooccurrenceVectorizer
+        """
+        self._fit_encode(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Learn the vocabulary and count the co-occurrences of a corpus.
+
+        The corpus is read and encoded once.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        counts : scipy.sparse.csr_matrix of shape (n_words, n_words)
+        """
+        params, ids, offsets = self._fit_encode(X)
+        return self._count(ids, offsets, params)
+
+    def transform(self, X):
+        """Count the co-occurrences of a corpus against the fitted vocabulary.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The documents; words outside ``vocabulary_`` are removed before
+            windowing.
+
+        Returns
+        -------
+        counts : scipy.sparse.csr_matrix of shape (n_words, n_words)
+        """
+        check_is_fitted(self, "vocabulary_")
+        params = self._check_params()
+        ids, offsets = encode_with_vocabulary(X, self.vocabulary_, verbose=self.verbose, **self._tokenization())
+        return self._count(ids, offsets, params)
+
+    def _count(self, ids, offsets, params):
+        window, left, right, dtype = params
+        n_words = len(self.vocabulary_)
+        # The scale depends on the corpus size only, not on its split into
+        # pieces, so every way of counting it agrees bit for bit.
+        weights, scale = weight_table(window, self.weighting, len(ids))
+        if self.subsample is not None:
+            keep = keep_probabilities(self.word_counts_, self.subsample)
+            seed = thread_seeds(self.random_state, 1)[0]
+            ids, offsets = kernels.subsample(ids, offsets, keep, seed, 0)
+        progress = Progress(None, desc="cooccurrence", verbose=self.verbose, unit="tokens")
+        matrix = count_window(ids, offsets, n_words, weights, left, right, self.n_jobs, scale, dtype)
+        progress.update(len(ids))
+        progress.close(nnz=matrix.nnz)
+        return matrix
+
+    def get_feature_names_out(self, input_features=None):
+        """Context words, in column order.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (the input is text).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self, "vocabulary_")
+        words = np.empty(len(self.vocabulary_), dtype=object)
+        for word, row in self.vocabulary_.items():
+            words[row] = word
+        return words
