@@ -17,6 +17,7 @@ file, a word outside the vocabulary, a training error), 2 on a usage error
 
 import argparse
 import ast
+import difflib
 import gzip
 import sys
 import time
@@ -121,6 +122,19 @@ def parse_value(text):
         return text
 
 
+def _unknown_parameter_message(name, targets, method):
+    bare = sorted(key for key in targets if "__" not in key)
+    message = f"unknown parameter {name!r} for {method or 'this method'}"
+    close = difflib.get_close_matches(name, list(targets), n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    message += f"; valid parameters: {', '.join(bare)}"
+    steps = sorted({key.split("__")[0] for key in targets if "__" in key})
+    if steps:
+        message += f" (or STEP__NAME to set one step's, with STEP one of {', '.join(steps)})"
+    return message
+
+
 def resolve_params(model, assignments, method=""):
     """Turn ``NAME=VALUE`` strings into ``set_params`` keyword arguments.
 
@@ -138,8 +152,7 @@ def resolve_params(model, assignments, method=""):
         if not sep or not name:
             raise UsageError(f"--param expects NAME=VALUE, got {assignment!r}")
         if name not in targets:
-            valid = ", ".join(sorted(targets))
-            raise UsageError(f"unknown parameter {name!r} for {method or 'this method'}; valid parameters: {valid}")
+            raise UsageError(_unknown_parameter_message(name, targets, method))
         value = parse_value(text)
         for full in targets[name]:
             params[full] = value
@@ -177,15 +190,19 @@ def load_vectors(path):
     for binary in (False, True):
         try:
             return WordVectors.load_word2vec_format(path, binary=binary)
-        except Exception as exc:  # noqa: BLE001 - any parse failure means "not this format"
-            errors.append(f"{'binary' if binary else 'text'}: {exc}")
-    raise Failure(f"{path}: not a word2vec-format vector file ({'; '.join(errors)})")
+        except (ValueError, UnicodeDecodeError, EOFError, OSError) as exc:
+            # A file that is neither format fails both ways; say why once.
+            if str(exc) not in errors:
+                errors.append(str(exc))
+    raise Failure(f"{path}: not a word2vec-format vector file (text or binary): {' / '.join(errors)}")
 
 
 def _train(args):
     from .vectors import get_word_vectors
     from .document import _needs_corpus
 
+    if args.corpus is not None:
+        _open_text(args.corpus).close()
     model = build_model(args.method)
     params = resolve_params(model, args.param, args.method)
     if args.verbose:
@@ -221,39 +238,14 @@ def _train(args):
     return EXIT_OK
 
 
-def _format_report(report):
-    """Lines of the analogy table: overall, semantic, syntactic, then each section."""
-    lines = [f"{'section':<32} {'accuracy':>9} {'correct':>8} {'evaluated':>10} {'total':>7} {'coverage':>9}"]
-
-    def row(name, result):
-        correct, evaluated, total = result["correct"], result["evaluated"], result["total"]
-        accuracy = f"{correct / evaluated:9.4f}" if evaluated else f"{'n/a':>9}"
-        coverage = f"{evaluated / total:9.1%}" if total else f"{'n/a':>9}"
-        return f"{name:<32} {accuracy} {correct:>8} {evaluated:>10} {total:>7} {coverage}"
-
-    for name in ("overall", "semantic", "syntactic"):
-        if report.get(name) is not None:
-            lines.append(row(name, report[name]))
-    lines.append("")
-    for name, result in report["sections"].items():
-        lines.append(row(name, result))
-    return lines
-
-
-def analogy_report(result):
-    """Normalize what :func:`skvec.analogy_accuracy` returns into plain counts."""
-    raise NotImplementedError  # replaced below once the metrics' result type is known
-
-
 def _evaluate(args):
     from .metrics import analogy_accuracy, word_similarity
 
     vectors = load_vectors(args.vectors)
+    if args.restrict_vocab < 1:
+        raise UsageError(f"--restrict-vocab must be a positive integer, got {args.restrict_vocab}")
     if args.analogies is None:
-        from .datasets import load_google_analogies
-
-        questions = load_google_analogies()
-        source = "Google analogy questions (bundled)"
+        questions, source = None, "Google analogy questions (bundled)"
     else:
         from .datasets import read_analogies
 
@@ -263,10 +255,13 @@ def _evaluate(args):
         except (ValueError, UnicodeDecodeError) as exc:
             raise Failure(f"{args.analogies}: not an analogy question file ({exc})") from None
         source = args.analogies
-    result = analogy_accuracy(vectors, questions, restrict_vocab=args.restrict_vocab, verbose=args.verbose)
-    print(f"analogies: {source}, restrict_vocab={args.restrict_vocab}")
-    for line in _format_report(analogy_report(result)):
-        print(line)
+    result = analogy_accuracy(
+        vectors, questions, method=args.analogy_method, restrict_vocab=args.restrict_vocab, verbose=args.verbose
+    )
+    print(f"{args.vectors}: {len(vectors)} words, dimension {vectors.vector_size}")
+    print(f"analogies: {source}; {args.analogy_method}, restrict_vocab={args.restrict_vocab}, case-insensitive")
+    print()
+    print(result.table())
     if args.pairs is not None:
         from .datasets import read_word_pairs
 
@@ -275,9 +270,12 @@ def _evaluate(args):
             pairs = read_word_pairs(args.pairs)
         except (ValueError, UnicodeDecodeError) as exc:
             raise Failure(f"{args.pairs}: not a word-pair file ({exc})") from None
-        similarity = word_similarity(vectors, pairs)
+        scores = word_similarity(vectors, pairs)
         print()
-        print(f"word similarity: {args.pairs}: {similarity}")
+        print(
+            f"word similarity ({args.pairs}): Spearman {scores['spearman']:.4f}, "
+            f"pairs {scores['n_evaluated']}/{scores['n_pairs']} (coverage {100 * scores['coverage']:.2f}%)"
+        )
     return EXIT_OK
 
 
@@ -347,6 +345,13 @@ def make_parser():
         default=30000,
         help="candidate answers are the N most frequent words (default: 30000)",
     )
+    evaluate.add_argument(
+        "--method",
+        dest="analogy_method",
+        choices=("3cosadd", "3cosmul"),
+        default="3cosadd",
+        help="analogy rule (default: 3cosadd)",
+    )
     evaluate.add_argument("-v", "--verbose", action="count", default=0, help="progress on stderr")
     evaluate.set_defaults(run=_evaluate)
 
@@ -386,8 +391,6 @@ def main(argv=None):
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version end here
             return exc.code if isinstance(exc.code, int) else EXIT_OK
-        if getattr(args, "method", None) is not None and args.method not in METHODS:
-            raise UsageError(f"unknown method {args.method!r}; choose one of {', '.join(METHODS)}")
         return args.run(args)
     except UsageError as exc:
         print(f"skvec: error: {exc}", file=sys.stderr)
