@@ -1,0 +1,192 @@
+"""The skvec command line: train, evaluate, similar, and its error handling."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from skvec.cli import main, parse_value
+
+TOPICS = [
+    ["cat", "dog", "pet", "fur", "paw", "tail"],
+    ["stock", "bond", "market", "price", "trade", "bank"],
+    ["king", "queen", "prince", "crown", "throne", "castle"],
+]
+COMMON = ["the", "a", "of", "and"]
+
+W2V_PARAMS = ["n_components=12", "min_count=1", "epochs=3", "window=3", "n_jobs=1", "random_state=0"]
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory):
+    rng = np.random.RandomState(0)
+    lines = []
+    for i in range(240):
+        topic = TOPICS[i % 3]
+        words = rng.choice(topic, size=9).tolist() + rng.choice(COMMON, size=3).tolist()
+        rng.shuffle(words)
+        lines.append(" ".join(words))
+    path = tmp_path_factory.mktemp("corpus") / "corpus.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def vector_file(corpus_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("vectors") / "vectors.txt"
+    params = [arg for value in W2V_PARAMS for arg in ("--param", value)]
+    assert main(["train", "word2vec", "--corpus", str(corpus_file), "--out", str(out), *params]) == 0
+    return out
+
+
+def _similar(capsys, path, word, n):
+    capsys.readouterr()
+    assert main(["similar", str(path), word, "-n", str(n)]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.strip().splitlines()]
+    return [(word, float(score)) for word, score in rows]
+
+
+def test_train_writes_word2vec_text(vector_file):
+    lines = vector_file.read_text(encoding="utf-8").splitlines()
+    n_words, dim = map(int, lines[0].split())
+    assert dim == 12
+    assert n_words == len(lines) - 1 == len(TOPICS) * 6 + len(COMMON)
+    assert all(len(line.split()) == dim + 1 for line in lines[1:])
+
+
+def test_similar_matches_gensim(vector_file, capsys):
+    gensim_models = pytest.importorskip("gensim.models")
+    keyed = gensim_models.KeyedVectors.load_word2vec_format(str(vector_file), binary=False)
+    for word in ["cat", "market", "queen", "the"]:
+        ours = _similar(capsys, vector_file, word, 5)
+        theirs = keyed.most_similar(word, topn=5)
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-4)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_train_sppmi_svd_and_binary_output(corpus_file, tmp_path, capsys, binary):
+    out = tmp_path / ("v.bin" if binary else "v.txt")
+    args = ["train", "sppmi-svd", "--corpus", str(corpus_file), "--out", str(out),
+            "--param", "n_components=6", "--param", "min_count=1", "--param", "window=3",
+            "--param", "svdembedder__random_state=0"]
+    if binary:
+        args.append("--binary")
+    assert main(args) == 0
+    assert "wrote 22 vectors of dimension 6" in capsys.readouterr().out
+    gensim_models = pytest.importorskip("gensim.models")
+    keyed = gensim_models.KeyedVectors.load_word2vec_format(str(out), binary=binary)
+    assert keyed.vector_size == 6 and len(keyed) == 22
+    # skvec reads its binary output too (the format is detected).
+    words = [w for w, _ in _similar(capsys, out, "bond", 4)]
+    assert words == [w for w, _ in keyed.most_similar("bond", topn=4)]
+
+
+def test_verbose_reaches_the_estimator(corpus_file, tmp_path, capsys):
+    out = tmp_path / "v.txt"
+    params = [arg for value in W2V_PARAMS for arg in ("--param", value)]
+    assert main(["train", "word2vec", "--corpus", str(corpus_file), "--out", str(out), "-v", *params]) == 0
+    assert "epoch" in capsys.readouterr().err
+    assert main(["train", "word2vec", "--corpus", str(corpus_file), "--out", str(out), *params]) == 0
+    assert "epoch" not in capsys.readouterr().err
+
+
+def test_train_on_the_bundled_sample_by_default(tmp_path, monkeypatch, capsys):
+    datasets = pytest.importorskip("skvec.datasets")
+    from sklearn.utils import Bunch
+
+    small = ["the cat sat on the mat", "the dog sat on the log"] * 30
+    monkeypatch.setattr(datasets, "load_wiki_sample", lambda *a, **k: Bunch(data=small))
+    out = tmp_path / "v.txt"
+    code = main(["train", "word2vec", "--out", str(out), *sum((["--param", p] for p in W2V_PARAMS), [])])
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "bundled Wikipedia sample" in captured.err
+    assert out.read_text().splitlines()[0] == "7 12"
+
+
+def test_evaluate_prints_sections_and_coverage(vector_file, tmp_path, capsys):
+    questions = tmp_path / "questions.txt"
+    questions.write_text(
+        ": family\ncat dog king queen\nking queen cat dog\nking queen cat zebra\n"
+        ": gram-topics\nstock bond cat dog\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("cat dog 9\ncat stock 1\nking queen 8\nbond zebra 3\n", encoding="utf-8")
+    code = main(["evaluate", str(vector_file), "--analogies", str(questions), "--pairs", str(pairs)])
+    assert code == 0
+    out = capsys.readouterr().out
+    for name in ("family", "gram-topics", "semantic", "syntactic", "overall", "coverage", "Spearman"):
+        assert name in out
+    overall = next(line for line in out.splitlines() if line.startswith("overall"))
+    assert "/3" in overall and "75.00%" in overall  # 3 of 4 questions in scope
+    assert "pairs 3/4" in out
+
+
+def test_evaluate_with_the_bundled_questions(vector_file, capsys):
+    assert main(["evaluate", str(vector_file), "--method", "3cosmul", "--restrict-vocab", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "capital-common-countries" in out and "gram8-plural" in out and "3cosmul" in out
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["train", "fasttext"], 2, "unknown method 'fasttext'; choose one of sppmi-svd, glove, word2vec"),
+        (["train", "word2vec", "--param", "windw=3"], 2, "did you mean 'window'"),
+        (["train", "sppmi-svd", "--param", "shift"], 2, "NAME=VALUE"),
+        (["train", "sppmi-svd", "--param", "bogus__window=3"], 2, "unknown parameter 'bogus__window'"),
+        (["train", "word2vec", "--corpus", "no/such/corpus.txt"], 1, "no/such/corpus.txt: no such file"),
+        (["similar", "no/such/vectors.txt", "cat"], 1, "no such file"),
+        (["evaluate", "no/such/vectors.txt"], 1, "no such file"),
+        (["frobnicate"], 2, "invalid choice"),
+        ([], 2, "required"),
+    ],
+)
+def test_usage_and_failure_messages(args, code, message, capsys):
+    assert main(args) == code
+    err = capsys.readouterr().err
+    assert err.startswith("skvec: error:")
+    assert message in err
+
+
+def test_unknown_parameter_lists_the_valid_ones(capsys):
+    assert main(["train", "sppmi-svd", "--param", "dimensions=50"]) == 2
+    err = capsys.readouterr().err
+    for name in ("n_components", "shift", "window", "min_count", "svdembedder"):
+        assert name in err
+
+
+def test_runtime_failures(vector_file, corpus_file, tmp_path, capsys):
+    assert main(["similar", str(corpus_file), "cat"]) == 1
+    assert "not a word2vec-format vector file" in capsys.readouterr().err
+    assert main(["similar", str(vector_file), "zebra"]) == 1
+    assert "'zebra' is not in the vocabulary" in capsys.readouterr().err
+    assert main(["evaluate", str(vector_file), "--analogies", str(corpus_file)]) == 1
+    assert "not an analogy question file" in capsys.readouterr().err
+    bad = tmp_path / "bad.txt"
+    bad.write_text("the cat\n", encoding="utf-8")
+    # A parameter value the estimator rejects: training fails, naming the parameter.
+    out = str(tmp_path / "v.txt")
+    assert main(["train", "word2vec", "--corpus", str(bad), "--out", out, "--param", "window=-1"]) == 1
+    assert "window" in capsys.readouterr().err
+
+
+def test_parse_value():
+    assert parse_value("5") == 5
+    assert parse_value("0.75") == 0.75
+    assert parse_value("None") is None
+    assert parse_value("True") is True
+    assert parse_value("'w+c'") == "w+c"
+    assert parse_value("cbow") == "cbow"
+    assert parse_value("(1, 2)") == (1, 2)
+
+
+def test_python_dash_m_and_exit_codes():
+    run = [sys.executable, "-m", "skvec"]
+    helped = subprocess.run(run + ["--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "train" in helped.stdout and "evaluate" in helped.stdout
+    misuse = subprocess.run(run + ["train", "fasttext"], capture_output=True, text=True)
+    assert misuse.returncode == 2 and "unknown method" in misuse.stderr
