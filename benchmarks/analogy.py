@@ -77,7 +77,7 @@ def main():
     except ImportError:
         print("gensim not installed: reference skipped")
         return
-    kv = KeyedVectors(args.dim if not args.vectors else wv.vector_size, count=len(wv))
+    kv = KeyedVectors(wv.vector_size)
     kv.add_vectors(wv.words, wv.vectors)
     start = time.perf_counter()
     _, sections = kv.evaluate_word_analogies(str(QUESTIONS), restrict_vocab=args.restrict, case_insensitive=True)
