@@ -173,12 +173,11 @@ def _open_text(path):
 
 
 def read_corpus(path):
-    """Read a text corpus file, one document a line (``.gz`` files are decompressed)."""
-    with _open_text(path) as handle:
-        try:
-            return [line.rstrip("\n") for line in handle]
-        except (UnicodeDecodeError, OSError) as exc:
-            raise Failure(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+    """The documents of a corpus file, one a line, read lazily (gzip is detected)."""
+    from .datasets import LineCorpus
+
+    _open_text(path).close()  # the clear message for a missing or unreadable file
+    return LineCorpus(path)
 
 
 def load_vectors(path):
@@ -226,6 +225,8 @@ def _train(args):
     try:
         model.fit(docs)
         vectors = get_word_vectors(model, X=docs) if _needs_corpus(model) else get_word_vectors(model)
+    except UnicodeDecodeError as exc:  # before ValueError, its base class
+        raise Failure(f"{source}: not UTF-8 text ({exc})") from None
     except (ValueError, TypeError) as exc:
         raise Failure(f"training failed: {exc}") from None
     seconds = time.perf_counter() - start
