@@ -1,0 +1,382 @@
+"""GloVe word vectors fitted on a co-occurrence matrix."""
+
+import time
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.validation import check_non_negative, validate_data
+
+from ._kernels import glove as kernels
+from ._progress import Progress
+from ._random import thread_seeds
+from ._threads import numba_threads
+from ._validation import (
+    check_float,
+    check_int,
+    check_option,
+    check_random_state,
+)
+
+__all__ = ["GloVeEmbedder"]
+
+# Entries per block: a block (12 bytes an entry) is reshuffled in L2 cache
+# just before it is visited.
+_BLOCK_SIZE = 16384
+# Blocks per kernel call; an epoch is cut into several calls so that progress
+# can be reported inside long epochs.  Fixed, so results do not depend on verbose.
+_BLOCKS_PER_CALL = 64
+# Parameter rows are padded to a multiple of 16 floats (one cache line).
+_ALIGN_FLOATS = 16
+_LOG_CHUNK = 1 << 20
+
+
+def _aligned_empty(n_rows, n_cols):
+    """float32 array whose rows start on 64-byte boundaries (n_cols % 16 == 0)."""
+    size = n_rows * n_cols
+    buffer = np.empty(size + _ALIGN_FLOATS, dtype=np.float32)
+    offset = (-buffer.ctypes.data % 64) // 4
+    return buffer[offset : offset + size].reshape(n_rows, n_cols)
+
+
+def _init_params(n_rows, n_components, stride, rng):
+    """Vectors and biases uniform in [-0.5, 0.5) / d, accumulators at 1."""
+    params = _aligned_empty(n_rows, 2 * stride)
+    params[:, n_components + 1 : stride] = 0.0
+    params[:, stride : stride + n_components + 1] = 1.0
+    params[:, stride + n_components + 1 :] = 0.0
+    # Drawn in row blocks so that the float64 draws stay small.
+    for start in range(0, n_rows, 8192):
+        stop = min(start + 8192, n_rows)
+        draws = rng.random_sample((stop - start, n_components + 1))
+        params[start:stop, : n_components + 1] = (draws - 0.5) / n_components
+    return params
+
+
+def _entries(X):
+    """Row, column (int32) and log value (float32) of the positive entries of X."""
+    X = X.tocsr()
+    n_rows = X.shape[0]
+    counts = np.diff(X.indptr)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int32), counts)
+    cols = X.indices.astype(np.int32, copy=True)
+    # The log is taken in float64 whatever the input type, so float32 and
+    # float64 copies of a matrix give the same fit; in chunks, to stay small.
+    logx = np.empty(len(X.data), dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        for start in range(0, len(logx), _LOG_CHUNK):
+            chunk = X.data[start : start + _LOG_CHUNK]
+            logx[start : start + _LOG_CHUNK] = np.log(chunk.astype(np.float64))
+    positive = X.data > 0
+    if not positive.all():
+        rows, cols, logx = rows[positive], cols[positive], logx[positive]
+    return rows, cols, logx
+
+
+class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """GloVe word vectors fitted on a word x context co-occurrence matrix.
+
+    Minimizes the weighted least squares of GloVe (Pennington et al., 2014)
+    over the non-zero entries ``X_ij`` of the matrix,
+
+    ``sum f(X_ij) (w_i . w~_j + b_i + b~_j - log X_ij) ** 2``,
+    with ``f(x) = min(1, (x / x_max) ** alpha)``,
+
+    by AdaGrad as the Stanford GloVe tool does it: squared-gradient
+    accumulators start at 1, each gradient component is clipped to
+    ``[-grad_clip, grad_clip]`` and scaled by ``learning_rate`` before it
+    enters its accumulator, and the bias steps are plain AdaGrad steps (the
+    tool applies no learning rate to them). Vectors and biases start uniform
+    in ``[-0.5, 0.5) / n_components``.
+
+    Each epoch visits the non-zeros in a new random order: they are shuffled
+    once, then every epoch goes through blocks of them in a random order,
+    reshuffling each block just before visiting it. Threads update the
+    parameters without locks (Hogwild, as the C tool), so a fit with more
+    than one thread is not exactly reproducible; with ``n_jobs=1`` and a
+    fixed ``random_state`` it is bit-for-bit.
+
+    The model is an embedder: it learns one vector per row of the matrix it
+    is fitted on and has no ``transform``; ``fit_transform`` returns
+    ``embedding_``. Put it after :class:`~skvec.CooccurrenceVectorizer` in a
+    pipeline, so that ``Pipeline(memory=...)`` counts the corpus once for a
+    whole grid over GloVe's settings.
+
+    Parameters
+    ----------
+    n_components : int, default=100
+        Dimension of the vectors.
+    x_max : float, default=100
+        Counts at or above ``x_max`` get the full weight 1.
+    alpha : float, default=0.75
+        Exponent of the weighting function.
+    learning_rate : float, default=0.05
+        Initial AdaGrad step size of the vectors.
+    max_iter : int, default=25
+        Number of epochs (passes over the non-zeros).
+    grad_clip : float, default=100.0
+        Bound on the magnitude of each gradient component of the vectors.
+    vectors : {"word+context", "word"}, default="word+context"
+        ``embedding_`` is ``W + W~`` (needs a square matrix, rows and columns
+        in the same order) or ``W`` alone.
+    tol : float or None, default=None
+        Stop early once an epoch lowers the cost by less than ``tol`` times
+        the previous epoch's cost; ``None`` runs all ``max_iter`` epochs.
+    n_jobs : int, default=None
+        Training threads; ``None`` uses all of Numba's threads, ``-1`` too.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial vectors and the visiting orders.
+    verbose : int, default=0
+        Per-epoch cost and time, and progress inside epochs, on stderr.
+
+    Attributes
+    ----------
+    embedding_ : ndarray of float32, shape (n_words, n_components)
+        Word vectors: ``word_embedding_ + context_embedding_`` or
+        ``word_embedding_``.
+    word_embedding_ : ndarray of float32, shape (n_words, n_components)
+        ``W``, the vectors of the rows.
+    context_embedding_ : ndarray of float32, shape (n_contexts, n_components)
+        ``W~``, the vectors of the columns.
+    word_bias_ : ndarray of float32, shape (n_words,)
+        Biases of the rows.
+    context_bias_ : ndarray of float32, shape (n_contexts,)
+        Biases of the columns.
+    loss_curve_ : list of float
+        Cost of each epoch: the mean over the non-zeros of
+        ``0.5 f(X_ij) (w_i . w~_j + b_i + b~_j - log X_ij) ** 2``, summed
+        during the epoch, as the GloVe tool prints it.
+    n_iter_ : int
+        Epochs run.
+    n_features_in_ : int
+        Number of columns of the matrix.
+
+    See Also
+    --------
+    skvec.CooccurrenceVectorizer : The co-occurrence matrix of a corpus.
+    skvec.SVDEmbedder : Vectors from a truncated SVD (e.g. of SPPMI).
+
+    Notes
+    -----
+    Training diverges only with settings far from the defaults; each epoch's
+    parameters and cost are checked, and a non-finite value raises a
+    ``ValueError`` asking for a lower ``learning_rate`` instead of returning
+    NaN vectors.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skvec import CooccurrenceVectorizer, GloVeEmbedder
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 20
+    >>> model = make_pipeline(
+    ...     CooccurrenceVectorizer(window=2, min_count=1),
+    ...     GloVeEmbedder(n_components=4, x_max=10, max_iter=10, random_state=0),
+    ... )
+    >>> vectors = model.fit_transform(docs)
+    >>> vectors.shape
+    (7, 4)
+    >>> glove = model[-1]
+    >>> bool(glove.loss_curve_[-1] < glove.loss_curve_[0])
+    True
+    """
+
+    def __init__(
+        self,
+        n_components=100,
+        *,
+        x_max=100,
+        alpha=0.75,
+        learning_rate=0.05,
+        max_iter=25,
+        grad_clip=100.0,
+        vectors="word+context",
+        tol=None,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.x_max = x_max
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.grad_clip = grad_clip
+        self.vectors = vectors
+        self.tol = tol
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.positive_only = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+    def _check_params(self):
+        return {
+            "n_components": check_int(self.n_components, "n_components", min_val=1),
+            "x_max": check_float(self.x_max, "x_max", min_val=0.0, include_boundaries="neither"),
+            "alpha": check_float(self.alpha, "alpha", min_val=0.0),
+            "learning_rate": check_float(
+                self.learning_rate, "learning_rate", min_val=0.0, include_boundaries="neither"
+            ),
+            "max_iter": check_int(self.max_iter, "max_iter", min_val=1),
+            "grad_clip": check_float(self.grad_clip, "grad_clip", min_val=0.0, include_boundaries="neither"),
+            "vectors": check_option(self.vectors, "vectors", ("word+context", "word")),
+            "tol": check_float(self.tol, "tol", min_val=0.0, allow_none=True),
+            "verbose": check_int(self.verbose, "verbose", min_val=0),
+        }
+
+    def fit(self, X, y=None):
+        """Fit the word and context vectors to the co-occurrence matrix ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_words, n_contexts)
+            Non-negative co-occurrence counts; only the positive entries
+            enter the cost. Square, rows and columns in the same word order,
+            unless ``vectors="word"``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : GloVeEmbedder
+            The fitted embedder.
+        """
+        params = self._check_params()
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=("csr", "csc", "coo"),
+            dtype=(np.float32, np.float64),
+            reset=True,
+        )
+        # scikit-learn's wording for negative input, which its checks expect.
+        check_non_negative(X, "GloVeEmbedder (X must be a co-occurrence matrix)")
+        n_rows, n_cols = X.shape
+        if params["vectors"] == "word+context" and n_rows != n_cols:
+            raise ValueError(
+                f"vectors='word+context' adds each word's context vector, so X must be square "
+                f"(rows and columns the same words); got shape {X.shape}. Use vectors='word' "
+                "for a rectangular matrix."
+            )
+        if not sp.issparse(X):
+            X = sp.csr_matrix(X)
+        rows, cols, logx = _entries(X)
+        del X
+        if len(rows) == 0:
+            raise ValueError(
+                "X has no positive entry; GloVe fits the logarithm of the non-zero co-occurrence counts."
+            )
+        self._train(rows, cols, logx, n_rows, n_cols, params)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit the vectors to ``X`` and return ``embedding_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_words, n_contexts)
+            Non-negative co-occurrence counts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        embedding : ndarray of float32, shape (n_words, n_components)
+            The word vectors, ``embedding_``.
+        """
+        return self.fit(X).embedding_
+
+    def _train(self, rows, cols, logx, n_rows, n_cols, params):
+        d = params["n_components"]
+        verbose = params["verbose"]
+        rng = check_random_state(self.random_state)
+        stride = -(-(d + 1) // _ALIGN_FLOATS) * _ALIGN_FLOATS
+        word_params = _init_params(n_rows, d, stride, rng)
+        context_params = _init_params(n_cols, d, stride, rng)
+
+        nnz = len(rows)
+        kernels.shuffle_entries(rows, cols, logx, thread_seeds(rng, 1)[0])
+        n_blocks = -(-nnz // _BLOCK_SIZE)
+        progress = Progress(nnz * params["max_iter"], desc="glove", verbose=verbose, unit="entries")
+        progress.message(
+            f"{n_rows} words x {n_cols} contexts, {nnz} non-zeros, {d} components, "
+            f"{params['max_iter']} epochs"
+        )
+        self.loss_curve_ = []
+        with numba_threads(self.n_jobs) as n_threads:
+            for epoch in range(params["max_iter"]):
+                started = time.perf_counter()
+                block_order = rng.permutation(n_blocks).astype(np.int64)
+                cost = 0.0
+                skipped = 0
+                for first in range(0, n_blocks, _BLOCKS_PER_CALL):
+                    costs = np.zeros(n_threads, dtype=np.float64)
+                    n_skipped = np.zeros(n_threads, dtype=np.int64)
+                    kernels.glove_blocks(
+                        word_params,
+                        context_params,
+                        rows,
+                        cols,
+                        logx,
+                        block_order[first : first + _BLOCKS_PER_CALL],
+                        _BLOCK_SIZE,
+                        d,
+                        params["learning_rate"],
+                        params["grad_clip"],
+                        params["x_max"],
+                        params["alpha"],
+                        thread_seeds(rng, n_threads),
+                        True,
+                        costs,
+                        n_skipped,
+                    )
+                    cost += costs.sum()
+                    skipped += int(n_skipped.sum())
+                    done = min((first + _BLOCKS_PER_CALL) * _BLOCK_SIZE, nnz)
+                    progress.update(epoch * nnz + done, epoch=epoch + 1)
+                loss = cost / nnz
+                self._check_finite(epoch, loss, skipped, word_params, context_params, params)
+                self.loss_curve_.append(loss)
+                progress.message(
+                    f"epoch {epoch + 1}/{params['max_iter']}: cost {loss:.6f}, "
+                    f"{time.perf_counter() - started:.2f}s"
+                )
+                if (
+                    params["tol"] is not None
+                    and epoch > 0
+                    and self.loss_curve_[-2] - loss < params["tol"] * self.loss_curve_[-2]
+                ):
+                    break
+        progress.close()
+        self.n_iter_ = len(self.loss_curve_)
+
+        self.word_embedding_ = np.ascontiguousarray(word_params[:, :d])
+        self.word_bias_ = word_params[:, d].copy()
+        del word_params
+        self.context_embedding_ = np.ascontiguousarray(context_params[:, :d])
+        self.context_bias_ = context_params[:, d].copy()
+        del context_params
+        if params["vectors"] == "word+context":
+            self.embedding_ = self.word_embedding_ + self.context_embedding_
+        else:
+            self.embedding_ = self.word_embedding_.copy()
+        self._n_features_out = d
+
+    def _check_finite(self, epoch, loss, skipped, word_params, context_params, params):
+        finite = (
+            np.isfinite(loss)
+            and skipped == 0
+            and np.isfinite(word_params).all()
+            and np.isfinite(context_params).all()
+        )
+        if not finite:
+            raise ValueError(
+                f"GloVe training diverged in epoch {epoch + 1} (cost {loss!r}, {skipped} non-finite "
+                f"steps): lower learning_rate (now {params['learning_rate']!r}) or grad_clip "
+                f"(now {params['grad_clip']!r})."
+            )

@@ -1,0 +1,311 @@
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skvec import (
+    CooccurrenceVectorizer,
+    GloVeEmbedder,
+    WholeCorpusSplit,
+    analogy_accuracy,
+    get_word_vectors,
+    make_analogy_scorer,
+)
+from skvec._kernels.glove import glove_blocks, shuffle_entries
+
+
+def analogy_corpus(n_docs=300, seed=0):
+    """Sentences built from pairs (man/woman, king/queen, ...) and shared frames.
+
+    Each pair member co-occurs with its pair's topic word and with a gender
+    word, so a : b :: c : d analogies across pairs are answerable in principle.
+    """
+    rng = np.random.RandomState(seed)
+    pairs = [("man", "woman"), ("king", "queen"), ("boy", "girl"), ("father", "mother"), ("son", "daughter")]
+    topics = ["adult", "royal", "young", "parent", "child"]
+    genders = ["he", "she"]
+    fillers = ["the", "a", "is", "was", "and", "of", "with", "there"]
+    docs = []
+    for _ in range(n_docs):
+        p = rng.randint(len(pairs))
+        g = rng.randint(2)
+        words = [pairs[p][g], topics[p], genders[g], topics[p], pairs[p][g], genders[g]]
+        words += list(rng.choice(fillers, size=4))
+        rng.shuffle(words)
+        docs.append(" ".join(words))
+    return docs
+
+
+def topic_corpus(n_docs=400, n_words=300, n_topics=10, length=30, seed=0):
+    """Documents of Zipfian words, each drawn with a preference for one topic."""
+    rng = np.random.RandomState(seed)
+    p = 1.0 / np.arange(1, n_words + 1)
+    topic_of = rng.randint(n_topics, size=n_words)
+    docs = []
+    for _ in range(n_docs):
+        q = p * np.where(topic_of == rng.randint(n_topics), 8.0, 1.0)
+        docs.append(" ".join(f"w{i}" for i in rng.choice(n_words, size=length, p=q / q.sum())))
+    return docs
+
+
+def small_counts(seed=0, n=12, density=0.6, scale=20.0):
+    rng = np.random.RandomState(seed)
+    dense = rng.exponential(scale, size=(n, n)) * (rng.rand(n, n) < density)
+    return sp.csr_matrix(dense.astype(np.float32))
+
+
+def numpy_glove_pass(W, C, rows, cols, X_values, d, eta, grad_clip, x_max, alpha):
+    """The C tool's AdaGrad step in float64 numpy, over entries in the given order.
+
+    W and C are (n, d + 1) vectors + bias, GW and GC their accumulators.
+    """
+    W, GW = W
+    C, GC = C
+    cost = 0.0
+    for i, j, x in zip(rows, cols, X_values):
+        diff = W[i, :d] @ C[j, :d] + W[i, d] + C[j, d] - np.log(x)
+        weight = 1.0 if x >= x_max else (x / x_max) ** alpha
+        fdiff = weight * diff
+        cost += 0.5 * fdiff * diff
+        grad_w = np.clip(fdiff * C[j, :d], -grad_clip, grad_clip) * eta
+        grad_c = np.clip(fdiff * W[i, :d], -grad_clip, grad_clip) * eta
+        W[i, :d] -= grad_w / np.sqrt(GW[i, :d])
+        C[j, :d] -= grad_c / np.sqrt(GC[j, :d])
+        GW[i, :d] += grad_w**2
+        GC[j, :d] += grad_c**2
+        W[i, d] -= fdiff / np.sqrt(GW[i, d])
+        C[j, d] -= fdiff / np.sqrt(GC[j, d])
+        GW[i, d] += fdiff**2
+        GC[j, d] += fdiff**2
+    return cost
+
+
+@pytest.mark.parametrize("grad_clip", [100.0, 0.002])
+def test_kernel_pass_matches_numpy(grad_clip):
+    """One pass of the kernel in a known order equals the float64 reference."""
+    rng = np.random.RandomState(3)
+    n, d, stride = 9, 5, 16
+    X = small_counts(seed=1, n=n).tocoo()
+    rows, cols = X.row.astype(np.int32), X.col.astype(np.int32)
+    values = X.data.astype(np.float64)
+    logx = np.log(values).astype(np.float32)
+    x_max, alpha, eta = 10.0, 0.75, 0.05
+    assert (values > x_max).any() and (values < x_max).any()
+
+    def params():
+        P = np.zeros((n, 2 * stride), dtype=np.float32)
+        P[:, : d + 1] = (rng.rand(n, d + 1) - 0.5) / d
+        P[:, stride : stride + d + 1] = 1.0 + rng.rand(n, d + 1)
+        return P
+
+    W, C = params(), params()
+    ref_W = (W[:, : d + 1].astype(np.float64), W[:, stride : stride + d + 1].astype(np.float64))
+    ref_C = (C[:, : d + 1].astype(np.float64), C[:, stride : stride + d + 1].astype(np.float64))
+    costs, skipped = np.zeros(1), np.zeros(1, dtype=np.int64)
+    glove_blocks(
+        W, C, rows, cols, logx, np.array([0]), len(rows), d, eta, grad_clip, x_max, alpha,
+        np.array([1], dtype=np.uint64), False, costs, skipped,
+    )
+    ref_cost = numpy_glove_pass(ref_W, ref_C, rows, cols, values, d, eta, grad_clip, x_max, alpha)
+
+    assert skipped[0] == 0
+    np.testing.assert_allclose(costs[0], ref_cost, rtol=1e-5)
+    np.testing.assert_allclose(W[:, : d + 1], ref_W[0], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(C[:, : d + 1], ref_C[0], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(W[:, stride : stride + d + 1], ref_W[1], rtol=1e-4)
+    np.testing.assert_allclose(C[:, stride : stride + d + 1], ref_C[1], rtol=1e-4)
+    # The padding between the bias and the accumulators is never written.
+    assert not W[:, d + 1 : stride].any() and not C[:, d + 1 : stride].any()
+
+
+def test_kernel_shuffles_are_permutations():
+    rows = np.arange(1000, dtype=np.int32)
+    cols = rows[::-1].copy()
+    logx = rows.astype(np.float32)
+    shuffle_entries(rows, cols, logx, np.uint64(7))
+    assert not np.array_equal(rows, np.arange(1000))
+    assert np.array_equal(np.sort(rows), np.arange(1000))
+    # Entries move as a whole.
+    assert np.array_equal(cols, 999 - rows) and np.array_equal(logx, rows.astype(np.float32))
+
+    # The block pass reshuffles each block within itself, still keeping entries whole.
+    n = 50
+    W = np.zeros((n, 32), dtype=np.float32)
+    W[:, 16:] = 1.0
+    C = W.copy()
+    rows = np.arange(100, dtype=np.int32) % n
+    cols = (np.arange(100, dtype=np.int32) * 7) % n
+    logx = np.arange(100, dtype=np.float32)
+    before = set(zip(rows.tolist(), cols.tolist(), logx.tolist()))
+    glove_blocks(
+        W, C, rows, cols, logx, np.array([1, 0, 3, 2]), 25, 4, 0.05, 100.0, 10.0, 0.75,
+        np.array([5, 6], dtype=np.uint64), True, np.zeros(2), np.zeros(2, dtype=np.int64),
+    )
+    assert set(zip(rows.tolist(), cols.tolist(), logx.tolist())) == before
+    for block in range(4):
+        part = slice(25 * block, 25 * (block + 1))
+        assert np.array_equal(np.sort(logx[part]), np.arange(25 * block, 25 * (block + 1)))
+
+
+def test_cost_decreases_on_a_small_corpus():
+    counts = CooccurrenceVectorizer(window=5, min_count=1).fit_transform(topic_corpus())
+    glove = GloVeEmbedder(10, x_max=10, max_iter=15, n_jobs=1, random_state=0).fit(counts)
+    losses = np.array(glove.loss_curve_)
+    assert len(losses) == glove.n_iter_ == 15
+    assert np.all(np.diff(losses) < 0)
+    assert losses[-1] < 0.6 * losses[0]
+    assert np.isfinite(glove.embedding_).all()
+
+
+def test_fitted_attributes_and_fit_transform():
+    X = small_counts(seed=2, n=15)
+    glove = GloVeEmbedder(6, max_iter=3, n_jobs=1, random_state=0)
+    embedding = glove.fit_transform(X)
+    assert embedding is glove.embedding_
+    assert embedding.shape == (15, 6) and embedding.dtype == np.float32
+    assert glove.word_embedding_.shape == glove.context_embedding_.shape == (15, 6)
+    assert glove.word_bias_.shape == glove.context_bias_.shape == (15,)
+    np.testing.assert_array_equal(embedding, glove.word_embedding_ + glove.context_embedding_)
+    assert glove.n_features_in_ == 15
+    assert list(glove.get_feature_names_out()) == [f"gloveembedder{i}" for i in range(6)]
+    assert not hasattr(glove, "transform")
+
+    word_only = GloVeEmbedder(6, max_iter=3, vectors="word", n_jobs=1, random_state=0).fit(X)
+    np.testing.assert_array_equal(word_only.embedding_, word_only.word_embedding_)
+    np.testing.assert_array_equal(word_only.word_embedding_, glove.word_embedding_)
+
+
+def test_rectangular_matrix_with_word_vectors():
+    X = small_counts(seed=4, n=20)[:, :7]
+    glove = GloVeEmbedder(3, max_iter=4, vectors="word", n_jobs=1, random_state=0).fit(X)
+    assert glove.embedding_.shape == (20, 3)
+    assert glove.context_embedding_.shape == (7, 3)
+    assert glove.context_bias_.shape == (7,)
+
+
+def test_repeated_fits_are_bit_identical_with_one_thread():
+    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(analogy_corpus(200))
+    fits = [GloVeEmbedder(8, x_max=5, max_iter=4, n_jobs=1, random_state=42).fit(X) for _ in range(2)]
+    for name in ("embedding_", "word_embedding_", "context_embedding_", "word_bias_", "context_bias_"):
+        np.testing.assert_array_equal(getattr(fits[0], name), getattr(fits[1], name))
+    assert fits[0].loss_curve_ == fits[1].loss_curve_
+    other = GloVeEmbedder(8, x_max=5, max_iter=4, n_jobs=1, random_state=43).fit(X)
+    assert not np.array_equal(other.embedding_, fits[0].embedding_)
+
+
+def test_input_formats_give_the_same_fit():
+    X = small_counts(seed=5, n=10)
+    params = dict(n_components=4, max_iter=3, n_jobs=1, random_state=0)
+    reference = GloVeEmbedder(**params).fit(X).embedding_
+    for variant in (X.toarray(), X.tocsc(), X.tocoo(), X.astype(np.float64)):
+        np.testing.assert_array_equal(GloVeEmbedder(**params).fit(variant).embedding_, reference)
+    # Explicitly stored zeros are not co-occurrences.
+    with_zeros = X.copy()
+    with_zeros.data[::3] = 0.0
+    pruned = with_zeros.copy()
+    pruned.eliminate_zeros()
+    assert with_zeros.nnz > pruned.nnz
+    np.testing.assert_array_equal(
+        GloVeEmbedder(**params).fit(with_zeros).embedding_, GloVeEmbedder(**params).fit(pruned).embedding_
+    )
+
+
+def test_several_threads_train_too():
+    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(analogy_corpus(200))
+    glove = GloVeEmbedder(8, x_max=5, max_iter=5, n_jobs=2, random_state=0).fit(X)
+    assert np.isfinite(glove.embedding_).all()
+    assert glove.loss_curve_[-1] < glove.loss_curve_[0]
+
+
+def test_wide_vectors_stay_finite_with_default_learning_rate():
+    X = CooccurrenceVectorizer(window=5, min_count=1).fit_transform(analogy_corpus())
+    glove = GloVeEmbedder(1000, x_max=10, max_iter=5, n_jobs=1, random_state=0).fit(X)
+    assert np.isfinite(glove.embedding_).all()
+    assert np.all(np.diff(glove.loss_curve_) < 0)
+
+
+def test_divergence_raises_naming_learning_rate():
+    X = small_counts(seed=6, n=10)
+    glove = GloVeEmbedder(4, learning_rate=1e30, grad_clip=1e30, max_iter=5, n_jobs=1, random_state=0)
+    with pytest.raises(ValueError, match="diverged.*learning_rate"):
+        glove.fit(X)
+
+
+def test_tol_stops_early():
+    X = small_counts(seed=7, n=12)
+    glove = GloVeEmbedder(4, max_iter=50, tol=0.5, n_jobs=1, random_state=0).fit(X)
+    assert 1 < glove.n_iter_ < 50
+    assert len(glove.loss_curve_) == glove.n_iter_
+
+
+def test_verbose_reports_epochs(capsys):
+    X = small_counts(seed=8, n=12)
+    GloVeEmbedder(4, max_iter=2, n_jobs=1, random_state=0, verbose=1).fit(X)
+    err = capsys.readouterr().err
+    assert "epoch 1/2: cost" in err and "epoch 2/2: cost" in err
+    GloVeEmbedder(4, max_iter=2, n_jobs=1, random_state=0).fit(X)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "params, X, message",
+    [
+        ({}, sp.random(5, 4, density=0.5, random_state=0, format="csr"), "vectors='word\\+context'.*square"),
+        ({}, sp.csr_matrix(-np.eye(3)), "Negative values"),
+        ({}, sp.csr_matrix((4, 4)), "no positive entry"),
+        ({}, np.zeros((4, 4)), "no positive entry"),
+        ({"n_components": 0}, None, "n_components"),
+        ({"x_max": 0}, None, "x_max"),
+        ({"x_max": -1.0}, None, "x_max"),
+        ({"learning_rate": 0.0}, None, "learning_rate"),
+        ({"learning_rate": -0.1}, None, "learning_rate"),
+        ({"grad_clip": 0}, None, "grad_clip"),
+        ({"max_iter": 0}, None, "max_iter"),
+        ({"alpha": -1}, None, "alpha"),
+        ({"tol": -1e-3}, None, "tol"),
+        ({"vectors": "context"}, None, "vectors"),
+    ],
+)
+def test_clear_errors(params, X, message):
+    if X is None:
+        X = small_counts(seed=9, n=6)
+    with pytest.raises(ValueError, match=message):
+        GloVeEmbedder(**params).fit(X)
+
+
+def test_type_errors_name_the_parameter():
+    X = small_counts(seed=9, n=6)
+    with pytest.raises(TypeError, match="n_components"):
+        GloVeEmbedder(n_components=2.5).fit(X)
+    with pytest.raises(TypeError, match="learning_rate"):
+        GloVeEmbedder(learning_rate="fast").fit(X)
+
+
+def test_pipeline_scores_with_analogy_scorer():
+    docs = analogy_corpus(400)
+    questions = [("man", "woman", "king", "queen"), ("boy", "girl", "father", "mother"),
+                 ("king", "queen", "son", "daughter"), ("man", "woman", "unseen", "words")]
+    pipeline = make_pipeline(
+        CooccurrenceVectorizer(window=5, min_count=1),
+        GloVeEmbedder(8, x_max=10, max_iter=20, n_jobs=1, random_state=0),
+    ).fit(docs)
+    scorer = make_analogy_scorer(questions)
+    score = scorer(pipeline, docs)
+    expected = analogy_accuracy(get_word_vectors(pipeline), questions)
+    assert 0.0 <= score <= 1.0 and score == expected.accuracy
+    assert expected.overall.in_scope == 3
+
+    search = GridSearchCV(
+        pipeline, {"gloveembedder__x_max": [5, 10]}, scoring=scorer, cv=WholeCorpusSplit()
+    ).fit(docs)
+    assert search.best_params_["gloveembedder__x_max"] in (5, 10)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+@parametrize_with_checks(
+    [GloVeEmbedder(n_components=2, max_iter=2, vectors="word", n_jobs=1, random_state=0)]
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
