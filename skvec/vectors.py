@@ -467,8 +467,10 @@ def _words_from_vocabulary(vocabulary, owner):
 
 
 def _is_pipeline(obj):
+    # Not hasattr(obj, "transform"): a Pipeline ending with an embedder that has
+    # no transform (GloVeEmbedder) hides its own transform.
     steps = getattr(obj, "steps", None)
-    return isinstance(steps, list) and bool(steps) and hasattr(obj, "transform")
+    return isinstance(steps, list) and bool(steps) and hasattr(obj, "named_steps")
 
 
 def get_word_vectors(fitted, X=None):
