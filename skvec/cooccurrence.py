@@ -7,10 +7,28 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, encode_with_vocabulary, vocabulary_dict
+from ._corpus import (
+    DEFAULT_TOKEN_PATTERN,
+    _check_fixed_vocabulary,
+    encode_corpus,
+    encode_with_vocabulary,
+    vocabulary_dict,
+)
 from ._kernels import cooccurrence as kernels
 from ._progress import Progress
 from ._random import thread_seeds
+from ._shards import ShardedCorpus
+from ._spill import (
+    RunCollector,
+    SpillDirectory,
+    chunks,
+    encode_to_file,
+    parse_memory,
+    scaled,
+    select_vocabulary,
+    vocabulary_limit,
+    warn_pruned,
+)
 from ._threads import numba_threads
 from ._validation import check_float, check_int, check_option
 
@@ -166,8 +184,27 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         Overrides ``token_pattern``: a function from a string to its tokens.
     dtype : {np.float32, np.float64}, default=np.float32
         Type of the matrix values.
+    max_memory : int, str or None, default=None
+        Memory budget of the count, in bytes or as a string such as
+        ``"1GB"`` or ``"512MiB"``.  The corpus is then read once, its encoded
+        ids are kept in a temporary file, it is counted in chunks that fit
+        the budget, and the partial counts are spilled to temporary files and
+        merged with a bounded number of files open.  The result is identical
+        to the uncapped count.  The temporary files are removed on success,
+        error and interruption.  If the vocabulary pass itself outgrows a
+        quarter of the budget, rare words are pruned while reading as
+        word2vec's C tool does, with a warning.  The budget covers the
+        counting, not the returned matrix.
+    n_shards : int or None, default=None
+        Cut the corpus (which must support ``len`` and slicing) into this
+        many shards of consecutive documents and count them in joblib jobs
+        (``n_jobs`` of them at once, on the active joblib backend, e.g.
+        Dask's); the shard matrices are added up.  Tokenization then runs in
+        parallel too, at the price of reading every shard twice.  Shards of
+        a corpus that is not a list are sliced inside the jobs.
     n_jobs : int, default=None
-        Counting threads; ``None`` uses all of Numba's threads, ``-1`` too.
+        Counting threads (``None`` uses all of Numba's threads, ``-1`` too),
+        or, with ``n_shards``, parallel joblib jobs.
     verbose : int, default=0
         Progress messages on stderr.
 
@@ -215,6 +252,8 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         token_pattern=DEFAULT_TOKEN_PATTERN,
         tokenizer=None,
         dtype=np.float32,
+        max_memory=None,
+        n_shards=None,
         n_jobs=None,
         verbose=0,
     ):
@@ -230,6 +269,8 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer
         self.dtype = dtype
+        self.max_memory = max_memory
+        self.n_shards = n_shards
         self.n_jobs = n_jobs
         self.verbose = verbose
 
@@ -263,8 +304,20 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
 
     # -- fitting --------------------------------------------------------
 
-    def _fit_encode(self, docs):
+    def _set_vocabulary(self, words, counts, n_tokens):
+        self.vocabulary_ = vocabulary_dict(words)
+        self.word_counts_ = np.asarray(counts, dtype=np.int64)
+        self.n_tokens_ = int(n_tokens)
+
+    def _fit_count(self, docs, count):
+        """Learn the vocabulary of ``docs``; with ``count``, also return the matrix."""
         params = self._check_params()
+        max_memory = parse_memory(self.max_memory)
+        n_shards = check_int(self.n_shards, "n_shards", min_val=1, allow_none=True)
+        if n_shards is not None:
+            return self._sharded(docs, params, n_shards, max_memory, fit=True, count=count)
+        if max_memory is not None:
+            return self._spilled(docs, params, max_memory, fit=True, count=count)
         corpus = encode_corpus(
             docs,
             min_count=self.min_count,
@@ -273,10 +326,10 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
             verbose=self.verbose,
             **self._tokenization(),
         )
-        self.vocabulary_ = vocabulary_dict(corpus.words)
-        self.word_counts_ = corpus.counts
-        self.n_tokens_ = int(corpus.n_tokens)
-        return params, corpus.ids, corpus.offsets
+        self._set_vocabulary(corpus.words, corpus.counts, corpus.n_tokens)
+        if count:
+            return self._count(corpus.ids, corpus.offsets, params)
+        return None
 
     def fit(self, X, y=None):
         """Learn the vocabulary of a corpus.
@@ -292,13 +345,13 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         -------
         self : CooccurrenceVectorizer
         """
-        self._fit_encode(X)
+        self._fit_count(X, count=False)
         return self
 
     def fit_transform(self, X, y=None):
         """Learn the vocabulary and count the co-occurrences of a corpus.
 
-        The corpus is read and encoded once.
+        The corpus is read and tokenized once (twice with ``n_shards``).
 
         Parameters
         ----------
@@ -311,8 +364,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         -------
         counts : scipy.sparse.csr_matrix of shape (n_words, n_words)
         """
-        params, ids, offsets = self._fit_encode(X)
-        return self._count(ids, offsets, params)
+        return self._fit_count(X, count=True)
 
     def transform(self, X):
         """Count the co-occurrences of a corpus against the fitted vocabulary.
@@ -329,8 +381,19 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "vocabulary_")
         params = self._check_params()
+        max_memory = parse_memory(self.max_memory)
+        n_shards = check_int(self.n_shards, "n_shards", min_val=1, allow_none=True)
+        if n_shards is not None:
+            return self._sharded(X, params, n_shards, max_memory, fit=False, count=True)
+        if max_memory is not None:
+            return self._spilled(X, params, max_memory, fit=False, count=True)
         ids, offsets = encode_with_vocabulary(X, self.vocabulary_, verbose=self.verbose, **self._tokenization())
         return self._count(ids, offsets, params)
+
+    def _subsampling(self):
+        if self.subsample is None:
+            return None, None
+        return keep_probabilities(self.word_counts_, self.subsample), thread_seeds(self.random_state, 1)[0]
 
     def _count(self, ids, offsets, params):
         window, left, right, dtype = params
@@ -338,15 +401,93 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         # The scale depends on the corpus size only, not on its split into
         # pieces, so every way of counting it agrees bit for bit.
         weights, scale = weight_table(window, self.weighting, len(ids))
-        if self.subsample is not None:
-            keep = keep_probabilities(self.word_counts_, self.subsample)
-            seed = thread_seeds(self.random_state, 1)[0]
+        keep, seed = self._subsampling()
+        if keep is not None:
             ids, offsets = kernels.subsample(ids, offsets, keep, seed, 0)
         progress = Progress(None, desc="cooccurrence", verbose=self.verbose, unit="tokens")
         matrix = count_window(ids, offsets, n_words, weights, left, right, self.n_jobs, scale, dtype)
         progress.update(len(ids))
         progress.close(nnz=matrix.nnz)
         return matrix
+
+    def _spilled(self, docs, params, max_memory, fit, count):
+        window, left, right, dtype = params
+        with SpillDirectory() as spill:
+            max_words = vocabulary_limit(max_memory)
+            words, counts, n_tokens, encoded, final_ids, n_pruned = encode_to_file(
+                docs,
+                spill,
+                tokenization=self._tokenization(),
+                min_count=self.min_count,
+                max_vocab_size=self.max_vocab_size,
+                vocabulary=self.vocabulary if fit else self.vocabulary_,
+                max_words=max_words,
+                verbose=self.verbose,
+            )
+            warn_pruned(n_pruned, max_words)
+            if fit:
+                self._set_vocabulary(words, counts, n_tokens)
+            if not count:
+                return None
+            n_words = len(self.vocabulary_)
+            weights, scale = weight_table(window, self.weighting, int(counts.sum()))
+            keep, seed = self._subsampling()
+            collector = RunCollector((n_words, n_words), spill, max_memory=max_memory, n_jobs=self.n_jobs,
+                                     verbose=self.verbose)
+            progress = Progress(int(counts.sum()), desc="cooccurrence", verbose=self.verbose, unit="tokens")
+            position = 0
+            for ids, offsets in chunks(encoded.read(final_ids), n_words, left + right, max_memory // 2):
+                n_chunk = len(ids)
+                if keep is not None:
+                    ids, offsets = kernels.subsample(ids, offsets, keep, seed, position)
+                position += n_chunk
+                collector.add(count_window(ids, offsets, n_words, weights, left, right, self.n_jobs))
+                del ids, offsets
+                progress.update(position, runs=collector.n_spilled)
+            progress.close(runs=collector.n_spilled)
+            return collector.result(scale, dtype)
+
+    def _sharded(self, docs, params, n_shards, max_memory, fit, count):
+        window, left, right, dtype = params
+        sharded = ShardedCorpus(docs, n_shards, self._tokenization(), self.n_jobs, self.verbose)
+        all_words, all_counts, shard_rows, n_tokens = sharded.vocabulary_counts()
+        if fit and self.vocabulary is None:
+            min_count = check_int(self.min_count, "min_count", min_val=1)
+            max_vocab_size = check_int(self.max_vocab_size, "max_vocab_size", min_val=1, allow_none=True)
+            kept = select_vocabulary(all_counts, min_count, max_vocab_size)
+            words = [all_words[i] for i in kept]
+        else:
+            words = _check_fixed_vocabulary(self.vocabulary) if fit else list(self.get_feature_names_out())
+            position = vocabulary_dict(all_words)
+            kept = np.array([position.get(w, -1) for w in words], dtype=np.int64)
+        padded = np.append(all_counts, 0)
+        counts = padded[kept]
+        if fit:
+            self._set_vocabulary(words, counts, n_tokens)
+        if not count:
+            return None
+        n_words = len(words)
+        in_vocabulary = np.zeros(len(all_words) + 1, dtype=bool)
+        in_vocabulary[kept] = True
+        in_vocabulary[-1] = False
+        shard_tokens = [int(c[in_vocabulary[rows]].sum()) for rows, c in shard_rows]
+        weights, scale = weight_table(window, self.weighting, sum(shard_tokens))
+        keep, seed = self._subsampling()
+        subsample_args = None
+        if keep is not None:
+            subsample_args = (keep, seed, np.concatenate([[0], np.cumsum(shard_tokens)[:-1]]))
+        partials = sharded.count(self.vocabulary_, (n_words, weights, left, right), subsample_args)
+        if max_memory is None:
+            total = None
+            for partial in partials:
+                total = partial if total is None else total + partial
+            return scaled(total, scale, dtype)
+        with SpillDirectory() as spill:
+            collector = RunCollector((n_words, n_words), spill, max_memory=max_memory, n_jobs=self.n_jobs,
+                                     verbose=self.verbose)
+            for partial in partials:
+                collector.add(partial)
+            return collector.result(scale, dtype)
 
     def get_feature_names_out(self, input_features=None):
         """Context words, in column order.

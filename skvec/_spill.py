@@ -1,0 +1,404 @@
+"""Co-occurrence counting under a memory cap: spill partial counts, merge them.
+
+The corpus is read once.  The vocabulary pass writes every document's
+provisional token ids to a temporary file (so the text is tokenized only
+once); if the vocabulary grows past what the cap allows, it is pruned as
+word2vec's C tool does (drop the words seen at most ``min_reduce`` times, then
+raise ``min_reduce``).  The counting pass reads the ids back in chunks sized
+to the cap, counts each chunk into an int64 fixed-point CSR matrix and writes
+it as a sorted run.  A k-way merge with a bounded fan-in (in rounds when there
+are more runs) adds the runs row block by row block.  Integer sums do not
+depend on the order of addition, so the result equals the in-memory count
+bit for bit.  Every temporary file lives in one directory that is removed on
+success, on error and on ``KeyboardInterrupt``.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+import warnings
+from itertools import islice
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._corpus import _check_docs, _check_fixed_vocabulary, _drop_unknown, _encode, make_analyzer, vocabulary_dict
+from ._kernels import cooccurrence as kernels
+from ._progress import Progress
+from ._threads import numba_threads
+
+# Bytes of one entry of a partial count: int32 column + int64 fixed-point sum.
+ENTRY_BYTES = 12
+# Most runs merged at once (each holds two files open).
+FAN_IN = 16
+# Memory of one vocabulary entry during the vocabulary pass (dict slot, str
+# object, count); the pass may use a quarter of the cap.
+BYTES_PER_WORD = 128
+# Documents encoded per call of the shared encoder.
+BATCH_DOCS = 4096
+
+_UNITS = {
+    "": 1, "b": 1,
+    "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9, "t": 10**12, "tb": 10**12,
+    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+}
+
+
+def parse_memory(value, name="max_memory"):
+    """Bytes from an int or a string such as ``"1GB"``, ``"512MiB"``, ``"2e9"``; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a number of bytes, a string such as '1GB', or None; got {value!r}.")
+    if isinstance(value, (int, np.integer)):
+        number = int(value)
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-zA-Z]*)\s*", value)
+        unit = match.group(2).lower() if match else None
+        if match is None or unit not in _UNITS:
+            raise ValueError(
+                f"{name} must be a number of bytes or a string such as '800MB', '1GB' or '2GiB'; got {value!r}."
+            )
+        number = int(float(match.group(1)) * _UNITS[unit])
+    else:
+        raise TypeError(f"{name} must be a number of bytes, a string such as '1GB', or None; got {value!r}.")
+    if number < 1:
+        raise ValueError(f"{name} must be positive, got {value!r}.")
+    return number
+
+
+def select_vocabulary(counts, min_count, max_vocab_size):
+    """Rows kept, by count descending, ties by provisional id (first occurrence)."""
+    order = np.argsort(-counts, kind="stable")
+    n_kept = int(np.searchsorted(-counts[order], -min_count, side="right"))
+    if max_vocab_size is not None:
+        n_kept = min(n_kept, max_vocab_size)
+    if n_kept == 0:
+        raise ValueError(
+            f"No word occurs at least min_count={min_count} times (the most frequent occurs "
+            f"{counts.max() if len(counts) else 0} times); lower min_count or use a larger corpus."
+        )
+    return order[:n_kept]
+
+
+class SpillDirectory:
+    """A temporary directory removed, with everything in it, on exit."""
+
+    def __init__(self):
+        self.path = None
+        self.n_files = 0
+
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="skvec-cooccurrence-")
+        return self
+
+    def new_file(self, stem):
+        self.n_files += 1
+        return os.path.join(self.path, f"{stem}-{self.n_files}.bin")
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+        return False
+
+
+# -- vocabulary pass ------------------------------------------------------------
+
+
+class EncodedFile:
+    """Provisional ids of a corpus, on disk, in batches of documents."""
+
+    def __init__(self, spill):
+        self.ids_path = spill.new_file("ids")
+        self.lengths_path = spill.new_file("lengths")
+        self.batches = []  # (epoch, n_docs, n_tokens)
+        self.remaps = []  # provisional ids of epoch e -> ids of epoch e + 1 (-1 pruned)
+
+    def read(self, final_ids):
+        """Yield (ids, offsets) of each batch in final ids, unknown words removed.
+
+        ``final_ids[e]`` maps the provisional ids of epoch ``e`` to rows; its
+        last entry is -1 so that an id of -1 stays -1.
+        """
+        with open(self.ids_path, "rb") as ids_file, open(self.lengths_path, "rb") as lengths_file:
+            for epoch, n_docs, n_tokens in self.batches:
+                ids = np.fromfile(ids_file, dtype=np.int32, count=n_tokens)
+                lengths = np.fromfile(lengths_file, dtype=np.int64, count=n_docs)
+                offsets = np.zeros(n_docs + 1, dtype=np.int64)
+                np.cumsum(lengths, out=offsets[1:])
+                yield _drop_unknown(final_ids[epoch][ids], offsets)
+
+
+def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, vocabulary, max_words, verbose):
+    """Vocabulary pass: build the vocabulary and write the encoded corpus to disk.
+
+    Returns ``(words, counts, n_tokens, encoded, final_ids, n_pruned)``.
+    """
+    _check_docs(docs)
+    analyzer = make_analyzer(**tokenization)
+    fixed = vocabulary is not None
+    if fixed:
+        words = _check_fixed_vocabulary(vocabulary)
+        index = vocabulary_dict(words)
+        counts = np.zeros(len(words), dtype=np.int64)
+    else:
+        index = {}
+        counts = np.zeros(0, dtype=np.int64)
+    encoded = EncodedFile(spill)
+    progress = Progress(None, desc="vocabulary", verbose=verbose, unit="tokens")
+    n_tokens = n_docs = n_pruned = 0
+    min_reduce = 1
+    iterator = iter(docs)
+    with open(encoded.ids_path, "wb") as ids_file, open(encoded.lengths_path, "wb") as lengths_file:
+        while True:
+            batch = list(islice(iterator, BATCH_DOCS))
+            if not batch:
+                break
+            try:
+                ids, offsets = _encode(batch, analyzer, index, not fixed, 0, "vocabulary")
+            except TypeError as exc:
+                # Name the document by its position in the whole corpus.
+                match = re.match(r"Document (\d+)(.*)", str(exc), re.S)
+                if match is None:
+                    raise
+                raise TypeError(f"Document {n_docs + int(match.group(1))}{match.group(2)}") from None
+            ids.tofile(ids_file)
+            np.diff(offsets).tofile(lengths_file)
+            encoded.batches.append((len(encoded.remaps), len(batch), len(ids)))
+            n_docs += len(batch)
+            n_tokens += len(ids)
+            known = ids[ids >= 0] if fixed else ids
+            if len(counts) < len(index):
+                counts = np.concatenate([counts, np.zeros(len(index) - len(counts), dtype=np.int64)])
+            counts += np.bincount(known, minlength=len(index))
+            if not fixed and max_words is not None and len(index) > max_words:
+                # word2vec's ReduceVocab.
+                keep = counts > min_reduce
+                remap = np.full(len(counts) + 1, -1, dtype=np.int32)
+                remap[:-1][keep] = np.arange(int(keep.sum()), dtype=np.int32)
+                index = {word: int(remap[i]) for word, i in index.items() if keep[i]}
+                counts = counts[keep]
+                encoded.remaps.append(remap)
+                n_pruned += int((~keep).sum())
+                min_reduce += 1
+            progress.update(n_tokens, docs=n_docs)
+    progress.close(docs=n_docs)
+    if n_docs == 0:
+        raise ValueError("The corpus is empty: it contains no document.")
+    if fixed:
+        final = np.append(np.arange(len(words), dtype=np.int32), np.int32(-1))
+    else:
+        if n_tokens == 0:
+            raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
+        kept = select_vocabulary(counts, min_count, max_vocab_size)
+        all_words = list(index)
+        words = [all_words[i] for i in kept]
+        counts = counts[kept]
+        final = np.full(len(all_words) + 1, -1, dtype=np.int32)
+        final[kept] = np.arange(len(kept), dtype=np.int32)
+    final_ids = [final]
+    for remap in reversed(encoded.remaps):
+        final_ids.insert(0, final_ids[0][remap])
+    return words, counts, n_tokens, encoded, final_ids, n_pruned
+
+
+def vocabulary_limit(max_memory):
+    return max(max_memory // 4 // BYTES_PER_WORD, 1000)
+
+
+def warn_pruned(n_pruned, max_words):
+    if n_pruned:
+        warnings.warn(
+            f"The vocabulary pass outgrew max_memory ({max_words} distinct words) and was pruned as "
+            f"word2vec does: {n_pruned} rare word entries were dropped while reading, so rare words may "
+            "be missing or undercounted. Raise max_memory to count every word exactly.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+# -- runs and their merge ------------------------------------------------------------
+
+
+class Run:
+    """A sorted partial count (CSR rows, int64 sums) on disk; row pointers in memory."""
+
+    def __init__(self, indptr, indices_path, data_path):
+        self.indptr = indptr
+        self.indices_path = indices_path
+        self.data_path = data_path
+
+    @classmethod
+    def write(cls, matrix, spill):
+        run = cls(np.asarray(matrix.indptr, dtype=np.int64), spill.new_file("indices"), spill.new_file("data"))
+        np.asarray(matrix.indices, dtype=np.int32).tofile(run.indices_path)
+        np.asarray(matrix.data, dtype=np.int64).tofile(run.data_path)
+        return run
+
+    def remove(self):
+        for path in (self.indices_path, self.data_path):
+            if os.path.exists(path):
+                os.remove(path)
+
+
+def _merge_blocks(row_nnz, block_entries):
+    """Row blocks holding about ``block_entries`` entries (at least one row each)."""
+    cumulative = np.concatenate([[0], np.cumsum(row_nnz)])
+    n_rows = len(row_nnz)
+    bounds = [0]
+    while bounds[-1] < n_rows:
+        start = bounds[-1]
+        stop = int(np.searchsorted(cumulative, cumulative[start] + block_entries, side="right")) - 1
+        bounds.append(min(max(stop, start + 1), n_rows))
+    return bounds
+
+
+def _thread_blocks(row_nnz, n_threads):
+    from .cooccurrence import _row_blocks
+
+    starts = np.concatenate([[0], np.cumsum(row_nnz)])
+    return _row_blocks(starts, n_threads * 4)
+
+
+def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=None):
+    """Add runs row block by row block.
+
+    Without ``scale``, the sum is written as a new run; with it, the result
+    is a float CSR matrix of ``dtype`` holding ``sum / scale``.
+    """
+    n_rows = len(runs[0].indptr) - 1
+    row_nnz = sum(np.diff(run.indptr) for run in runs)
+    final = scale is not None
+    out_dtype = np.dtype(dtype) if final else np.dtype(np.int64)
+    out = Run(np.zeros(n_rows + 1, dtype=np.int64), spill.new_file("indices"), spill.new_file("data"))
+    files = []
+    try:
+        for run in runs:
+            files.append((open(run.indices_path, "rb"), open(run.data_path, "rb")))
+        with open(out.indices_path, "wb") as out_indices, open(out.data_path, "wb") as out_data, \
+                numba_threads(n_jobs) as n_threads:
+            bounds = _merge_blocks(row_nnz, block_entries)
+            for r0, r1 in zip(bounds[:-1], bounds[1:]):
+                sizes = np.array([run.indptr[r1] - run.indptr[r0] for run in runs], dtype=np.int64)
+                starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+                indptrs = np.stack([run.indptr[r0 : r1 + 1] - run.indptr[r0] for run in runs])
+                indices = np.concatenate([np.fromfile(f, dtype=np.int32, count=n) for (f, _), n in zip(files, sizes)])
+                data = np.concatenate([np.fromfile(g, dtype=np.int64, count=n) for (_, g), n in zip(files, sizes)])
+                blocks = _thread_blocks(row_nnz[r0:r1], n_threads)
+                block_indptr, block_indices, block_data = kernels.sum_partials(
+                    indptrs, starts, indices, data, n_cols, blocks, out_dtype, scale if final else 0
+                )
+                out.indptr[r0 + 1 : r1 + 1] = out.indptr[r0] + block_indptr[1:]
+                block_indices.tofile(out_indices)
+                block_data.tofile(out_data)
+    finally:
+        for handles in files:
+            for handle in handles:
+                handle.close()
+    if not final:
+        return out
+    nnz = int(out.indptr[-1])
+    index_dtype = np.int32 if nnz < 2**31 else np.int64
+    matrix = sp.csr_matrix((n_rows, n_cols), dtype=out_dtype)
+    matrix.indptr = out.indptr.astype(index_dtype)
+    matrix.indices = np.fromfile(out.indices_path, dtype=np.int32)
+    os.remove(out.indices_path)
+    matrix.data = np.fromfile(out.data_path, dtype=out_dtype)
+    os.remove(out.data_path)
+    matrix.has_sorted_indices = True
+    matrix.has_canonical_format = True
+    return matrix
+
+
+def scaled(matrix, scale, dtype):
+    """Float copy of an int64 fixed-point count (same arithmetic as the kernels)."""
+    data = (matrix.data.astype(np.float64) / float(scale)).astype(dtype)
+    result = sp.csr_matrix((matrix.shape), dtype=dtype)
+    result.data, result.indices, result.indptr = data, matrix.indices, matrix.indptr
+    result.has_sorted_indices = True
+    result.has_canonical_format = True
+    return result
+
+
+class RunCollector:
+    """Receives int64 partial counts; keeps one in memory, spills the rest as runs."""
+
+    def __init__(self, shape, spill, *, max_memory, n_jobs, verbose):
+        self.shape = shape
+        self.spill = spill
+        self.max_memory = max_memory
+        self.n_jobs = n_jobs
+        self.pending = None
+        self.runs = []
+        self.n_spilled = 0
+        self.progress = Progress(None, desc="merge", verbose=verbose, unit="runs")
+
+    def add(self, matrix):
+        if self.pending is not None:
+            self.runs.append(Run.write(self.pending, self.spill))
+            self.n_spilled += 1
+        self.pending = matrix
+
+    def result(self, scale, dtype):
+        if not self.runs:
+            return scaled(self.pending, scale, dtype)
+        self.add(None)
+        block_entries = max(self.max_memory // 4 // ENTRY_BYTES, 1)
+        runs = self.runs
+        while len(runs) > FAN_IN:
+            merged = []
+            for start in range(0, len(runs), FAN_IN):
+                group = runs[start : start + FAN_IN]
+                if len(group) == 1:
+                    merged.append(group[0])
+                    continue
+                merged.append(merge_runs(group, self.shape[1], block_entries=block_entries, spill=self.spill,
+                                         n_jobs=self.n_jobs))
+                for run in group:
+                    run.remove()
+                self.progress.message(f"merged {len(group)} runs")
+            runs = merged
+        result = merge_runs(runs, self.shape[1], block_entries=block_entries, spill=self.spill, n_jobs=self.n_jobs,
+                            scale=scale, dtype=dtype)
+        for run in runs:
+            run.remove()
+        return result
+
+
+def chunk_bound(chunk_counts, reach, n_words):
+    """Upper bound of the entries of a chunk's count: a row has at most
+    ``reach`` new contexts per occurrence and at most ``n_words`` in all."""
+    return int(np.minimum(chunk_counts * reach, n_words).sum())
+
+
+def chunks(batches, n_words, reach, chunk_memory):
+    """Group encoded batches into chunks whose count fits in ``chunk_memory``."""
+    ids_parts, offsets_parts = [], []
+    counts = np.zeros(n_words, dtype=np.int64)
+    n_tokens = 0
+    for ids, offsets in batches:
+        batch_counts = np.bincount(ids, minlength=n_words)
+        if ids_parts:
+            tokens = n_tokens + len(ids)
+            entries = chunk_bound(counts + batch_counts, reach, n_words)
+            if tokens * 24 + entries * ENTRY_BYTES > chunk_memory:
+                yield _join(ids_parts, offsets_parts)
+                ids_parts, offsets_parts = [], []
+                counts[:] = 0
+                n_tokens = 0
+        ids_parts.append(ids)
+        offsets_parts.append(offsets)
+        counts += batch_counts
+        n_tokens += len(ids)
+    if ids_parts:
+        yield _join(ids_parts, offsets_parts)
+
+
+def _join(ids_parts, offsets_parts):
+    ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+    shifted = [offsets_parts[0]]
+    base = offsets_parts[0][-1]
+    for offsets in offsets_parts[1:]:
+        shifted.append(offsets[1:] + base)
+        base += offsets[-1]
+    return np.ascontiguousarray(ids, dtype=np.int32), np.concatenate(shifted)
