@@ -30,8 +30,8 @@ __all__ = ["analogy_accuracy", "word_similarity", "make_analogy_scorer", "Analog
 # for the first that is not a case variant of a, b or c.
 _N_TOP = 5
 # Cosines of the question words with a block of candidates take about this
-# many float32 values at a time.
-_BLOCK_VALUES = 1 << 22
+# many float32 values (64 MB) at a time.
+_BLOCK_VALUES = 1 << 24
 _METHODS = {"3cosadd": COSADD, "3cosmul": COSMUL}
 
 
@@ -236,7 +236,7 @@ def analogy_accuracy(
         for pipelines whose last step does not store the vectors.
     batch_size : int or None, default=None
         Candidates scored at once (memory is about ``4 * batch_size`` bytes
-        per distinct question word); ``None`` picks blocks of about 16 MB.
+        per distinct question word); ``None`` picks blocks of about 64 MB.
     n_jobs : int or None, default=None
         Threads for scoring (``None``: all).
     verbose : int, default=0
@@ -339,7 +339,7 @@ def _answer(wv, rows, fold, n_candidates, method, batch_size, n_jobs, verbose):
     if batch_size is None:
         batch_size = max(1024, _BLOCK_VALUES // max(len(query_rows), 1))
     n_questions = len(rows)
-    top_scores = np.full((n_questions, _N_TOP), -np.inf, dtype=np.float64)
+    top_scores = np.full((n_questions, _N_TOP), -np.inf, dtype=np.float32)
     top_rows = np.full((n_questions, _N_TOP), -1, dtype=np.int64)
     word_a, word_b, word_c = (np.ascontiguousarray(inverse[:, k]) for k in range(3))
     row_a, row_b, row_c = (np.ascontiguousarray(rows[:, k]) for k in range(3))

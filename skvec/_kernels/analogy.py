@@ -18,7 +18,15 @@ COSADD = 0
 COSMUL = 1
 
 
-@njit(parallel=True, cache=True)
+# Candidates are scored in chunks: a vectorized pass computes the scores and
+# counts those above the current n-th best; only a chunk with such a score is
+# scanned again for insertions (rare once the best lists have filled up).
+_CHUNK = 512
+# No "ninf": the best lists start at -inf.
+_FASTMATH = {"nnan", "nsz", "reassoc", "arcp", "contract", "afn"}
+
+
+@njit(parallel=True, cache=True, fastmath=_FASTMATH)
 def update_top_candidates(sims, word_a, word_b, word_c, row_a, row_b, row_c, block_start, method, epsilon,
                           top_scores, top_rows):
     """Merge one block of candidates into the per-question best lists.
@@ -34,33 +42,53 @@ def update_top_candidates(sims, word_a, word_b, word_c, row_a, row_b, row_c, blo
     n_questions = word_a.shape[0]
     block_size = sims.shape[1]
     n_top = top_scores.shape[1]
+    half = np.float32(0.5)
+    shift = np.float32(0.5 + epsilon)
     for q in prange(n_questions):
+        buffer = np.empty(_CHUNK, dtype=np.float32)
         sa = sims[word_a[q]]
         sb = sims[word_b[q]]
         sc = sims[word_c[q]]
-        ra = row_a[q] - block_start
-        rb = row_b[q] - block_start
-        rc = row_c[q] - block_start
+        excluded_a = row_a[q] - block_start
+        excluded_b = row_b[q] - block_start
+        excluded_c = row_c[q] - block_start
         scores = top_scores[q]
         rows = top_rows[q]
         threshold = scores[n_top - 1]
-        for j in range(block_size):
+        for chunk_start in range(0, block_size, _CHUNK):
+            n = min(_CHUNK, block_size - chunk_start)
+            # Slices let the compiler see unit-stride, non-negative indexing and vectorize.
+            ca = sa[chunk_start : chunk_start + n]
+            cb = sb[chunk_start : chunk_start + n]
+            cc = sc[chunk_start : chunk_start + n]
+            above = 0
             if method == COSADD:
-                s = sb[j] - sa[j] + sc[j]
+                for k in range(n):
+                    s = cb[k] - ca[k] + cc[k]
+                    buffer[k] = s
+                    above += s > threshold
             else:
-                s = (0.5 * sb[j] + 0.5) * (0.5 * sc[j] + 0.5) / (0.5 * sa[j] + 0.5 + epsilon)
-            # Strict comparison: among equal scores the earlier row wins.
-            if s > threshold:
-                if j == ra or j == rb or j == rc:
-                    continue
-                k = n_top - 1
-                while k > 0 and scores[k - 1] < s:
-                    scores[k] = scores[k - 1]
-                    rows[k] = rows[k - 1]
-                    k -= 1
-                scores[k] = s
-                rows[k] = block_start + j
-                threshold = scores[n_top - 1]
+                for k in range(n):
+                    s = (half * cb[k] + half) * (half * cc[k] + half) / (half * ca[k] + shift)
+                    buffer[k] = s
+                    above += s > threshold
+            if above == 0:
+                continue
+            for k in range(n):
+                s = buffer[k]
+                # Strict comparison: among equal scores the earlier row wins.
+                if s > threshold:
+                    j = chunk_start + k
+                    if j == excluded_a or j == excluded_b or j == excluded_c:
+                        continue
+                    i = n_top - 1
+                    while i > 0 and scores[i - 1] < s:
+                        scores[i] = scores[i - 1]
+                        rows[i] = rows[i - 1]
+                        i -= 1
+                    scores[i] = s
+                    rows[i] = block_start + j
+                    threshold = scores[n_top - 1]
 
 
 @njit(cache=True)
