@@ -285,16 +285,16 @@ def analogy_accuracy(
     n_candidates = len(wv) if restrict_vocab is None else min(restrict_vocab, len(wv))
     first, fold = _candidate_index(wv.words, n_candidates, case_insensitive)
 
-    # Resolve every question to candidate rows (-1: out of scope).
-    names, section_of, rows = [], [], []
-    for s, (name, questions_) in enumerate(sections.items()):
-        names.append(name)
-        for question in questions_:
-            words = [w.lower() for w in question] if case_insensitive else question
-            rows.append([first.get(w, -1) for w in words])
-            section_of.append(s)
-    rows = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    section_of = np.array(section_of, dtype=np.int64)
+    # Resolve every question to candidate rows (-1: out of scope), looking up
+    # each distinct word once.
+    names = list(sections)
+    flat = [word for questions_ in sections.values() for question in questions_ for word in question]
+    section_of = np.repeat(np.arange(len(names)), [len(sections[name]) for name in names])
+    word_ids = {}
+    ids = np.fromiter((word_ids.setdefault(word, len(word_ids)) for word in flat), dtype=np.int64, count=len(flat))
+    fold_word = str.lower if case_insensitive else str
+    distinct_rows = np.array([first.get(fold_word(word), -1) for word in word_ids], dtype=np.int64)
+    rows = distinct_rows[ids].reshape(-1, 4)
     in_scope = np.all(rows >= 0, axis=1)
     correct = np.zeros(len(rows), dtype=bool)
 
