@@ -85,8 +85,8 @@ class ShardedCorpus:
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def _parallel(self):
-        return Parallel(n_jobs=self.n_jobs, verbose=max(self.verbose - 1, 0))
+    def _parallel(self, **kwargs):
+        return Parallel(n_jobs=self.n_jobs, verbose=max(self.verbose - 1, 0), **kwargs)
 
     def vocabulary_counts(self):
         """Words in first-occurrence order, their counts, per-shard counts and the token total."""
@@ -122,4 +122,6 @@ class ShardedCorpus:
                 shard_subsample = (keep, seed, int(first_positions[i]))
             jobs.append(delayed(_count_job)(docs, start, stop, self.tokenization, vocabulary, count_args,
                                             shard_subsample, n_threads))
-        yield from self._parallel()(jobs)
+        # Partials are handed over as they come, so that a capped reduction
+        # can spill each before the next arrives.
+        yield from self._parallel(return_as="generator")(jobs)

@@ -241,6 +241,16 @@ class Run:
                 os.remove(path)
 
 
+def _read_into(handle, out):
+    view = memoryview(out).cast("B")
+    done = 0
+    while done < len(view):
+        n = handle.readinto(view[done:])
+        if not n:
+            raise OSError(f"Unexpected end of the temporary file {handle.name!r}.")
+        done += n
+
+
 def _merge_blocks(row_nnz, block_entries):
     """Row blocks holding about ``block_entries`` entries (at least one row each)."""
     cumulative = np.concatenate([[0], np.cumsum(row_nnz)])
@@ -282,8 +292,11 @@ def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=
                 sizes = np.array([run.indptr[r1] - run.indptr[r0] for run in runs], dtype=np.int64)
                 starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
                 indptrs = np.stack([run.indptr[r0 : r1 + 1] - run.indptr[r0] for run in runs])
-                indices = np.concatenate([np.fromfile(f, dtype=np.int32, count=n) for (f, _), n in zip(files, sizes)])
-                data = np.concatenate([np.fromfile(g, dtype=np.int64, count=n) for (_, g), n in zip(files, sizes)])
+                indices = np.empty(int(sizes.sum()), dtype=np.int32)
+                data = np.empty(int(sizes.sum()), dtype=np.int64)
+                for (f, g), start, n in zip(files, starts, sizes):
+                    _read_into(f, indices[start : start + n])
+                    _read_into(g, data[start : start + n])
                 blocks = _thread_blocks(row_nnz[r0:r1], n_threads)
                 block_indptr, block_indices, block_data = kernels.sum_partials(
                     indptrs, starts, indices, data, n_cols, blocks, out_dtype, scale if final else 0
@@ -333,16 +346,22 @@ class RunCollector:
         self.n_spilled = 0
         self.progress = Progress(None, desc="merge", verbose=verbose, unit="runs")
 
-    def add(self, matrix):
+    def flush(self):
+        """Write the partial count held in memory, if any, as a run."""
         if self.pending is not None:
             self.runs.append(Run.write(self.pending, self.spill))
             self.n_spilled += 1
+            self.pending = None
+
+    def add(self, matrix):
+        # Only the last partial stays in memory: if it is the only one, no run is written.
+        self.flush()
         self.pending = matrix
 
     def result(self, scale, dtype):
         if not self.runs:
             return scaled(self.pending, scale, dtype)
-        self.add(None)
+        self.flush()
         block_entries = max(self.max_memory // 4 // ENTRY_BYTES, 1)
         runs = self.runs
         while len(runs) > FAN_IN:

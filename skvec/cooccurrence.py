@@ -441,6 +441,9 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
                 if keep is not None:
                     ids, offsets = kernels.subsample(ids, offsets, keep, seed, position)
                 position += n_chunk
+                # Spill the previous partial before counting the next chunk, so
+                # that one partial at a time is in memory.
+                collector.flush()
                 collector.add(count_window(ids, offsets, n_words, weights, left, right, self.n_jobs))
                 del ids, offsets
                 progress.update(position, runs=collector.n_spilled)
