@@ -5,6 +5,7 @@ from the repository root. Nothing is fetched from the network.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.abspath(".."))
@@ -35,3 +36,22 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 html_theme = "alabaster"
 html_static_path = []
 html_theme_options = {"description": "Word embeddings as scikit-learn estimators"}
+
+
+# In a numpydoc "name : type" line, a type such as ``shape (n_features_in_,)``
+# would read as a reST reference to a target "n_features_in"; escape the
+# trailing underscore of such names in the type part so it prints as written.
+_TYPE_LINE = re.compile(r"^(\s*\*{0,2}\w+(?:, \w+)* : )(.*)$")
+_TRAILING_UNDERSCORE = re.compile(r"\b(\w*[A-Za-z0-9])_(?=[\s,)\]]|$)")
+
+
+def _escape_type_underscores(app, what, name, obj, options, lines):
+    for i, line in enumerate(lines):
+        match = _TYPE_LINE.match(line)
+        if match:
+            lines[i] = match.group(1) + _TRAILING_UNDERSCORE.sub(r"\1\\_", match.group(2))
+
+
+def setup(app):
+    # Before numpydoc (priority 500) turns the sections into reST.
+    app.connect("autodoc-process-docstring", _escape_type_underscores, priority=400)
