@@ -9,7 +9,7 @@ from scipy.stats import spearmanr
 from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import GridSearchCV
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from skvec import WholeCorpusSplit, WordVectors, analogy_accuracy, make_analogy_scorer, word_similarity
 
@@ -348,3 +348,68 @@ def test_make_analogy_scorer_validates_early():
         make_analogy_scorer(method="cos")
     with pytest.raises(ValueError, match="4 words"):
         make_analogy_scorer([("a", "b")])
+
+
+def synthetic_corpus(n_docs=300, seed=0):
+    """Sentences where gender and number are carried by consistent context words."""
+    rng = np.random.default_rng(seed)
+    pairs = list(zip(MALE, FEMALE))
+    nouns = list(zip(SINGULAR, PLURAL))
+    docs = []
+    for _ in range(n_docs):
+        male, female = pairs[rng.integers(len(pairs))]
+        single, many = nouns[rng.integers(len(nouns))]
+        docs.append(f"the {male} said he saw one {single} while his {single} slept")
+        docs.append(f"the {female} said she saw two {many} while her {many} slept")
+    return docs
+
+
+try:
+    from skvec.cooccurrence import CooccurrenceVectorizer
+except ImportError:  # the count pipeline is not there: its test is skipped
+    CooccurrenceVectorizer = None
+
+COUNTED = []
+
+if CooccurrenceVectorizer is not None:
+
+    class CountingVectorizer(CooccurrenceVectorizer):
+        """Records the size of each corpus it counts (module level, so joblib can hash it)."""
+
+        def fit_transform(self, X, y=None):
+            COUNTED.append(len(X))
+            return super().fit_transform(X, y)
+
+
+def test_grid_search_over_a_cached_count_pipeline(tmp_path):
+    pytest.importorskip("skvec.svd")
+    if CooccurrenceVectorizer is None:
+        pytest.skip("skvec.cooccurrence is not available")
+    from skvec import SPPMITransformer, SVDEmbedder
+    from skvec.datasets import LineCorpus
+
+    COUNTED.clear()
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(synthetic_corpus()) + "\n")
+    corpus = LineCorpus(path)
+    pipeline = Pipeline(
+        [
+            ("cooccurrencevectorizer", CountingVectorizer(window=3, min_count=1)),
+            ("sppmitransformer", SPPMITransformer()),
+            ("svdembedder", SVDEmbedder(random_state=0)),
+        ],
+        memory=str(tmp_path / "cache"),
+    )
+    grid = {"sppmitransformer__shift": [1, 5], "svdembedder__n_components": [4, 8]}
+    scorer = make_analogy_scorer(PLANTED_QUESTIONS)
+    search = GridSearchCV(pipeline, grid, scoring=scorer, cv=WholeCorpusSplit()).fit(corpus)
+    assert COUNTED == [600]  # four candidates and the refit share one count
+    scores = search.cv_results_["mean_test_score"]
+    assert len(scores) == 4 and np.all((0 <= scores) & (scores <= 1))
+    assert search.best_score_ == scores.max() > 0
+    assert search.best_params_ == search.cv_results_["params"][int(np.argmax(scores))]
+    # the same search in two processes gives the same scores
+    pipeline.steps[0] = ("cooccurrencevectorizer", CooccurrenceVectorizer(window=3, min_count=1))
+    pipeline.memory = str(tmp_path / "cache2")
+    parallel = GridSearchCV(pipeline, grid, scoring=scorer, cv=WholeCorpusSplit(), n_jobs=2).fit(corpus)
+    np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], scores)
