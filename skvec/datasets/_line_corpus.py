@@ -130,14 +130,11 @@ class LineCorpus:
     def _count_lines(self):
         if self._n_lines is None:
             with self._open() as f:
-                if not self._gzip:
-                    self._n_lines = len(self._line_offsets(f)) - 1
-                else:
-                    count, last = 0, b"\n"
-                    for chunk in iter(lambda: f.read(_CHUNK), b""):
-                        count += chunk.count(b"\n")
-                        last = chunk[-1:]
-                    self._n_lines = count + (last != b"\n")
+                count, last = 0, b"\n"
+                for chunk in iter(lambda: f.read(_CHUNK), b""):
+                    count += chunk.count(b"\n")
+                    last = chunk[-1:]
+                self._n_lines = count + (last != b"\n")
         return self._n_lines
 
     def _line_offsets(self, f):
