@@ -4,24 +4,35 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import svds
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, clone
-from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import normalize
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, encode_with_vocabulary
 from ._kernels.pooling import max_pool
 from ._validation import check_float, check_option
-from .vectors import get_word_vectors
+from .vectors import WordVectors, get_word_vectors
 
 _POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
 _NORMS = ("l2",)
 
 
+def _unfrozen(model):
+    """The estimator inside scikit-learn's ``FrozenEstimator`` (the model itself otherwise)."""
+    while type(model).__name__ == "FrozenEstimator" and hasattr(model, "estimator"):
+        model = model.estimator
+    return model
+
+
+def _steps(model):
+    steps = getattr(_unfrozen(model), "steps", None)
+    return steps if isinstance(steps, list) and steps else None
+
+
 def _vocabulary_step(model):
     """The fitted object holding the vocabulary: the model or its first step."""
-    if isinstance(model, Pipeline):
-        return model.steps[0][1]
-    return model
+    steps = _steps(model)
+    return _unfrozen(steps[0][1]) if steps else _unfrozen(model)
 
 
 def _tokenization(model):
@@ -41,7 +52,8 @@ def _needs_corpus(model):
     ``TruncatedSVD``, ``SPPMITransformer``) gives its word rows only when the
     corpus is run through it again.
     """
-    return isinstance(model, Pipeline) and not hasattr(model.steps[-1][1], "embedding_")
+    steps = _steps(model)
+    return steps is not None and not hasattr(steps[-1][1], "embedding_")
 
 
 def _dense(matrix):
@@ -88,9 +100,12 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
     Parameters
     ----------
-    embedder : estimator
+    embedder : estimator or WordVectors
         The word model: an embedder, or a pipeline whose first step holds
         ``vocabulary_``. Anything :func:`~skvec.get_word_vectors` accepts.
+        With ``prefit=True``, also a :class:`~skvec.WordVectors` (e.g. read
+        from a word2vec file), whose documents are then tokenized with the
+        default ``lowercase=True`` and ``token_pattern``.
     pooling : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
         How the word vectors of a document are combined:
 
@@ -110,7 +125,9 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         ``None`` keeps the pooled vectors as they are.
     prefit : bool, default=False
         If True, ``embedder`` is already fitted and used as it is; ``fit``
-        only learns what the pooling needs (idf, SIF component).
+        only learns what the pooling needs (idf, SIF component). Cloning
+        (as ``GridSearchCV`` and ``cross_val_score`` do) does not keep a
+        model fitted: wrap it in ``sklearn.frozen.FrozenEstimator`` there.
     sif_a : float, default=1e-3
         The smoothing constant ``a`` of ``"sif"`` pooling (ignored otherwise).
 
@@ -171,7 +188,7 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             raise TypeError(f"prefit must be a bool, got {self.prefit!r}.")
         if self.pooling == "sif":
             check_float(self.sif_a, "sif_a", min_val=0.0, include_boundaries="neither")
-        if not hasattr(self.embedder, "fit"):
+        if not hasattr(self.embedder, "fit") and not (self.prefit and isinstance(self.embedder, WordVectors)):
             raise TypeError(
                 "embedder must be a word model (an embedder or a word-plane pipeline) "
                 f"with a fit method, got {type(self.embedder).__name__}."
@@ -221,10 +238,10 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         docs = _materialize(docs)
         if self.prefit:
             model = self.embedder
-            check_is_fitted(_vocabulary_step(model))
+            word_vectors = self._prefit_word_vectors(model)
         else:
             model = clone(self.embedder).fit(docs)
-        word_vectors = get_word_vectors(model, X=docs) if _needs_corpus(model) else get_word_vectors(model)
+            word_vectors = get_word_vectors(model, X=docs) if _needs_corpus(model) else get_word_vectors(model)
         self.embedder_ = model
         self.word_vectors_ = word_vectors
         self._tokenization = _tokenization(model)
@@ -259,6 +276,27 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             pooled = self._weighted_average(ids, offsets, self.word_weights_)
             self.sif_component_ = _first_singular_vector(pooled)
         return ids, offsets
+
+    def _prefit_word_vectors(self, model):
+        if isinstance(model, WordVectors):
+            return model
+        try:
+            check_is_fitted(_vocabulary_step(model))
+        except NotFittedError:
+            raise NotFittedError(
+                f"prefit=True but the embedder {type(model).__name__} is not fitted. A clone of a "
+                "fitted model is not fitted (GridSearchCV and cross_val_score clone their estimator); "
+                "wrap the model in sklearn.frozen.FrozenEstimator to keep it fitted, or pass its "
+                "WordVectors."
+            ) from None
+        if _needs_corpus(model):
+            raise ValueError(
+                f"prefit=True with a pipeline whose last step ({type(_steps(model)[-1][1]).__name__}) "
+                "does not store the word vectors: they can only be recomputed from the corpus the "
+                "pipeline was fitted on. Pass get_word_vectors(pipeline, X=training_corpus) as the "
+                "embedder, or end the pipeline with SVDEmbedder."
+            )
+        return get_word_vectors(model)
 
     def _word_counts(self, model, ids, n_words):
         """Counts of the word model's training corpus, aligned with the word vectors."""

@@ -305,3 +305,46 @@ def test_word2vec_is_deterministic_with_one_thread():
     first = EmbeddingVectorizer(embedder, pooling="tfidf").fit_transform(docs)
     second = EmbeddingVectorizer(embedder, pooling="tfidf").fit_transform(docs)
     np.testing.assert_array_equal(first, second)
+
+
+def test_prefit_word_vectors_from_a_file(tmp_path):
+    from skvec import WordVectors
+
+    model = TableEmbedder().fit(DOCS)
+    path = tmp_path / "vectors.txt"
+    WordVectors(list(model.vocabulary_), model.embedding_).save_word2vec_format(path)
+    loaded = WordVectors.load_word2vec_format(path)
+    from_file = EmbeddingVectorizer(loaded, prefit=True, pooling="sif").fit(DOCS)
+    assert from_file.word_vectors_ is loaded
+    from_model = EmbeddingVectorizer(model, prefit=True, pooling="mean").fit(DOCS)
+    np.testing.assert_allclose(
+        EmbeddingVectorizer(loaded, prefit=True).fit(DOCS).transform(DOCS), from_model.transform(DOCS), atol=1e-6
+    )
+    # Without counts in the vectors, SIF weights come from the documents given to fit.
+    counts = np.bincount(from_file._encode(DOCS)[0], minlength=len(loaded))
+    np.testing.assert_allclose(from_file.word_weights_, 1e-3 / (1e-3 + counts / counts.sum()))
+    with pytest.raises(TypeError, match="embedder"):
+        EmbeddingVectorizer(loaded).fit(DOCS)
+
+
+def test_prefit_model_survives_cloning_when_frozen():
+    frozen_module = pytest.importorskip("sklearn.frozen")
+    from sklearn.model_selection import cross_val_score
+
+    docs, labels = _corpus(120)
+    words = _count_pipeline().fit(docs)
+    classifier = make_pipeline(EmbeddingVectorizer(words, prefit=True), LogisticRegression())
+    with pytest.raises(NotFittedError, match="FrozenEstimator"):
+        cross_val_score(classifier, docs, labels, cv=2, error_score="raise")
+    frozen = make_pipeline(EmbeddingVectorizer(frozen_module.FrozenEstimator(words), prefit=True), LogisticRegression())
+    scores = cross_val_score(frozen, docs, labels, cv=2, error_score="raise")
+    assert scores.min() > 0.9
+    vectorizer = frozen.fit(docs, labels).steps[0][1]
+    assert vectorizer.word_vectors_.words == EmbeddingVectorizer(words, prefit=True).fit(docs).word_vectors_.words
+
+
+def test_prefit_pipeline_without_stored_vectors_is_refused():
+    docs, _ = _corpus(40)
+    words = _count_pipeline(TruncatedSVD(n_components=3, random_state=0)).fit(docs)
+    with pytest.raises(ValueError, match="get_word_vectors"):
+        EmbeddingVectorizer(words, prefit=True).fit(docs)
