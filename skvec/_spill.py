@@ -213,7 +213,7 @@ def warn_pruned(n_pruned, max_words):
             f"word2vec does: {n_pruned} rare word entries were dropped while reading, so rare words may "
             "be missing or undercounted. Raise max_memory to count every word exactly.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=5,
         )
 
 

@@ -173,6 +173,8 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         word2vec's down-sampling of frequent words (e.g. ``1e-3``): an
         occurrence of a word seen ``f`` times among ``T`` tokens is kept with
         probability ``(sqrt(f / (s T)) + 1) * s T / f``, before windowing.
+        ``transform`` uses the fitted ``word_counts_`` for ``f`` and ``T``,
+        so ``fit(X).transform(X)`` equals ``fit_transform(X)``.
     random_state : int, RandomState instance or None, default=None
         Seeds the subsampling draws; the draw of a token depends only on the
         seed and its position, so the result does not depend on ``n_jobs``.
