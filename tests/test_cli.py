@@ -190,3 +190,12 @@ def test_python_dash_m_and_exit_codes():
     assert helped.returncode == 0 and "train" in helped.stdout and "evaluate" in helped.stdout
     misuse = subprocess.run(run + ["train", "fasttext"], capture_output=True, text=True)
     assert misuse.returncode == 2 and "unknown method" in misuse.stderr
+
+
+def test_train_glove(corpus_file, tmp_path, capsys):
+    out = tmp_path / "glove.txt"
+    args = ["train", "glove", "--corpus", str(corpus_file), "--out", str(out), "--param", "n_components=4",
+            "--param", "min_count=1", "--param", "max_iter=3", "--param", "random_state=0", "--param", "n_jobs=1"]
+    assert main(args) == 0
+    assert out.read_text().splitlines()[0] == "22 4"
+    assert "wrote 22 vectors of dimension 4" in capsys.readouterr().out
