@@ -270,3 +270,10 @@ def test_grid_search_on_dask(dask_client):
     assert np.all((scores >= 0) & (scores <= 1))
     assert search.best_params_ in search.cv_results_["params"]
     assert search.best_score_ == scores.max()
+
+
+@pytest.mark.parametrize("params", [dict(), dict(max_memory="1MB"), dict(n_shards=2, n_jobs=1)])
+def test_transform_without_known_words_gives_empty_matrix(params):
+    vectorizer = CooccurrenceVectorizer(min_count=1, **params).fit([["a", "b", "c"]])
+    counts = vectorizer.transform([["z", "q"], [], ["y"]])
+    assert counts.shape == (3, 3) and counts.nnz == 0 and counts.format == "csr"
