@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, encode_with_vocabulary
 from ._kernels.pooling import max_pool
+from ._threads import effective_n_jobs, numba_threads
 from ._validation import check_float, check_option
 from .vectors import WordVectors, get_word_vectors
 
@@ -130,6 +131,10 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         model fitted: wrap it in ``sklearn.frozen.FrozenEstimator`` there.
     sif_a : float, default=1e-3
         The smoothing constant ``a`` of ``"sif"`` pooling (ignored otherwise).
+    n_jobs : int or None, default=None
+        Threads for ``"max"`` pooling (``None``: all of Numba's). The other
+        poolings are one sparse matrix product. The result does not depend
+        on it. The word model has its own ``n_jobs``.
 
     Attributes
     ----------
@@ -173,12 +178,13 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     array([[0., 0., 0., 0., 0., 0., 0., 0.]], dtype=float32)
     """
 
-    def __init__(self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3):
+    def __init__(self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3, n_jobs=None):
         self.embedder = embedder
         self.pooling = pooling
         self.norm = norm
         self.prefit = prefit
         self.sif_a = sif_a
+        self.n_jobs = n_jobs
 
     def _check_params(self):
         check_option(self.pooling, "pooling", _POOLINGS)
@@ -186,6 +192,7 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             check_option(self.norm, "norm", _NORMS)
         if not isinstance(self.prefit, (bool, np.bool_)):
             raise TypeError(f"prefit must be a bool, got {self.prefit!r}.")
+        effective_n_jobs(self.n_jobs)
         if self.pooling == "sif":
             check_float(self.sif_a, "sif_a", min_val=0.0, include_boundaries="neither")
         if not hasattr(self.embedder, "fit") and not (self.prefit and isinstance(self.embedder, WordVectors)):
@@ -340,7 +347,9 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         n_docs = len(offsets) - 1
         lengths = np.diff(offsets)
         if self.pooling == "max":
-            pooled = max_pool(vectors, ids, offsets, np.zeros((n_docs, vectors.shape[1]), dtype=vectors.dtype))
+            pooled = np.zeros((n_docs, vectors.shape[1]), dtype=vectors.dtype)
+            with numba_threads(self.n_jobs):
+                max_pool(vectors, ids, offsets, pooled)
         elif self.pooling == "sum":
             weights = sp.csr_matrix(
                 (np.ones(len(ids), dtype=vectors.dtype), ids, offsets), shape=(n_docs, vectors.shape[0])

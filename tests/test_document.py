@@ -108,6 +108,13 @@ def test_documents_without_known_words_give_zero_rows(pooling, norm):
     assert np.abs(X[2]).sum() > 0
 
 
+def test_max_pooling_does_not_depend_on_threads():
+    docs = DOCS * 7 + ["", "unknown words only"]
+    one = EmbeddingVectorizer(TableEmbedder(), pooling="max", n_jobs=1).fit_transform(docs)
+    every = EmbeddingVectorizer(TableEmbedder(), pooling="max", n_jobs=-1).fit_transform(docs)
+    np.testing.assert_array_equal(one, every)
+
+
 @pytest.mark.parametrize("pooling", POOLINGS)
 def test_l2_norm_gives_unit_rows(pooling):
     X = EmbeddingVectorizer(TableEmbedder(), pooling=pooling).fit_transform(DOCS)
@@ -185,6 +192,8 @@ def test_token_sequences_and_generators():
         ({"pooling": "sif", "sif_a": 0.0}, ValueError, "sif_a"),
         ({"pooling": "sif", "sif_a": "small"}, TypeError, "sif_a"),
         ({"prefit": "yes"}, TypeError, "prefit"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"n_jobs": 1.5}, TypeError, "n_jobs"),
     ],
 )
 def test_invalid_parameters_are_named(params, error, match):
