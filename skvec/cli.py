@@ -198,7 +198,6 @@ def load_vectors(path):
 
 def _train(args):
     from .vectors import get_word_vectors
-    from .document import _needs_corpus
 
     if args.corpus is not None:
         _open_text(args.corpus).close()
@@ -224,7 +223,7 @@ def _train(args):
     start = time.perf_counter()
     try:
         model.fit(docs)
-        vectors = get_word_vectors(model, X=docs) if _needs_corpus(model) else get_word_vectors(model)
+        vectors = get_word_vectors(model)  # every method's last step stores its vectors
     except UnicodeDecodeError as exc:  # before ValueError, its base class
         raise Failure(f"{source}: not UTF-8 text ({exc})") from None
     except (ValueError, TypeError) as exc:
