@@ -384,10 +384,11 @@ class RunCollector:
         return result
 
 
-def chunk_bound(chunk_counts, reach, n_words):
+def chunk_bound(chunk_counts, reach):
     """Upper bound of the entries of a chunk's count: a row has at most
-    ``reach`` new contexts per occurrence and at most ``n_words`` in all."""
-    return int(np.minimum(chunk_counts * reach, n_words).sum())
+    ``reach`` new contexts per occurrence, and no more than the number of
+    distinct words of the chunk."""
+    return int(np.minimum(chunk_counts * reach, np.count_nonzero(chunk_counts)).sum())
 
 
 def chunks(batches, n_words, reach, chunk_memory):
@@ -399,7 +400,7 @@ def chunks(batches, n_words, reach, chunk_memory):
         batch_counts = np.bincount(ids, minlength=n_words)
         if ids_parts:
             tokens = n_tokens + len(ids)
-            entries = chunk_bound(counts + batch_counts, reach, n_words)
+            entries = chunk_bound(counts + batch_counts, reach)
             if tokens * 24 + entries * ENTRY_BYTES > chunk_memory:
                 yield _join(ids_parts, offsets_parts)
                 ids_parts, offsets_parts = [], []
