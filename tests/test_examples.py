@@ -67,6 +67,14 @@ def test_compare_methods(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_dask_grid_search():
+    pytest.importorskip("distributed")  # the dask extra
+    out = run_example("dask_grid_search.py", "--n-docs", "800")
+    assert "Dask: 2 workers" in out
+    assert len(re.findall(r"analogy accuracy \d\.\d{3}", out)) == 4
+    assert "best:" in out
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
 def test_every_example_is_exercised(name):
     assert f"test_{name[:-3]}" in globals(), f"examples/{name} has no test"
