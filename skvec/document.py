@@ -66,9 +66,11 @@ def _dense(matrix):
 def _first_singular_vector(matrix):
     """Unit right singular vector of the largest singular value (sign is irrelevant here)."""
     n_features = matrix.shape[1]
-    if n_features <= 2000 or min(matrix.shape) < 3:
+    if n_features <= 2000:
         gram = matrix.T.astype(np.float64) @ matrix.astype(np.float64)
         vector = np.linalg.eigh(gram)[1][:, -1]
+    elif matrix.shape[0] < 3:
+        vector = np.linalg.svd(matrix.astype(np.float64), full_matrices=False)[2][0]
     else:
         # Wide pooled rows (sparse SPPMI word vectors): a Gram matrix would be
         # n_features squared, so ask ARPACK for the one singular vector.
@@ -157,6 +159,9 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     Notes
     -----
     A document with no word of the vocabulary becomes a zero row, never NaN.
+    Sparse word vectors (a pipeline ending in ``SPPMITransformer``) give dense
+    document vectors with one column per vocabulary word, which takes
+    ``n_docs * n_words`` floats.
     With ``"sif"`` pooling the principal component is learned once, in ``fit``,
     and the same projection is removed from every document at ``transform``.
 
