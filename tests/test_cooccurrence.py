@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import (
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimator_cloneable,
+    check_estimator_repr,
     check_get_params_invariance,
     check_no_attributes_set_in_init,
     check_parameters_default_constructible,
@@ -354,6 +357,9 @@ def test_scikit_learn_parameter_checks():
     check_no_attributes_set_in_init(name, CooccurrenceVectorizer())
     check_get_params_invariance(name, CooccurrenceVectorizer())
     check_set_params(name, CooccurrenceVectorizer())
+    check_do_not_raise_errors_in_init_or_set_params(name, CooccurrenceVectorizer())
+    check_estimator_cloneable(name, CooccurrenceVectorizer())
+    check_estimator_repr(name, CooccurrenceVectorizer())
 
 
 def test_clone_get_set_params():
