@@ -357,3 +357,14 @@ def test_prefit_pipeline_without_stored_vectors_is_refused():
     words = _count_pipeline(TruncatedSVD(n_components=3, random_state=0)).fit(docs)
     with pytest.raises(ValueError, match="get_word_vectors"):
         EmbeddingVectorizer(words, prefit=True).fit(docs)
+
+
+@pytest.mark.parametrize("shape", [(50, 10), (2, 2500), (40, 2500)])
+def test_sif_component_of_narrow_and_wide_matrices(shape):
+    from skvec.document import _first_singular_vector
+
+    matrix = np.random.RandomState(0).rand(*shape).astype(np.float32)
+    expected = np.linalg.svd(matrix.astype(np.float64), full_matrices=False)[2][0]
+    found = _first_singular_vector(matrix)
+    assert found.dtype == np.float32
+    np.testing.assert_allclose(abs(found.astype(np.float64) @ expected), 1.0, rtol=1e-5)
