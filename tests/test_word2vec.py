@@ -263,3 +263,13 @@ def test_bad_corpora():
         Word2VecEmbedder(min_count=5).fit([["a", "b"], ["c"]])
     with pytest.raises(TypeError):
         Word2VecEmbedder().fit("just one string")
+
+
+def test_word_vectors_of_fitted_model():
+    vectors = pytest.importorskip("skvec.vectors")
+    model = Word2VecEmbedder(16, min_count=1, sample=0, epochs=3, n_jobs=1, random_state=0).fit(_topic_corpus())
+    wv = vectors.get_word_vectors(model)
+    assert len(wv) == len(model.vocabulary_)
+    np.testing.assert_array_equal(wv["t3w4"], model.embedding_[model.vocabulary_["t3w4"]])
+    neighbours = [word for word, _ in wv.most_similar("t3w4", topn=5)]
+    assert all(_topic(word) == "t3" for word in neighbours)
