@@ -28,6 +28,8 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
 
 # How many documents are read between two progress updates.
 _PROGRESS_EVERY = 10000
+# Tokens remapped per step when the vocabulary order is applied.
+_REMAP_SLICE = 1 << 20
 
 
 @dataclass
@@ -225,9 +227,10 @@ def _drop_unknown(ids, offsets):
     known = ids >= 0
     if known.all():
         return np.ascontiguousarray(ids, dtype=np.int32), offsets
-    kept_before = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(known, out=kept_before[1:])
-    return np.ascontiguousarray(ids[known], dtype=np.int32), kept_before[offsets]
+    # Shift each offset by the unknown tokens before it; the positions of the
+    # unknown tokens are usually few, unlike a cumulative count per token.
+    unknown_before = np.searchsorted(np.flatnonzero(~known), offsets)
+    return np.ascontiguousarray(ids[known], dtype=np.int32), offsets - unknown_before
 
 
 def encode_corpus(
@@ -296,7 +299,12 @@ def encode_corpus(
     kept = order[:n_kept]
     remap = np.full(len(first_seen), -1, dtype=np.int32)
     remap[kept] = np.arange(n_kept, dtype=np.int32)
-    ids, offsets = _drop_unknown(remap[provisional], offsets)
+    # Remap in place, a slice at a time, so no second corpus-sized array lives
+    # alongside the provisional ids.
+    for start in range(0, n_tokens, _REMAP_SLICE):
+        part = provisional[start:start + _REMAP_SLICE]
+        part[...] = remap[part]
+    ids, offsets = _drop_unknown(provisional, offsets)
     all_words = list(first_seen)
     words = [all_words[i] for i in kept]
     return EncodedCorpus(words, counts[kept], ids, offsets, n_tokens)
