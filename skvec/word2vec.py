@@ -133,7 +133,7 @@ class Word2VecEmbedder(BaseEstimator):
     >>> model = Word2VecEmbedder(n_components=10, min_count=1, n_jobs=1,
     ...                          random_state=0).fit(docs)
     >>> model.embedding_.shape
-    (8, 10)
+    (7, 10)
     >>> model.vocabulary_["the"]
     0
     """
