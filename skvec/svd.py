@@ -7,6 +7,7 @@ from scipy.sparse.linalg import svds
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.extmath import svd_flip
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from ._kernels.spmm import balanced_row_chunks, chunk_count, csr_times_dense
 from ._progress import Progress
@@ -72,6 +73,15 @@ def _orthonormalize_qr(Y):
     return scipy.linalg.qr(Y, mode="economic", check_finite=False)[0]
 
 
+def _dense_threads():
+    # The dense steps (LU, QR, the small SVD) run BLAS on one thread.  They
+    # are a small share of the time, and multi-threaded OpenBLAS next to
+    # other busy threads (Numba's, other processes') loses far more at its
+    # barriers than the second core gains: 10x slower QRs were measured on a
+    # loaded 2-core machine.
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def randomized_svd(operator, n_components, n_oversamples, n_iter, random_state, progress):
     """Truncated SVD by randomized subspace iteration (Halko et al. 2011).
 
@@ -83,14 +93,21 @@ def randomized_svd(operator, n_components, n_oversamples, n_iter, random_state, 
     rng = check_random_state(random_state)
     Q = rng.standard_normal(size=(n_cols, size)).astype(operator.dtype)
     for step in range(n_iter):
-        Q = _orthonormalize_lu(operator.matmat(Q))
-        Q = _orthonormalize_lu(operator.rmatmat(Q))
+        Y = operator.matmat(Q)
+        with _dense_threads():
+            Y = _orthonormalize_lu(Y)
+        Q = operator.rmatmat(Y)
+        with _dense_threads():
+            Q = _orthonormalize_lu(Q)
         progress.update(step + 1, stage="power iteration")
-    Q = _orthonormalize_qr(operator.matmat(Q))
+    Y = operator.matmat(Q)
+    with _dense_threads():
+        Q = _orthonormalize_qr(Y)
     B = operator.rmatmat(Q).T  # Q.T @ A, size x n_cols
-    U_small, S, Vt = scipy.linalg.svd(B, full_matrices=False, check_finite=False, lapack_driver="gesdd")
-    U = Q @ U_small
-    return U[:, :n_components], S[:n_components], Vt[:n_components]
+    with _dense_threads():
+        U_small, S, Vt = scipy.linalg.svd(B, full_matrices=False, check_finite=False, lapack_driver="gesdd")
+        U = Q @ U_small[:, :n_components]
+    return U, S[:n_components], Vt[:n_components]
 
 
 def arpack_svd(A, n_components, tol, random_state):
