@@ -39,7 +39,6 @@ class _Operator:
             self._A = np.asarray(A)
 
     def _prepare(self, csr):
-        csr.sort_indices()
         indptr = csr.indptr.astype(np.int64, copy=False)
         bounds = balanced_row_chunks(indptr, self.n_chunks)
         return indptr, csr.indices, csr.data, bounds, csr.shape[0]
