@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_non_negative, validate_data
 from ._kernels import glove as kernels
 from ._progress import Progress
 from ._random import thread_seeds
-from ._threads import numba_threads
+from ._threads import effective_n_jobs, numba_threads
 from ._validation import (
     check_float,
     check_int,
@@ -227,6 +227,8 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             "vectors": check_option(self.vectors, "vectors", ("word+context", "word")),
             "tol": check_float(self.tol, "tol", min_val=0.0, allow_none=True),
             "verbose": check_int(self.verbose, "verbose", min_val=0),
+            # Checked before any work is done, though only used when training.
+            "n_threads": effective_n_jobs(self.n_jobs),
         }
 
     def fit(self, X, y=None):

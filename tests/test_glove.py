@@ -281,6 +281,10 @@ def test_type_errors_name_the_parameter():
         GloVeEmbedder(n_components=2.5).fit(X)
     with pytest.raises(TypeError, match="learning_rate"):
         GloVeEmbedder(learning_rate="fast").fit(X)
+    with pytest.raises(TypeError, match="n_jobs"):
+        GloVeEmbedder(n_jobs=1.5).fit(X)
+    with pytest.raises(ValueError, match="n_jobs"):
+        GloVeEmbedder(n_jobs=0).fit(X)
 
 
 def test_pipeline_scores_with_analogy_scorer():
