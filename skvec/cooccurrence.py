@@ -137,6 +137,28 @@ def count_window(ids, offsets, n_words, weights, left, right, n_jobs, scale=None
     return matrix
 
 
+def _csr(shape, indptr, indices, data):
+    matrix = sp.csr_matrix(shape, dtype=data.dtype)
+    index_dtype = np.int32 if len(indices) < 2**31 else np.int64
+    matrix.data, matrix.indices, matrix.indptr = data, indices, indptr.astype(index_dtype, copy=False)
+    matrix.has_sorted_indices = True
+    matrix.has_canonical_format = True
+    return matrix
+
+
+def _sum_in_memory(partials, scale, dtype, n_jobs):
+    """Add int64 partial counts as they arrive; the last addition writes the floats."""
+    total = pending = None
+    with numba_threads(n_jobs):
+        for partial in partials:
+            if pending is not None:
+                total = pending if total is None else _csr(total.shape, *kernels.add_pair(total, pending, np.int64, 0))
+            pending = partial
+        if total is None:
+            return scaled(pending, scale, dtype)
+        return _csr(total.shape, *kernels.add_pair(total, pending, dtype, scale))
+
+
 class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
     """Count how often each word occurs near each other word.
 
@@ -483,10 +505,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
             subsample_args = (keep, seed, np.concatenate([[0], np.cumsum(shard_tokens)[:-1]]))
         partials = sharded.count(self.vocabulary_, (n_words, weights, left, right), subsample_args)
         if max_memory is None:
-            total = None
-            for partial in partials:
-                total = partial if total is None else total + partial
-            return scaled(total, scale, dtype)
+            return _sum_in_memory(partials, scale, dtype, self.n_jobs)
         with SpillDirectory() as spill:
             collector = RunCollector((n_words, n_words), spill, max_memory=max_memory, n_jobs=self.n_jobs,
                                      verbose=self.verbose)

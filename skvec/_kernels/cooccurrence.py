@@ -289,3 +289,68 @@ def sum_partials(indptrs, starts, indices, data, n_cols, block_bounds, out_dtype
         float(scale) if is_float else 0.0,
     )
     return indptr, out_indices, out_data
+
+
+@njit(parallel=True, cache=True)
+def _add_pair_nnz(a_indptr, a_indices, b_indptr, b_indices, row_nnz):
+    for r in prange(a_indptr.shape[0] - 1):
+        i, i_end = a_indptr[r], a_indptr[r + 1]
+        j, j_end = b_indptr[r], b_indptr[r + 1]
+        n = 0
+        while i < i_end and j < j_end:
+            if a_indices[i] < b_indices[j]:
+                i += 1
+            elif a_indices[i] > b_indices[j]:
+                j += 1
+            else:
+                i += 1
+                j += 1
+            n += 1
+        row_nnz[r] = n + (i_end - i) + (j_end - j)
+
+
+@njit(parallel=True, cache=True)
+def _add_pair_fill(a_indptr, a_indices, a_data, b_indptr, b_indices, b_data, indptr, indices, data, scale):
+    for r in prange(a_indptr.shape[0] - 1):
+        i, i_end = a_indptr[r], a_indptr[r + 1]
+        j, j_end = b_indptr[r], b_indptr[r + 1]
+        o = indptr[r]
+        while i < i_end or j < j_end:
+            if j == j_end or (i < i_end and a_indices[i] < b_indices[j]):
+                c = a_indices[i]
+                value = a_data[i]
+                i += 1
+            elif i == i_end or a_indices[i] > b_indices[j]:
+                c = b_indices[j]
+                value = b_data[j]
+                j += 1
+            else:
+                c = a_indices[i]
+                value = a_data[i] + b_data[j]
+                i += 1
+                j += 1
+            indices[o] = c
+            if scale > 0:
+                data[o] = np.float64(value) / scale
+            else:
+                data[o] = value
+            o += 1
+
+
+def add_pair(a, b, out_dtype, scale):
+    """Sum of two canonical CSR matrices of int64 fixed-point counts.
+
+    Returns (indptr, indices, data): int64 sums, or ``sum / scale`` when
+    ``out_dtype`` is a float type.
+    """
+    n_rows = len(a.indptr) - 1
+    row_nnz = np.empty(n_rows, dtype=np.int64)
+    _add_pair_nnz(a.indptr, a.indices, b.indptr, b.indices, row_nnz)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(row_nnz, out=indptr[1:])
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=out_dtype)
+    is_float = np.dtype(out_dtype).kind == "f"
+    _add_pair_fill(a.indptr, a.indices, a.data, b.indptr, b.indices, b.data, indptr, indices, data,
+                   float(scale) if is_float else 0.0)
+    return indptr, indices, data
