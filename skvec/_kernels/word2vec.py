@@ -21,9 +21,10 @@ What is kept from the C code, on purpose:
 * the learning rate recomputed from the words read by all threads.
 
 One deliberate difference: the C tool samples negatives from a table of 1e8
-word ids (400 MB).  Here the same unigram^0.75 distribution is sampled exactly
-from a Walker alias table of vocabulary size (two small arrays that stay in
-cache), one generator step per draw.
+word ids (400 MB), which rounds each word's share to 1e-8.  Here the same
+unigram^0.75 distribution is sampled from a Walker alias table of vocabulary
+size (two small arrays that stay in cache; each slot's split is kept to
+1/65536), one generator step per draw.
 
 One addition for speed: the negatives of an example are drawn first (same
 order, same generator) and their rows prefetched, so their cache misses
