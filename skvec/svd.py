@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from ._kernels.spmm import balanced_row_chunks, chunk_count, csr_times_dense
 from ._progress import Progress
-from ._threads import numba_threads
+from ._threads import effective_n_jobs, numba_threads
 from ._validation import check_float, check_int, check_option, check_random_state
 
 __all__ = ["SVDEmbedder"]
@@ -31,8 +31,7 @@ class _Operator:
         self.n_jobs = n_jobs
         self.sparse = sp.issparse(A)
         if self.sparse:
-            with numba_threads(n_jobs) as n_threads:
-                self.n_chunks = chunk_count(n_threads)
+            self.n_chunks = chunk_count(effective_n_jobs(n_jobs))
             self._A = self._prepare(A.tocsr())
             self._At = self._prepare(A.T.tocsr())
         else:
@@ -81,7 +80,7 @@ def _dense_threads():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def randomized_svd(operator, n_components, n_oversamples, n_iter, random_state, progress):
+def _randomized_svd(operator, n_components, n_oversamples, n_iter, random_state, progress):
     """Truncated SVD by randomized subspace iteration (Halko et al. 2011).
 
     Returns ``(U, S, Vt)`` with the ``n_components`` largest singular values,
@@ -109,7 +108,7 @@ def randomized_svd(operator, n_components, n_oversamples, n_iter, random_state, 
     return U, S[:n_components], Vt[:n_components]
 
 
-def arpack_svd(A, n_components, tol, random_state):
+def _arpack_svd(A, n_components, tol, random_state):
     """Truncated SVD with ARPACK, largest singular values first."""
     rng = check_random_state(random_state)
     # A deterministic start vector (ARPACK picks a random one otherwise).
@@ -318,11 +317,11 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         progress = Progress(self.n_iter, desc="SVD", verbose=self.verbose, unit="iterations")
         operator = _Operator(X, self.n_jobs)
         if self.algorithm == "randomized":
-            U, S, Vt = randomized_svd(
+            U, S, Vt = _randomized_svd(
                 operator, self.n_components, self.n_oversamples, self.n_iter, self.random_state, progress
             )
         else:
-            U, S, Vt = arpack_svd(X, self.n_components, self.tol, self.random_state)
+            U, S, Vt = _arpack_svd(X, self.n_components, self.tol, self.random_state)
         U, Vt = svd_flip(U, Vt, u_based_decision=False)
         self.components_ = np.ascontiguousarray(Vt, dtype=X.dtype)
         self.singular_values_ = S.astype(X.dtype)
