@@ -173,11 +173,17 @@ class WordVectors:
     def __getitem__(self, word):
         """Return the vector of ``word`` (a 1-d float32 array, dense even for sparse vectors).
 
+        A list of words gives a 2-d array, one row per word.
+
         Raises
         ------
         KeyError
-            If ``word`` is not in the vocabulary; the message names it.
+            If a word is not in the vocabulary; the message names it.
         """
+        if isinstance(word, list):
+            rows = [self._row(w) for w in word]
+            picked = self.vectors[rows]
+            return picked.toarray() if self.is_sparse else picked
         row = self._row(word)
         if self.is_sparse:
             return self.vectors[row].toarray().ravel()

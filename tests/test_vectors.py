@@ -53,6 +53,9 @@ def test_construction_and_lookup(wv):
     vector = wv["woman"]
     assert vector.dtype == np.float32 and vector.shape == (4,)
     np.testing.assert_allclose(vector, VECTORS[3])
+    np.testing.assert_allclose(wv[["pear", "king"]], VECTORS[[5, 0]])
+    with pytest.raises(KeyError, match="plum"):
+        wv[["pear", "plum"]]
     if wv.is_sparse:
         assert sp.isspmatrix_csr(wv.vectors) and wv.vectors.dtype == np.float32
         assert sp.issparse(wv.unit_vectors)
