@@ -9,7 +9,9 @@ Parts (each run separately, under the shared lock):
     both give the same ``indptr``, ``indices`` and ``data``.
 ``sharded``
     The same count on wiki17m with ``n_shards=2`` and ``n_jobs=1`` vs ``2``
-    (joblib's default process backend), checked equal to the in-memory count.
+    (joblib's default process backend), and on a Dask ``LocalCluster`` of two
+    workers when ``distributed`` is installed, checked equal to the in-memory
+    count.
 ``methods``
     SPPMI-SVD (300 d), GloVe (100 d, 5 epochs) and word2vec skip-gram
     (100 d, 1 epoch) trained on the 68M-token corpus: time and peak RSS.
@@ -86,9 +88,20 @@ def job_count(args):
     if args.n_shards:
         params.update(n_shards=args.n_shards, n_jobs=args.n_jobs)
     vectorizer = CooccurrenceVectorizer(**params)
-    start = time.perf_counter()
-    counts = vectorizer.fit_transform(corpus)
-    seconds = time.perf_counter() - start
+    if args.dask:
+        import joblib
+        from distributed import Client, LocalCluster
+
+        # Cluster start-up is not timed.
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster), joblib.parallel_backend("dask"):
+            start = time.perf_counter()
+            counts = vectorizer.fit_transform(corpus)
+            seconds = time.perf_counter() - start
+    else:
+        start = time.perf_counter()
+        counts = vectorizer.fit_transform(corpus)
+        seconds = time.perf_counter() - start
     result = dict(seconds=seconds, peak_rss_mb=peak_rss_mb(), nnz=int(counts.nnz), n_words=counts.shape[0],
                   n_tokens=vectorizer.n_tokens_, spilled_runs=written[0])
     if args.save:
@@ -196,6 +209,17 @@ def part_sharded(args):
         print(f"  n_jobs=1 / n_jobs=2 time: {t1 / t2:.2f}")
     print(f"  identical to the in-memory count: n_jobs=1 {same_saved(saved['memory17'], saved['shard1'])}, "
           f"n_jobs=2 {same_saved(saved['memory17'], saved['shard2'])}")
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("  Dask: distributed is not installed, skipped")
+        return
+    dask_path = os.path.join(WORK, "dask17")
+    dask = run_child("--job", "count", "--copies", 1, "--n-shards", 2, "--dask", "--save", dask_path)
+    summarize("  n_shards=2 on a Dask LocalCluster (2 workers x 1 thread, start-up not timed)", [dask])
+    if "error" not in dask:
+        print(f"  Dask result identical to the in-memory count: {same_saved(saved['memory17'], dask_path)}")
+    print("  (peak RSS is the calling process's; worker processes are not included)")
 
 
 def part_methods(args):
@@ -219,6 +243,7 @@ def main():
     parser.add_argument("--n-shards", type=int)
     parser.add_argument("--n-jobs", type=int)
     parser.add_argument("--save")
+    parser.add_argument("--dask", action="store_true")
     args = parser.parse_args()
     if args.part == "child":
         child(args)
