@@ -98,7 +98,7 @@ def plot_analogy_accuracy(results, *, ax=None, sections="all", title=None):
         unknown = [name for name in names if name not in known]
         if unknown or not names:
             raise ValueError(f"Unknown section(s) {unknown}; the results have {sorted(known)}.")
-    ax = _axes(ax, (max(6.0, 0.55 * len(names) * max(1, len(tables)) + 2), 4.5))
+    ax = _axes(ax, (min(16.0, 2.0 + len(names) * (0.4 + 0.15 * len(tables))), 5.0))
     positions = np.arange(len(names))
     width = 0.8 / len(tables)
     for i, (label, table) in enumerate(tables.items()):
@@ -106,7 +106,8 @@ def plot_analogy_accuracy(results, *, ax=None, sections="all", title=None):
         ax.bar(positions + (i - (len(tables) - 1) / 2) * width, heights, width, label=label or None)
     ax.set_xticks(positions)
     ax.set_xticklabels(names, rotation=60, ha="right")
-    ax.set_ylim(0, 1)
+    highest = max((h for table in tables.values() for h in table.values() if h == h), default=0.0)
+    ax.set_ylim(0, min(1.0, max(0.05, 1.15 * highest)))
     ax.set_ylabel("accuracy")
     if len(tables) > 1 or next(iter(tables)):
         ax.legend()
