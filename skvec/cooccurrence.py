@@ -47,25 +47,38 @@ def weight_table(window, weighting, max_count):
     Returns ``(weights, scale)``: ``weights[d] / scale`` is the weight of a
     context at distance ``d`` (``weights[0]`` unused).  The scale is the least
     common denominator of the weights, so the fixed-point sums are exact,
-    unless a cell of a word occurring ``max_count`` times could then overflow
-    int64 (harmonic weights with a window above about 20 on a huge corpus);
-    the weights are then rounded to multiples of a power of two below 2**-20,
-    far finer than float32 can tell apart.
+    unless a cell could then overflow int64 (``max_count`` bounds the
+    occurrences of a word; this happens with harmonic weights and a window
+    above about 15 on a huge corpus, or above 40).  The weights are then
+    rounded to multiples of ``2**-k`` with ``k`` as large as int64 allows
+    (29 for a billion tokens and a window of 40), and the sums, still exact
+    and order-independent, are within float32 rounding of the true ones.
     """
-    distances = range(1, window + 1)
+    distances = np.arange(1, window + 1, dtype=np.float64)
     if weighting == "uniform":
-        numerators, denominator = [1] * window, 1
+        exact = np.ones(window)
     elif weighting == "linear":
-        numerators, denominator = [window - d + 1 for d in distances], window
+        exact = (window - distances + 1) / window
     else:
-        denominator = math.lcm(*range(1, window + 1))
-        numerators = [denominator // d for d in distances]
+        exact = 1.0 / distances
     max_count = max(int(max_count), 1)
-    if max_count * 2 * sum(numerators) < _MAX_FIXED_POINT:
-        weights = np.zeros(window + 1, dtype=np.int64)
-        weights[1:] = numerators
-        return weights, denominator
-    exact = np.array(numerators, dtype=np.float64) / denominator
+    # Least common denominator; beyond a window of 40 that of the harmonic
+    # weights is far too large to be of use.
+    if weighting == "uniform":
+        denominator = 1
+    elif weighting == "linear":
+        denominator = window
+    else:
+        denominator = math.lcm(*range(1, window + 1)) if window <= 40 else None
+    if denominator is not None:
+        if weighting == "harmonic":
+            numerators = [denominator // d for d in range(1, window + 1)]
+        else:
+            numerators = [window - d + 1 if weighting == "linear" else 1 for d in range(1, window + 1)]
+        if max_count * 2 * sum(numerators) < _MAX_FIXED_POINT:
+            weights = np.zeros(window + 1, dtype=np.int64)
+            weights[1:] = numerators
+            return weights, denominator
     bits = int(math.floor(math.log2(_MAX_FIXED_POINT / (max_count * 2 * exact.sum()))))
     scale = 2.0**bits
     weights = np.zeros(window + 1, dtype=np.int64)

@@ -180,6 +180,10 @@ def test_weight_table_rounds_only_when_sums_could_overflow():
     assert np.all(weights[1:] > 0)
     assert np.max(np.abs(weights[1:] / scale - exact) / exact) < 2.0**-20
     assert 10**9 * 2 * int(weights.sum()) < 2**62
+    # A window whose common denominator is astronomically large.
+    weights, scale = weight_table(1000, "harmonic", 10**6)
+    exact = 1.0 / np.arange(1, 1001)
+    assert np.max(np.abs(weights[1:] / scale - exact) / exact) < 2.0**-20
 
 
 def test_documents_are_boundaries():
