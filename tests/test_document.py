@@ -261,14 +261,24 @@ def _count_pipeline(last=None):
     return make_pipeline(*steps)
 
 
+def _glove_pipeline():
+    from skvec import CooccurrenceVectorizer, GloVeEmbedder
+
+    return make_pipeline(
+        CooccurrenceVectorizer(window=2, min_count=1),
+        GloVeEmbedder(n_components=4, max_iter=3, n_jobs=1, random_state=0),
+    )
+
+
 @pytest.mark.parametrize(
     "make_model",
     [
         lambda: _count_pipeline(),
         lambda: _count_pipeline(TruncatedSVD(n_components=4, random_state=0)),
         lambda: _count_pipeline("sparse"),
+        lambda: _glove_pipeline(),
     ],
-    ids=["svdembedder", "truncatedsvd", "sppmi-rows"],
+    ids=["svdembedder", "truncatedsvd", "sppmi-rows", "glove"],
 )
 def test_word_plane_pipelines(make_model):
     from skvec import get_word_vectors
