@@ -247,11 +247,11 @@ def main():
         peaks.append(peak)
         line = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.items())
         print(f"skvec run {repeat + 1}: fit {total:.1f} s ({line}), peak RSS {peak:.0f} MB", flush=True)
-    counts_shape = pipeline[0].vocabulary_
+    vocabulary = pipeline[0].vocabulary_
     result = skvec_accuracy(pipeline, args.questions)
     svd = pipeline[-1]
     print(
-        f"skvec: {len(counts_shape)} words; analogy 3CosAdd restrict 30k: {100 * result.accuracy:.2f}% "
+        f"skvec: {len(vocabulary)} words; analogy 3CosAdd restrict 30k: {100 * result.accuracy:.2f}% "
         f"({result.correct}/{result.evaluated}, coverage {100 * result.coverage:.1f}%), "
         f"semantic {100 * result.semantic.accuracy:.2f}%, syntactic {100 * result.syntactic.accuracy:.2f}%",
         flush=True,
