@@ -20,8 +20,9 @@ Memory layout.  A model side (words or contexts) is one float32 array of shape
 ``(n, 2 * stride)``: row ``r`` holds the vector in ``[0, d)``, the bias at
 ``d``, and the accumulators of both at ``[stride, stride + d]``.  One update
 then touches two contiguous stretches of memory instead of four scattered ones,
-which is what matters: the matrix is much larger than the caches and each
-update is a random access.
+which is what matters: the parameters are much larger than the caches and
+each update is a random access.  The rows of the entries a little ahead are
+prefetched, so that several of these misses are in flight at once.
 
 Order.  The non-zeros are stored as parallel arrays (row, column, log value),
 shuffled once at the start of a fit.  An epoch visits fixed-size blocks of them
@@ -33,11 +34,51 @@ tool).
 """
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, prange
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 # Float flags that allow vectorising the d-loops (reassociation, reciprocal and
 # fast approximations) but keep NaN/inf semantics, so finiteness tests survive.
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+
+
+# How many entries ahead the parameter rows are prefetched: the rows of one
+# entry are a cache miss each, and issuing the next entries' misses while the
+# current one computes roughly halves the time of an epoch.
+_PREFETCH_DISTANCE = 2
+_CACHE_LINE = 64
+
+_I8_PTR = ir.IntType(8).as_pointer()
+# The intrinsic's name carries its pointer type, spelled differently with
+# LLVM's opaque pointers.
+_PREFETCH_NAME = "llvm.prefetch.p0" if str(_I8_PTR) == "ptr" else "llvm.prefetch.p0i8"
+
+
+@intrinsic
+def _prefetch(typingctx, array, row, offset):
+    """Hint the CPU to fetch byte ``offset`` of ``array[row]`` for writing."""
+    sig = types.void(array, row, offset)
+
+    def codegen(context, builder, signature, args):
+        array_type, row_type, offset_type = signature.args
+        view = context.make_array(array_type)(context, builder, args[0])
+        row_stride = builder.extract_value(view.strides, 0)
+        row_index = context.cast(builder, args[1], row_type, types.intp)
+        byte = context.cast(builder, args[2], offset_type, types.intp)
+        address = builder.gep(
+            builder.bitcast(view.data, _I8_PTR), [builder.add(builder.mul(row_index, row_stride), byte)]
+        )
+        int32 = ir.IntType(32)
+        function = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [_I8_PTR, int32, int32, int32]), _PREFETCH_NAME
+        )
+        # write access, keep in all cache levels, data cache
+        builder.call(function, [address, ir.Constant(int32, 1), ir.Constant(int32, 3), ir.Constant(int32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @njit(inline="always")
@@ -148,6 +189,7 @@ def glove_blocks(
     nnz = rows.shape[0]
     d = n_components
     stride = word_params.shape[1] // 2
+    row_bytes = word_params.shape[1] * 4
     eta = np.float32(learning_rate)
     clip = np.float32(grad_clip)
     log_x_max = np.float32(np.log(x_max))
@@ -169,6 +211,11 @@ def glove_blocks(
                     cols[k], cols[j] = cols[j], cols[k]
                     logx[k], logx[j] = logx[j], logx[k]
             for k in range(start, stop):
+                ahead = k + _PREFETCH_DISTANCE
+                if ahead < stop:
+                    for byte in range(0, row_bytes, _CACHE_LINE):
+                        _prefetch(word_params, rows[ahead], byte)
+                        _prefetch(context_params, cols[ahead], byte)
                 step_cost = _update(
                     word_params[rows[k]],
                     context_params[cols[k]],
