@@ -321,12 +321,13 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 operator, self.n_components, self.n_oversamples, self.n_iter, self.random_state, progress
             )
         else:
+            progress.message(f"ARPACK, {self.n_components} components of a {X.shape[0]} x {X.shape[1]} matrix")
             U, S, Vt = _arpack_svd(X, self.n_components, self.tol, self.random_state)
         U, Vt = svd_flip(U, Vt, u_based_decision=False)
         self.components_ = np.ascontiguousarray(Vt, dtype=X.dtype)
         self.singular_values_ = S.astype(X.dtype)
         self.embedding_ = self._embed(operator, X.shape[0])
-        progress.close(stage="done")
+        progress.message(f"done in {progress.elapsed():.1f}s")
         return self.embedding_
 
     def _scales(self):

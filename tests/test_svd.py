@@ -215,3 +215,12 @@ def test_kernel_matches_scipy(n_chunks):
     out = np.full((A.shape[0], 9), np.nan)
     csr_times_dense(indptr, A.indices, A.data, dense, bounds, out)
     assert_allclose(out, A @ dense, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+def test_verbose_progress(algorithm, capsys):
+    X = low_rank_matrix()
+    SVDEmbedder(n_components=3, algorithm=algorithm, random_state=0).fit(X)
+    assert capsys.readouterr().err == ""
+    SVDEmbedder(n_components=3, algorithm=algorithm, random_state=0, verbose=1).fit(X)
+    assert "SVD: done in" in capsys.readouterr().err
