@@ -209,3 +209,10 @@ def test_grid_search_in_parallel(docs, tmp_path):
         if os.path.isdir(path)
     ]
     assert len(entries) == 3
+
+
+def test_feature_names_through_the_pipeline(docs):
+    pipeline = count_pipeline(n_components=4).fit(docs)
+    contexts = pipeline[:2].get_feature_names_out()
+    assert_array_equal(contexts, pipeline[0].get_feature_names_out())
+    assert_array_equal(pipeline.get_feature_names_out(), [f"svdembedder{i}" for i in range(4)])
