@@ -55,7 +55,12 @@ def _analogy(keyed_vectors):
     )
     total = sections[-1]
     evaluated = len(total["correct"]) + len(total["incorrect"])
-    return 100.0 * score, evaluated
+    # The questions themselves, so that both libraries can also be scored on
+    # the questions in scope for both (their 30000 most frequent words differ
+    # by how ties in count are ordered).
+    correct = [" ".join(q) for q in total["correct"]]
+    wrong = [" ".join(q) for q in total["incorrect"]]
+    return 100.0 * score, evaluated, correct, wrong
 
 
 def _count_questions():
@@ -104,8 +109,10 @@ def run_gensim(args, corpus_txt):
         )
         train_time = time.perf_counter() - started
     rss = _peak_rss_mb()
-    accuracy, evaluated = _analogy(model.wv)
+    accuracy, evaluated, correct, wrong = _analogy(model.wv)
     return dict(
+        correct=correct,
+        wrong=wrong,
         train_time=train_time,
         corpus_tokens=int(model.corpus_total_words),
         raw_words=int(raw),
@@ -145,8 +152,10 @@ def run_skvec(args, corpus_txt):
     words = sorted(model.vocabulary_, key=model.vocabulary_.__getitem__)
     kv = KeyedVectors(SETTINGS["dim"])
     kv.add_vectors(words, np.asarray(model.embedding_))
-    accuracy, evaluated = _analogy(kv)
+    accuracy, evaluated, correct, wrong = _analogy(kv)
     result = dict(
+        correct=correct,
+        wrong=wrong,
         train_time=model.training_time_,
         encode_time=model.encoding_time_,
         alpha=model.alpha if model.alpha is not None else (0.025 if args.arch == "skipgram" else 0.05),
@@ -250,6 +259,18 @@ def main():
             line += f", encoding {statistics.median(r['encode_time'] for r in runs):.1f}s (not in train)"
         print(line)
     if len(summary) == 2:
+        common = []
+        for g_run, s_run in zip(results["gensim"], results["skvec"]):
+            both = (set(g_run["correct"]) | set(g_run["wrong"])) & (set(s_run["correct"]) | set(s_run["wrong"]))
+            common.append((
+                100.0 * len(both & set(g_run["correct"])) / len(both),
+                100.0 * len(both & set(s_run["correct"])) / len(both),
+                len(both),
+            ))
+        g_common = statistics.median(c[0] for c in common)
+        s_common = statistics.median(c[1] for c in common)
+        print(f"on the {common[0][2]} questions in scope for both: gensim {g_common:.2f}%, skvec {s_common:.2f}% "
+              f"({s_common - g_common:+.2f} points)")
         g, s = summary["gensim"], summary["skvec"]
         print(f"ratio skvec/gensim: train time {s['train'] / g['train']:.3f} (target <= 0.8), "
               f"accuracy {s['accuracy'] - g['accuracy']:+.2f} points (target >= -0.5), "
