@@ -15,8 +15,8 @@ peak RSS of one is not mixed with the other's and neither trains while the
 other runs.  gensim gets the corpus as a list of token lists (one shared str
 per distinct token), loaded before its clock starts: its fastest mode here.
 Its ``corpus_file`` mode (``--gensim-mode corpus_file``, C++ file reader)
-keeps gensim's memory smaller but trained skip-gram far slower on this 2-core
-machine.  skvec reads the same uncompressed file line by line
+keeps gensim's memory smaller but was slower on this 2-core machine (skip-gram:
+558 s against 292 s, in two runs under different background load).  skvec reads the same uncompressed file line by line
 (tokens split on spaces); its corpus encoding (vocabulary + int32 ids) is
 timed separately from training.  Peak RSS is each child's maximum resident
 size at the end of training, before evaluation.
