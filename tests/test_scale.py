@@ -100,7 +100,7 @@ def test_capped_count_fits_in_memory_without_spilling(small_spills):
 def test_capped_count_reads_a_one_shot_iterator_once(small_spills):
     docs = make_docs(as_tokens=True)
     expected = CooccurrenceVectorizer(min_count=1).fit_transform(docs)
-    result = CooccurrenceVectorizer(min_count=1, max_memory="20kB").fit_transform(doc for doc in docs)
+    result = CooccurrenceVectorizer(min_count=1, max_memory="20kB", n_jobs=1).fit_transform(doc for doc in docs)
     assert_identical(result, expected)
 
 
@@ -108,7 +108,7 @@ def test_capped_count_with_fixed_vocabulary(small_spills):
     docs = make_docs()
     words = ["w3", "w0", "nothere", "w50", "w7"]
     expected = CooccurrenceVectorizer(vocabulary=words).fit_transform(docs)
-    vectorizer = CooccurrenceVectorizer(vocabulary=words, max_memory="20kB")
+    vectorizer = CooccurrenceVectorizer(vocabulary=words, max_memory="20kB", n_jobs=1)
     assert_identical(vectorizer.fit_transform(docs), expected)
     assert list(vectorizer.get_feature_names_out()) == words
 
@@ -129,7 +129,7 @@ def test_temporary_files_removed_on_error(small_spills):
         raise OSError("disk went away")
 
     with pytest.raises(OSError, match="disk went away"):
-        CooccurrenceVectorizer(min_count=1, max_memory="20kB").fit_transform(corpus())
+        CooccurrenceVectorizer(min_count=1, max_memory="20kB", n_jobs=1).fit_transform(corpus())
 
 
 @pytest.mark.parametrize("where", ["count", "merge"])
