@@ -42,6 +42,8 @@ from numba.extending import intrinsic
 # Float flags that allow vectorising the d-loops (reassociation, reciprocal and
 # fast approximations) but keep NaN/inf semantics, so finiteness tests survive.
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+# error_model="numpy" below: Python's zero-division check on every float
+# division would keep the d-loops scalar (the accumulators are >= 1 anyway).
 
 
 # How many entries ahead the parameter rows are prefetched: the rows of one
