@@ -39,7 +39,8 @@ def models(epochs):
         ),
         "GloVe": make_pipeline(
             CooccurrenceVectorizer(window=5, min_count=5),
-            GloVeEmbedder(n_components=100, max_iter=5 * epochs, random_state=0),
+            # x_max=10, as the GloVe authors use on small corpora (100 is for billions of tokens).
+            GloVeEmbedder(n_components=100, x_max=10, max_iter=5 * epochs, random_state=0),
         ),
         "word2vec": Word2VecEmbedder(n_components=100, window=5, min_count=5, epochs=epochs, random_state=0),
     }
