@@ -222,7 +222,8 @@ def main():
     _ensure_plain_corpus(args.corpus_txt)
     n_questions = _count_questions()
     mode = args.arch + (" with hierarchical softmax (negative=0)" if args.hs else " with negative sampling")
-    print(f"word2vec {mode}: {SETTINGS}, epochs={args.epochs}, gensim mode {args.gensim_mode}", flush=True)
+    settings = dict(SETTINGS, negative=0 if args.hs else SETTINGS["negative"], hs=int(args.hs))
+    print(f"word2vec {mode}: {settings}, epochs={args.epochs}, gensim mode {args.gensim_mode}", flush=True)
     results = {"gensim": [], "skvec": []}
     which = ("gensim", "skvec") if args.only == "both" else (args.only,)
     for repeat in range(args.repeats):
