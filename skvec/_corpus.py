@@ -233,6 +233,24 @@ def _drop_unknown(ids, offsets):
     return np.ascontiguousarray(ids[known], dtype=np.int32), offsets - unknown_before
 
 
+def select_vocabulary(counts, min_count, max_vocab_size):
+    """Provisional ids kept, by count descending, ties by provisional id.
+
+    Provisional ids follow first occurrence, so a stable sort by descending
+    count keeps first-occurrence order among ties.
+    """
+    order = np.argsort(-counts, kind="stable")
+    n_kept = int(np.searchsorted(-counts[order], -min_count, side="right"))
+    if max_vocab_size is not None:
+        n_kept = min(n_kept, max_vocab_size)
+    if n_kept == 0:
+        raise ValueError(
+            f"No word occurs at least min_count={min_count} times (the most frequent occurs "
+            f"{counts.max() if len(counts) else 0} times); lower min_count or use a larger corpus."
+        )
+    return order[:n_kept]
+
+
 def encode_corpus(
     docs,
     *,
@@ -286,17 +304,8 @@ def encode_corpus(
     if n_tokens == 0:
         raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
     counts = np.bincount(provisional, minlength=len(first_seen)).astype(np.int64)
-    # A stable sort by descending count keeps first-occurrence order among ties.
-    order = np.argsort(-counts, kind="stable")
-    n_kept = int(np.searchsorted(-counts[order], -min_count, side="right"))
-    if max_vocab_size is not None:
-        n_kept = min(n_kept, max_vocab_size)
-    if n_kept == 0:
-        raise ValueError(
-            f"No word occurs at least min_count={min_count} times (the most frequent occurs "
-            f"{counts.max()} times); lower min_count or use a larger corpus."
-        )
-    kept = order[:n_kept]
+    kept = select_vocabulary(counts, min_count, max_vocab_size)
+    n_kept = len(kept)
     remap = np.full(len(first_seen), -1, dtype=np.int32)
     remap[kept] = np.arange(n_kept, dtype=np.int32)
     # Remap in place, a slice at a time, so no second corpus-sized array lives

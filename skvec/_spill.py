@@ -23,7 +23,15 @@ from itertools import islice
 import numpy as np
 import scipy.sparse as sp
 
-from ._corpus import _check_docs, _check_fixed_vocabulary, _drop_unknown, _encode, make_analyzer, vocabulary_dict
+from ._corpus import (
+    _check_docs,
+    _check_fixed_vocabulary,
+    _drop_unknown,
+    _encode,
+    make_analyzer,
+    select_vocabulary,
+    vocabulary_dict,
+)
 from ._kernels import cooccurrence as kernels
 from ._progress import Progress
 from ._threads import numba_threads
@@ -66,20 +74,6 @@ def parse_memory(value, name="max_memory"):
     if number < 1:
         raise ValueError(f"{name} must be positive, got {value!r}.")
     return number
-
-
-def select_vocabulary(counts, min_count, max_vocab_size):
-    """Rows kept, by count descending, ties by provisional id (first occurrence)."""
-    order = np.argsort(-counts, kind="stable")
-    n_kept = int(np.searchsorted(-counts[order], -min_count, side="right"))
-    if max_vocab_size is not None:
-        n_kept = min(n_kept, max_vocab_size)
-    if n_kept == 0:
-        raise ValueError(
-            f"No word occurs at least min_count={min_count} times (the most frequent occurs "
-            f"{counts.max() if len(counts) else 0} times); lower min_count or use a larger corpus."
-        )
-    return order[:n_kept]
 
 
 class SpillDirectory:

@@ -12,6 +12,7 @@ from ._corpus import (
     _check_fixed_vocabulary,
     encode_corpus,
     encode_with_vocabulary,
+    select_vocabulary,
     vocabulary_dict,
 )
 from ._kernels import cooccurrence as kernels
@@ -25,7 +26,6 @@ from ._spill import (
     encode_to_file,
     parse_memory,
     scaled,
-    select_vocabulary,
     vocabulary_limit,
     warn_pruned,
 )
