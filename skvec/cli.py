@@ -18,9 +18,10 @@ file, a word outside the vocabulary, a training error), 2 on a usage error
 import argparse
 import ast
 import difflib
-import gzip
 import sys
 import time
+
+from ._io import open_file
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -161,9 +162,7 @@ def resolve_params(model, assignments, method=""):
 
 def _open_text(path):
     try:
-        if str(path).endswith(".gz"):
-            return gzip.open(path, "rt", encoding="utf-8")
-        return open(path, encoding="utf-8")
+        return open_file(path, "rt", encoding="utf-8")
     except FileNotFoundError:
         raise Failure(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -173,7 +172,7 @@ def _open_text(path):
 
 
 def read_corpus(path):
-    """The documents of a corpus file, one a line, read lazily (gzip is detected)."""
+    """The documents of a corpus file, one a line, read lazily (gzip, bzip2 and xz are detected)."""
     from .datasets import LineCorpus
 
     _open_text(path).close()  # the clear message for a missing or unreadable file

@@ -6,7 +6,6 @@ queries and reads and writes the word2vec text and binary formats.
 :func:`get_word_vectors` turns any fitted word-plane model into one.
 """
 
-import gzip
 import os
 import warnings
 from collections.abc import Mapping
@@ -14,16 +13,10 @@ from collections.abc import Mapping
 import numpy as np
 import scipy.sparse as sp
 
+from ._io import open_file
 from ._validation import check_int
 
 __all__ = ["WordVectors", "get_word_vectors"]
-
-
-def _open(path, mode):
-    # ".gz" files are read and written compressed, as gensim does.
-    if os.fspath(path).endswith(".gz"):
-        return gzip.open(path, mode)
-    return open(path, mode)
 
 
 def _row_norms(vectors):
@@ -345,7 +338,7 @@ class WordVectors:
                 )
         sparse = self.is_sparse
         little_endian = np.dtype("<f4")
-        with _open(path, "wb") as out:
+        with open_file(path, "wb") as out:
             out.write(f"{n_words} {vector_size}\n".encode("utf-8"))
             for row, word in enumerate(self.words):
                 vector = self.vectors[row].toarray().ravel() if sparse else self.vectors[row]
@@ -389,7 +382,7 @@ class WordVectors:
         ['x', 'y']
         """
         limit = check_int(limit, "limit", min_val=0, allow_none=True)
-        with _open(path, "rb") as f:
+        with open_file(path, "rb") as f:
             header = f.readline()
             try:
                 n_words, vector_size = (int(field) for field in header.split())

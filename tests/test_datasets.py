@@ -1,6 +1,5 @@
 """Bundled datasets, readers and the file-backed LineCorpus."""
 
-import gzip
 import os
 import pickle
 
@@ -13,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
 
 from skvec import WholeCorpusSplit
+from skvec._io import open_file
 from skvec.datasets import LineCorpus, load_google_analogies, load_wiki_sample, read_analogies, read_word_pairs
 from skvec.datasets._bundled import data_path
 
@@ -100,17 +100,25 @@ def test_read_word_pairs(tmp_path):
 LINES = [f"document {i} " + " ".join(f"w{(i * j) % 7}" for j in range(i % 5)) for i in range(25)]
 
 
-@pytest.fixture(params=["plain", "gzip"])
+@pytest.fixture(params=["", ".gz", ".bz2", ".xz"])
 def corpus_file(tmp_path, request):
     text = "\n".join(LINES) + "\n"
-    if request.param == "gzip":
-        path = tmp_path / "corpus.txt.gz"
-        with gzip.open(path, "wt", encoding="utf-8") as f:
-            f.write(text)
-    else:
-        path = tmp_path / "corpus.txt"
-        path.write_text(text, encoding="utf-8")
+    path = tmp_path / f"corpus.txt{request.param}"
+    with open_file(path, "wt", encoding="utf-8") as f:
+        f.write(text)
     return path
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_line_corpus_recognises_compression_by_content(tmp_path, suffix):
+    compressed = tmp_path / f"corpus{suffix}"
+    with open_file(compressed, "wt", encoding="utf-8") as f:
+        f.write("\n".join(LINES) + "\n")
+    renamed = tmp_path / "corpus.txt"
+    compressed.rename(renamed)
+    corpus = LineCorpus(renamed)
+    assert list(corpus) == LINES and corpus[7] == LINES[7]
+    assert list(corpus[[9, 2]]) == [LINES[9], LINES[2]]
 
 
 def test_line_corpus_sequence(corpus_file):

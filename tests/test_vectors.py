@@ -1,6 +1,5 @@
 """WordVectors (lookup, similarity, word2vec I/O) and get_word_vectors."""
 
-import gzip
 import pickle
 
 import numpy as np
@@ -11,6 +10,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.pipeline import make_pipeline
 
 from skvec import WordVectors, get_word_vectors
+from skvec._io import compression_of, open_file
 
 WORDS = ["king", "queen", "man", "woman", "apple", "pear"]
 VECTORS = np.array(
@@ -150,14 +150,14 @@ def random_vectors(n=50, d=7, seed=0, sparse=False):
 
 
 @pytest.mark.parametrize("binary", [False, True])
-@pytest.mark.parametrize("suffix", ["", ".gz"])
+@pytest.mark.parametrize("suffix", ["", ".gz", ".bz2", ".xz"])
 def test_own_round_trip_is_exact(tmp_path, binary, suffix):
     wv = random_vectors()
     path = tmp_path / f"vectors{suffix}"
     wv.save_word2vec_format(path, binary=binary)
-    if suffix:
-        with gzip.open(path, "rb") as f:
-            assert f.readline() == b"50 7\n"
+    assert compression_of(path) == {"": None, ".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}[suffix]
+    with open_file(path, "rb") as f:
+        assert f.readline() == b"50 7\n"
     loaded = WordVectors.load_word2vec_format(path, binary=binary)
     assert loaded.words == wv.words
     np.testing.assert_array_equal(loaded.vectors, wv.vectors)

@@ -1,12 +1,12 @@
 """Loaders for the data shipped inside the package."""
 
-import gzip
 import os
 from functools import lru_cache
 
 import numpy as np
 from sklearn.utils import Bunch
 
+from .._io import open_file
 from ._readers import read_analogies
 
 __all__ = ["load_google_analogies", "load_wiki_sample", "data_path"]
@@ -128,7 +128,7 @@ def load_wiki_sample(*, return_X_y=False):
     'Planetarium'
     """
     data, titles = [], []
-    with gzip.open(data_path("wiki-sample.tsv.gz"), "rt", encoding="utf-8") as f:
+    with open_file(data_path("wiki-sample.tsv.gz"), "rt", encoding="utf-8") as f:
         for line in f:
             title, _, paragraph = line.rstrip("\n").partition("\t")
             titles.append(title)

@@ -1,21 +1,16 @@
 """A corpus read lazily from a text file, one document a line."""
 
-import gzip
 import numbers
 import os
 from itertools import islice
 
 import numpy as np
 
+from .._io import compression_of, open_file
+
 __all__ = ["LineCorpus"]
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 22
-
-
-def _is_gzip(path):
-    with open(path, "rb") as f:
-        return f.read(2) == _GZIP_MAGIC
 
 
 def _signature(path):
@@ -32,7 +27,8 @@ def _rebuild(path, encoding, errors, signature, indices):
 class LineCorpus:
     """A corpus read lazily from a text file, one document a line.
 
-    The file (plain or gzip-compressed, detected from its content) is never
+    The file (plain, or compressed with gzip, bzip2 or xz, recognised from
+    its content whatever its name) is never
     held in memory: iterating streams it, and indexing with an integer array,
     a boolean mask or a slice returns another ``LineCorpus``, a lazy subset
     that reads only its lines when iterated.  It therefore works as ``X`` in
@@ -64,11 +60,11 @@ class LineCorpus:
     Counting the documents (``len``) of the whole file reads it once; the
     count is kept. Iterating a subset whose line numbers are in increasing
     order streams the file once. A subset in another order (e.g. from a
-    shuffled split) seeks to each line in a plain file, but in a gzip file,
-    which cannot seek cheaply, keeps that subset's lines in memory while it
-    is iterated. ``corpus[i]`` reads one line (from the start of a gzip
-    file). If the file changes after the corpus is opened, reading it
-    raises an error rather than mixing two versions.
+    shuffled split) seeks to each line in a plain file, but in a compressed
+    file, which cannot seek cheaply, keeps that subset's lines in memory
+    while it is iterated. ``corpus[i]`` reads one line (decompressing from
+    the start of a compressed file). If the file changes after the corpus
+    is opened, reading it raises an error rather than mixing two versions.
 
     Examples
     --------
@@ -101,7 +97,7 @@ class LineCorpus:
         self.indices = indices
         self._n_lines = None  # lines of the whole file, once counted
         self._offsets = None  # byte offset of every line of a plain file
-        self._gzip = None
+        self._compressed = None  # whether the file is compressed, once looked at
 
     def __reduce__(self):
         # Caches (line count, offsets) are left out so that pickles and joblib
@@ -118,9 +114,7 @@ class LineCorpus:
 
     def _open(self):
         self._check_unchanged()
-        if self._gzip is None:
-            self._gzip = _is_gzip(self.path)
-        return gzip.open(self.path, "rb") if self._gzip else open(self.path, "rb")
+        return open_file(self.path, "rb")
 
     def _decode(self, line):
         if line.endswith(b"\n"):
@@ -160,7 +154,7 @@ class LineCorpus:
 
     def _read_line(self, line_number):
         with self._open() as f:
-            if self._gzip:
+            if self._is_compressed():
                 line = next(islice(f, line_number, None))
             else:
                 f.seek(int(self._line_offsets(f)[line_number]))
@@ -187,7 +181,7 @@ class LineCorpus:
             return
         if np.all(indices[1:] >= indices[:-1]):
             yield from self._sorted_lines(indices)
-        elif self._open_is_gzip():
+        elif self._is_compressed():
             wanted = np.unique(indices)
             lines = dict(zip(wanted.tolist(), self._sorted_lines(wanted)))
             for i in indices.tolist():
@@ -199,10 +193,10 @@ class LineCorpus:
                     f.seek(int(offsets[i]))
                     yield self._decode(f.readline())
 
-    def _open_is_gzip(self):
-        if self._gzip is None:
-            self._gzip = _is_gzip(self.path)
-        return self._gzip
+    def _is_compressed(self):
+        if self._compressed is None:
+            self._compressed = compression_of(self.path) is not None
+        return self._compressed
 
     def _sorted_lines(self, indices):
         """Lines at the given non-decreasing line numbers, in one pass."""
@@ -231,7 +225,8 @@ class LineCorpus:
         if len(lines) == total and np.array_equal(lines, np.arange(total)):
             lines = None
         subset = _rebuild(self.path, self.encoding, self.errors, self._signature, lines)
-        subset._n_lines, subset._offsets, subset._gzip = self._n_lines, self._offsets, self._gzip
+        subset._n_lines, subset._offsets = self._n_lines, self._offsets
+        subset._compressed = self._compressed
         return subset
 
     def __getitem__(self, key):

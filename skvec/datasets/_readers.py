@@ -3,6 +3,8 @@
 import math
 import os
 
+from .._io import open_file
+
 __all__ = ["read_analogies", "read_word_pairs"]
 
 # Section of the questions that come before any ": section" header.
@@ -12,7 +14,7 @@ DEFAULT_SECTION = "questions"
 def _lines(path_or_lines):
     """Yield (line number, text) from a path or an iterable of lines."""
     if isinstance(path_or_lines, (str, bytes, os.PathLike)):
-        with open(path_or_lines, encoding="utf-8") as f:
+        with open_file(path_or_lines, "rt", encoding="utf-8") as f:
             yield from enumerate(f, 1)
     else:
         yield from enumerate(path_or_lines, 1)
@@ -35,7 +37,7 @@ def read_analogies(path):
     Parameters
     ----------
     path : str, path-like or iterable of str
-        A file (UTF-8), or its lines.
+        A file (UTF-8, plain or compressed with gzip, bzip2 or xz), or its lines.
 
     Returns
     -------
@@ -93,7 +95,7 @@ def read_word_pairs(path):
     Parameters
     ----------
     path : str, path-like or iterable of str
-        A file (UTF-8), or its lines.
+        A file (UTF-8, plain or compressed with gzip, bzip2 or xz), or its lines.
 
     Returns
     -------
