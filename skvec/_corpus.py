@@ -13,16 +13,18 @@ only per-token Python work), the counts come from ``np.bincount`` and the
 final ids from one vectorized remapping.
 """
 
+import functools
 import re
+import sys
+import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import islice, repeat
 
 import numpy as np
 
 from ._progress import Progress
-from ._validation import check_int
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
 
@@ -66,8 +68,61 @@ def vocabulary_dict(words):
     return {word: row for row, word in enumerate(words)}
 
 
+@functools.lru_cache(maxsize=1)
+def _word_with_marks():
+    """The default token pattern, keeping combining marks inside words.
+
+    Python's ``\\w`` does not match combining marks (Unicode category M), so
+    ``\\w+`` splits words whose marks have no precomposed form (the dot of
+    a lowercased "İ", Devanagari vowel signs).  Built once, on the first
+    non-ASCII document (scanning the code points takes a fraction of a second).
+    """
+    ranges = []
+    start = previous = None
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code))[0] != "M":
+            continue
+        if previous is not None and code == previous + 1:
+            previous = code
+            continue
+        if start is not None:
+            ranges.append((start, previous))
+        start = previous = code
+    ranges.append((start, previous))
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(rf"(?u)\w[\w{marks}]*")
+
+
+def _normalized(doc):
+    # ASCII text is already in NFC; the check is much cheaper than normalizing.
+    return doc if doc.isascii() else unicodedata.normalize("NFC", doc)
+
+
+def _lowered(doc):
+    # Lowercasing can itself produce decomposed text (e.g. "É" stays one
+    # code point, but some characters lower into a letter and a mark).
+    return doc.lower() if doc.isascii() else unicodedata.normalize("NFC", doc.lower())
+
+
+def _default_analyzer(lowercase):
+    findall = re.compile(r"(?u)\w+").findall
+
+    def analyze(doc):
+        if doc.isascii():
+            return findall(doc.lower() if lowercase else doc)
+        doc = _lowered(doc) if lowercase else unicodedata.normalize("NFC", doc)
+        return _word_with_marks().findall(doc)
+
+    return analyze
+
+
 def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None):
     """Return a function turning one string document into a list of tokens.
+
+    The document is normalised to Unicode NFC first, so that a letter and
+    its combining accent (``"cafe\\u0301"``) and the precomposed letter
+    (``"café"``) give the same token.  With the default ``token_pattern``,
+    combining marks that remain after normalisation stay inside their word.
 
     Validates the tokenization parameters, naming the one at fault.
     """
@@ -77,8 +132,8 @@ def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer
         if not callable(tokenizer):
             raise TypeError(f"tokenizer must be a callable or None, got {tokenizer!r}.")
         if lowercase:
-            return lambda doc: tokenizer(doc.lower())
-        return tokenizer
+            return lambda doc: tokenizer(_lowered(doc))
+        return lambda doc: tokenizer(_normalized(doc))
     if not isinstance(token_pattern, str):
         raise TypeError(f"token_pattern must be a str (a regular expression), got {token_pattern!r}.")
     try:
@@ -92,11 +147,13 @@ def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer
     if token_pattern == DEFAULT_TOKEN_PATTERN:
         # Same tokens (a maximal run of word characters is bounded by \b on
         # both sides), found about 30% faster.
-        pattern = re.compile(r"(?u)\w+")
-    findall = pattern.findall
-    if lowercase:
-        return lambda doc: findall(doc.lower())
-    return findall
+        analyzer = _default_analyzer(bool(lowercase))
+    else:
+        findall = pattern.findall
+        analyzer = (lambda doc: findall(_lowered(doc))) if lowercase else (lambda doc: findall(_normalized(doc)))
+    # A regular expression finds strings: their type need not be checked.
+    analyzer.yields_str = True
+    return analyzer
 
 
 def _check_docs(docs):
@@ -112,8 +169,9 @@ def _check_docs(docs):
 
 
 def _tokens(doc, index, analyzer):
+    """Tokens of one document and whether they are known to be strings."""
     if isinstance(doc, str):
-        return analyzer(doc)
+        return analyzer(doc), getattr(analyzer, "yields_str", False)
     if isinstance(doc, (bytes, bytearray)):
         raise TypeError(
             f"Document {index} is bytes; decode it to str first (e.g. doc.decode('utf-8'))."
@@ -128,11 +186,24 @@ def _tokens(doc, index, analyzer):
                 f"Document {index} is a {type(doc).__name__}; each document must be a string "
                 "or a sequence of string tokens."
             )
-    if doc and not isinstance(doc[0], str):
-        raise TypeError(
-            f"Document {index} is a sequence of {type(doc[0]).__name__}; tokens must be strings."
-        )
-    return doc
+    return doc, False
+
+
+def _raise_bad_token(tokens, index):
+    """Raise a TypeError naming the first token of document ``index`` that is not a str."""
+    for position, token in enumerate(tokens):
+        if not isinstance(token, str):
+            raise TypeError(
+                f"Document {index}, token {position} is {token!r} ({type(token).__name__}); "
+                "tokens must be strings."
+            )
+
+
+def _check_new_words(index, n_before, tokens, doc_index):
+    """Check the words just added to ``index`` (the last ones, in dict order)."""
+    n_new = len(index) - n_before
+    if n_new and not all(map(isinstance, islice(reversed(index), n_new), repeat(str))):
+        _raise_bad_token(tokens, doc_index)
 
 
 def _encode(docs, analyzer, index, grow, verbose, desc):
@@ -154,18 +225,27 @@ def _encode(docs, analyzer, index, grow, verbose, desc):
     progress = Progress(None, desc=desc, verbose=verbose, unit="tokens")
     n_docs = 0
     for n_docs, doc in enumerate(docs, 1):
-        tokens = _tokens(doc, n_docs - 1, analyzer)
+        tokens, checked = _tokens(doc, n_docs - 1, analyzer)
         before = len(ids)
-        if grow:
-            try:
-                extend(map(lookup, tokens))
-            except KeyError:
-                # A new word: redo the document, inserting unseen words with
-                # the current size of the index as their id.
-                del ids[before:]
-                extend(map(setdefault, tokens, iter(next_id, -1)))
-        else:
-            extend(map(get, tokens, repeat(-1)))
+        try:
+            if grow:
+                try:
+                    extend(map(lookup, tokens))
+                except KeyError:
+                    # A new word: redo the document, inserting unseen words with
+                    # the current size of the index as their id.  Only the new
+                    # words need their type checked (the index holds strings).
+                    del ids[before:]
+                    n_words = len(index)
+                    extend(map(setdefault, tokens, iter(next_id, -1)))
+                    _check_new_words(index, n_words, tokens, n_docs - 1)
+            else:
+                extend(map(get, tokens, repeat(-1)))
+                if not checked and not all(map(isinstance, tokens, repeat(str))):
+                    _raise_bad_token(tokens, n_docs - 1)
+        except TypeError:  # an unhashable token
+            _raise_bad_token(tokens, n_docs - 1)
+            raise
         push(len(ids) - before)
         if verbose and n_docs % _PROGRESS_EVERY == 0:
             progress.update(len(ids), docs=n_docs)
@@ -293,9 +373,6 @@ def encode_corpus(
         ids, offsets = _drop_unknown(raw_ids, raw_offsets)
         counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
         return EncodedCorpus(words, counts, ids, offsets, n_tokens)
-
-    min_count = check_int(min_count, "min_count", min_val=1)
-    max_vocab_size = check_int(max_vocab_size, "max_vocab_size", min_val=1, allow_none=True)
 
     # Provisional ids in order of first occurrence.
     first_seen = {}

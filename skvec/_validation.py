@@ -5,10 +5,44 @@ read a Numba traceback to learn what went wrong.
 """
 
 import numbers
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state  # noqa: F401  (re-exported)
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+# Constraints shared by the estimators' ``_parameter_constraints`` (the
+# declarative validation of scikit-learn, run once at the start of ``fit``).
+POSITIVE_INT = Interval(numbers.Integral, 1, None, closed="left")
+NON_NEGATIVE_INT = Interval(numbers.Integral, 0, None, closed="left")
+POSITIVE_REAL = Interval(numbers.Real, 0, None, closed="neither")
+NON_NEGATIVE_REAL = Interval(numbers.Real, 0, None, closed="left")
+# joblib's meaning: None or -1 all threads, -2 all but one, ...; 0 has none.
+N_JOBS = [
+    Interval(numbers.Integral, None, -1, closed="right"),
+    Interval(numbers.Integral, 1, None, closed="left"),
+    None,
+]
+VERBOSE = [NON_NEGATIVE_INT, "boolean"]
+FLOAT_DTYPES = [
+    Options(type, {np.float32, np.float64}),
+    Options(np.dtype, {np.dtype(np.float32), np.dtype(np.float64)}),
+    StrOptions({"float32", "float64"}),
+]
+# A memory budget: bytes (at least this many) or a string such as "1GB".
+MIN_MEMORY = 1 << 20
+MEMORY = [Interval(numbers.Integral, MIN_MEMORY, None, closed="left"), str, None]
+TOKENIZATION_CONSTRAINTS = {
+    "lowercase": ["boolean"],
+    "token_pattern": [str],
+    "tokenizer": [callable, None],
+}
+VOCABULARY_CONSTRAINTS = {
+    "min_count": [POSITIVE_INT],
+    "max_vocab_size": [POSITIVE_INT, None],
+}
+FIXED_VOCABULARY = [Mapping, Iterable, None]
 
 _INF = float("inf")
 

@@ -1,6 +1,7 @@
 """Word-context co-occurrence counts from a corpus, as a scikit-learn transformer."""
 
 import math
+from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,7 +31,19 @@ from ._spill import (
     warn_pruned,
 )
 from ._threads import numba_threads
-from ._validation import check_float, check_int, check_option
+from ._validation import (
+    FIXED_VOCABULARY,
+    FLOAT_DTYPES,
+    MEMORY,
+    MIN_MEMORY,
+    N_JOBS,
+    POSITIVE_INT,
+    TOKENIZATION_CONSTRAINTS,
+    VERBOSE,
+    VOCABULARY_CONSTRAINTS,
+    Interval,
+    StrOptions,
+)
 
 WEIGHTINGS = ("harmonic", "uniform", "linear")
 CONTEXTS = ("both", "left", "right")
@@ -207,7 +220,8 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
     subsample : float or None, default=None
         word2vec's down-sampling of frequent words (e.g. ``1e-3``): an
         occurrence of a word seen ``f`` times among ``T`` tokens is kept with
-        probability ``(sqrt(f / (s T)) + 1) * s T / f``, before windowing.
+        probability ``(sqrt(f / (s T)) + 1) * s T / f``, before windowing;
+        ``s`` is in ``(0, 1]``.
         ``transform`` uses the fitted ``word_counts_`` for ``f`` and ``T``,
         so ``fit(X).transform(X)`` equals ``fit_transform(X)``.
     random_state : int, RandomState instance or None, default=None
@@ -223,7 +237,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         Type of the matrix values.
     max_memory : int, str or None, default=None
         Memory budget of the count, in bytes or as a string such as
-        ``"1GB"`` or ``"512MiB"``.  The corpus is then read once, its encoded
+        ``"1GB"`` or ``"512MiB"``; at least 1MiB.  The corpus is then read once, its encoded
         ids are kept in a temporary file, it is counted in chunks that fit
         the budget, and the partial counts are spilled to temporary files and
         merged with a bounded number of files open.  The result is identical
@@ -274,6 +288,22 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
     2
     """
 
+    _parameter_constraints = {
+        "window": [POSITIVE_INT],
+        "weighting": [StrOptions(set(WEIGHTINGS))],
+        "context": [StrOptions(set(CONTEXTS))],
+        **VOCABULARY_CONSTRAINTS,
+        "vocabulary": FIXED_VOCABULARY,
+        "subsample": [Interval(Real, 0, 1, closed="right"), None],
+        "random_state": ["random_state"],
+        **TOKENIZATION_CONSTRAINTS,
+        "dtype": FLOAT_DTYPES,
+        "max_memory": MEMORY,
+        "n_shards": [POSITIVE_INT, None],
+        "n_jobs": N_JOBS,
+        "verbose": VERBOSE,
+    }
+
     def __init__(
         self,
         *,
@@ -320,21 +350,23 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
 
     # -- validation -----------------------------------------------------
 
-    def _check_params(self):
-        window = check_int(self.window, "window", min_val=1)
-        check_option(self.weighting, "weighting", WEIGHTINGS)
-        check_option(self.context, "context", CONTEXTS)
-        check_float(self.subsample, "subsample", min_val=0.0, include_boundaries="neither", allow_none=True)
-        check_int(self.verbose, "verbose", min_val=0)
-        try:
-            dtype = np.dtype(self.dtype)
-        except TypeError:
-            dtype = None
-        if dtype is None or dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise ValueError(f"dtype must be np.float32 or np.float64, got {self.dtype!r}.")
+    def _validate(self):
+        """Check every parameter, before any document is read."""
+        self._validate_params()
+        # A string budget is parsed here so that its errors come early too.
+        max_memory = parse_memory(self.max_memory)
+        if max_memory is not None and max_memory < MIN_MEMORY:
+            raise ValueError(
+                f"max_memory={self.max_memory!r} is below the smallest budget the count can honour, "
+                f"{MIN_MEMORY} bytes (1MiB)."
+            )
+        return max_memory
+
+    def _settings(self):
+        window = int(self.window)
         left = window if self.context in ("both", "left") else 0
         right = window if self.context in ("both", "right") else 0
-        return window, left, right, dtype
+        return window, left, right, np.dtype(self.dtype)
 
     def _tokenization(self):
         return dict(lowercase=self.lowercase, token_pattern=self.token_pattern, tokenizer=self.tokenizer)
@@ -348,11 +380,10 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
 
     def _fit_count(self, docs, count):
         """Learn the vocabulary of ``docs``; with ``count``, also return the matrix."""
-        params = self._check_params()
-        max_memory = parse_memory(self.max_memory)
-        n_shards = check_int(self.n_shards, "n_shards", min_val=1, allow_none=True)
-        if n_shards is not None:
-            return self._sharded(docs, params, n_shards, max_memory, fit=True, count=count)
+        max_memory = self._validate()
+        params = self._settings()
+        if self.n_shards is not None:
+            return self._sharded(docs, params, self.n_shards, max_memory, fit=True, count=count)
         if max_memory is not None:
             return self._spilled(docs, params, max_memory, fit=True, count=count)
         corpus = encode_corpus(
@@ -417,11 +448,10 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         counts : scipy.sparse.csr_matrix of shape (n_words, n_words)
         """
         check_is_fitted(self, "vocabulary_")
-        params = self._check_params()
-        max_memory = parse_memory(self.max_memory)
-        n_shards = check_int(self.n_shards, "n_shards", min_val=1, allow_none=True)
-        if n_shards is not None:
-            return self._sharded(X, params, n_shards, max_memory, fit=False, count=True)
+        max_memory = self._validate()
+        params = self._settings()
+        if self.n_shards is not None:
+            return self._sharded(X, params, self.n_shards, max_memory, fit=False, count=True)
         if max_memory is not None:
             return self._spilled(X, params, max_memory, fit=False, count=True)
         ids, offsets = encode_with_vocabulary(X, self.vocabulary_, verbose=self.verbose, **self._tokenization())
@@ -492,9 +522,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         sharded = ShardedCorpus(docs, n_shards, self._tokenization(), self.n_jobs, self.verbose)
         all_words, all_counts, shard_rows, n_tokens = sharded.vocabulary_counts()
         if fit and self.vocabulary is None:
-            min_count = check_int(self.min_count, "min_count", min_val=1)
-            max_vocab_size = check_int(self.max_vocab_size, "max_vocab_size", min_val=1, allow_none=True)
-            kept = select_vocabulary(all_counts, min_count, max_vocab_size)
+            kept = select_vocabulary(all_counts, self.min_count, self.max_vocab_size)
             words = [all_words[i] for i in kept]
         else:
             words = _check_fixed_vocabulary(self.vocabulary) if fit else list(self.get_feature_names_out())

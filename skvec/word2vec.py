@@ -1,6 +1,7 @@
 """Word2VecEmbedder: skip-gram and CBOW as in the original C word2vec tool."""
 
 import time
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -9,8 +10,19 @@ from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, vocabulary_dict
 from ._kernels import word2vec as _k
 from ._progress import Progress
 from ._random import thread_seeds
-from ._threads import effective_n_jobs, numba_threads
-from ._validation import check_float, check_int, check_option
+from ._threads import numba_threads
+from ._validation import (
+    N_JOBS,
+    NON_NEGATIVE_INT,
+    NON_NEGATIVE_REAL,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    TOKENIZATION_CONSTRAINTS,
+    VERBOSE,
+    VOCABULARY_CONSTRAINTS,
+    Interval,
+    StrOptions,
+)
 
 # Target number of kernel calls per epoch on a large corpus: enough for
 # progress lines and divergence checks, few enough that the thread barrier
@@ -20,6 +32,9 @@ _MIN_BLOCK_WORDS = 200_000
 # A chunk boundary falling inside a document at most this long moves to the
 # document's start, so short documents are never cut.
 _SNAP_DOC_LENGTH = 10_000
+# Bound of |ns_exponent|: count ** 10 stays finite in float64 for any count
+# below 10**30, and larger exponents put all the mass on one word anyway.
+_MAX_NS_EXPONENT = 10.0
 
 
 class Word2VecEmbedder(BaseEstimator):
@@ -53,9 +68,10 @@ class Word2VecEmbedder(BaseEstimator):
     hierarchical_softmax : bool, default=False
         Also (or instead) train a hierarchical softmax over C's Huffman tree.
     ns_exponent : float, default=0.75
-        Negatives are drawn in proportion to ``count ** ns_exponent``.
+        Negatives are drawn in proportion to ``count ** ns_exponent``; in
+        ``[-10, 10]`` (0 draws uniformly, negative values favour rare words).
     sample : float, default=1e-3
-        Down-sampling threshold for frequent words; 0 disables it.  A word of
+        Down-sampling threshold for frequent words, in ``[0, 1]``; 0 disables it.  A word of
         frequency ``f`` is kept with probability
         ``(sqrt(f / sample) + 1) * sample / f``.
     alpha : float or None, default=None
@@ -138,6 +154,26 @@ class Word2VecEmbedder(BaseEstimator):
     0
     """
 
+    _parameter_constraints = {
+        "n_components": [POSITIVE_INT],
+        "architecture": [StrOptions({"skipgram", "cbow"})],
+        "window": [POSITIVE_INT],
+        "negative": [NON_NEGATIVE_INT],
+        "hierarchical_softmax": ["boolean"],
+        "ns_exponent": [Interval(Real, -_MAX_NS_EXPONENT, _MAX_NS_EXPONENT, closed="both")],
+        "sample": [Interval(Real, 0, 1, closed="both")],
+        "alpha": [POSITIVE_REAL, None],
+        "min_alpha": [NON_NEGATIVE_REAL, None],
+        "epochs": [POSITIVE_INT],
+        **VOCABULARY_CONSTRAINTS,
+        "cbow_mean": ["boolean"],
+        "shrink_windows": ["boolean"],
+        **TOKENIZATION_CONSTRAINTS,
+        "n_jobs": N_JOBS,
+        "random_state": ["random_state"],
+        "verbose": VERBOSE,
+    }
+
     def __init__(
         self,
         n_components=100,
@@ -190,30 +226,32 @@ class Word2VecEmbedder(BaseEstimator):
         return tags
 
     def _check_params(self):
-        params = {}
-        params["n_components"] = check_int(self.n_components, "n_components", min_val=1)
-        params["architecture"] = check_option(self.architecture, "architecture", ("skipgram", "cbow"))
-        params["window"] = check_int(self.window, "window", min_val=1)
-        params["negative"] = check_int(self.negative, "negative", min_val=0)
-        params["hs"] = _check_bool(self.hierarchical_softmax, "hierarchical_softmax")
-        if params["negative"] == 0 and not params["hs"]:
+        """Validate the parameters (before any document is read); return the settings."""
+        self._validate_params()
+        if self.negative == 0 and not self.hierarchical_softmax:
             raise ValueError(
                 "negative=0 leaves nothing to train unless hierarchical_softmax=True; "
                 "set negative >= 1 or hierarchical_softmax=True."
             )
-        params["ns_exponent"] = check_float(self.ns_exponent, "ns_exponent")
-        params["sample"] = check_float(self.sample, "sample", min_val=0.0)
-        default_alpha = 0.025 if params["architecture"] == "skipgram" else 0.05
-        alpha = default_alpha if self.alpha is None else self.alpha
-        params["alpha"] = check_float(alpha, "alpha", min_val=0.0, include_boundaries="neither")
-        min_alpha = params["alpha"] * 1e-4 if self.min_alpha is None else self.min_alpha
-        params["min_alpha"] = check_float(min_alpha, "min_alpha", min_val=0.0, max_val=params["alpha"])
-        params["epochs"] = check_int(self.epochs, "epochs", min_val=1)
-        params["cbow_mean"] = _check_bool(self.cbow_mean, "cbow_mean")
-        params["shrink_windows"] = _check_bool(self.shrink_windows, "shrink_windows")
-        params["verbose"] = check_int(self.verbose, "verbose", min_val=0)
-        effective_n_jobs(self.n_jobs)
-        return params
+        alpha = (0.025 if self.architecture == "skipgram" else 0.05) if self.alpha is None else float(self.alpha)
+        min_alpha = alpha * 1e-4 if self.min_alpha is None else float(self.min_alpha)
+        if min_alpha > alpha:
+            raise ValueError(f"min_alpha={self.min_alpha!r} must not exceed alpha={alpha!r}.")
+        return {
+            "n_components": int(self.n_components),
+            "architecture": self.architecture,
+            "window": int(self.window),
+            "negative": int(self.negative),
+            "hs": bool(self.hierarchical_softmax),
+            "ns_exponent": float(self.ns_exponent),
+            "sample": float(self.sample),
+            "alpha": alpha,
+            "min_alpha": min_alpha,
+            "epochs": int(self.epochs),
+            "cbow_mean": bool(self.cbow_mean),
+            "shrink_windows": bool(self.shrink_windows),
+            "verbose": int(self.verbose),
+        }
 
     def fit(self, X, y=None):
         """Learn the vocabulary and the word vectors from a corpus.
@@ -355,12 +393,6 @@ class Word2VecEmbedder(BaseEstimator):
         self.embedding_ = syn0
         self.context_embedding_ = syn1neg if negative > 0 else None
         self.loss_curve_ = loss_curve
-
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {value!r}.")
-    return bool(value)
 
 
 def _block_bounds(n_train):

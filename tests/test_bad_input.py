@@ -1,0 +1,222 @@
+"""Bad input gets a clear, early error.
+
+Every case asserts the exception type and that the message names the
+parameter, the document or the file at fault.  A parameter error must come
+before any document is read, so those cases pass a corpus that fails when it
+is iterated.
+
+Sections: parameters of each estimator; corpus and tokens; numerical safety
+(no NaN or inf ever returned); metrics; then the vector files, counting memory
+and temporary files, and the command line, each in its own section at the end.
+"""
+
+import re
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skvec import (
+    CooccurrenceVectorizer,
+    EmbeddingVectorizer,
+    GloVeEmbedder,
+    SPPMITransformer,
+    SVDEmbedder,
+    Word2VecEmbedder,
+)
+
+DOCS = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"] * 4
+
+
+class UnreadableCorpus:
+    """A corpus that fails when read: parameter errors must come first."""
+
+    def __iter__(self):
+        raise AssertionError("the corpus was read before the parameters were validated")
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, index):
+        raise AssertionError("the corpus was read before the parameters were validated")
+
+
+def raises(exception, *fragments):
+    """``pytest.raises`` whose message must contain every fragment (literally)."""
+    pattern = "".join(f"(?=.*{re.escape(fragment)})" for fragment in fragments)
+    return pytest.raises(exception, match=re.compile(pattern, re.DOTALL))
+
+
+def count_matrix(n_words=12, seed=0, dtype=np.float32):
+    rng = np.random.default_rng(seed)
+    dense = rng.poisson(2.0, size=(n_words, n_words)).astype(dtype)
+    dense = dense + dense.T
+    return sp.csr_matrix(dense)
+
+
+# -- parameters of the text estimators (checked before the corpus is read) ----------------
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"window": 0}, ValueError, "window"),
+        ({"window": 2.5}, TypeError, "window"),
+        ({"weighting": "gaussian"}, ValueError, "weighting"),
+        ({"context": "up"}, ValueError, "context"),
+        ({"min_count": 0}, ValueError, "min_count"),
+        ({"min_count": "2"}, TypeError, "min_count"),
+        ({"min_count": 0, "max_memory": "1GB"}, ValueError, "min_count"),
+        ({"min_count": "2", "max_memory": "1GB"}, TypeError, "min_count"),
+        ({"max_vocab_size": 0}, ValueError, "max_vocab_size"),
+        ({"subsample": -1e-3}, ValueError, "subsample"),
+        ({"dtype": np.int32}, ValueError, "dtype"),
+        ({"max_memory": "lots"}, ValueError, "max_memory"),
+        ({"max_memory": 0}, ValueError, "max_memory"),
+        ({"n_shards": 0}, ValueError, "n_shards"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"n_jobs": "x"}, TypeError, "n_jobs"),
+        ({"verbose": -1}, ValueError, "verbose"),
+        ({"lowercase": "yes"}, TypeError, "lowercase"),
+        ({"tokenizer": "split"}, TypeError, "tokenizer"),
+        ({"token_pattern": "(a)(b)"}, ValueError, "token_pattern"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+    ],
+)
+def test_cooccurrence_parameters(params, exception, name):
+    with raises(exception, name):
+        CooccurrenceVectorizer(**params).fit(UnreadableCorpus())
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"n_components": 0}, ValueError, "n_components"),
+        ({"architecture": "glove"}, ValueError, "architecture"),
+        ({"window": 0}, ValueError, "window"),
+        ({"negative": -1}, ValueError, "negative"),
+        ({"negative": 0}, ValueError, "negative"),
+        ({"hierarchical_softmax": "no"}, TypeError, "hierarchical_softmax"),
+        ({"ns_exponent": 1000}, ValueError, "ns_exponent"),
+        ({"ns_exponent": -1000}, ValueError, "ns_exponent"),
+        ({"ns_exponent": float("nan")}, ValueError, "ns_exponent"),
+        ({"sample": -1.0}, ValueError, "sample"),
+        ({"alpha": 0.0}, ValueError, "alpha"),
+        ({"min_alpha": 1.0}, ValueError, "min_alpha"),
+        ({"epochs": 0}, ValueError, "epochs"),
+        ({"min_count": 0}, ValueError, "min_count"),
+        ({"min_count": "2"}, TypeError, "min_count"),
+        ({"max_vocab_size": -5}, ValueError, "max_vocab_size"),
+        ({"cbow_mean": 1.5}, TypeError, "cbow_mean"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+        ({"lowercase": None}, TypeError, "lowercase"),
+    ],
+)
+def test_word2vec_parameters(params, exception, name):
+    with raises(exception, name):
+        Word2VecEmbedder(**params).fit(UnreadableCorpus())
+
+
+# -- corpus and tokens ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "docs, document, position",
+    [
+        ([["a", 1, None, "b"]], 0, 1),
+        ([["a", ["b"]]], 0, 1),
+        ([["a", "b"], ["b", "c", b"d"]], 1, 2),
+        ([[None]], 0, 0),
+        ([["a", "b"], ("c", 3.5)], 1, 1),
+    ],
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CooccurrenceVectorizer(min_count=1),
+        lambda: CooccurrenceVectorizer(min_count=1, max_memory="64MB"),
+        lambda: Word2VecEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1),
+    ],
+    ids=["cooccurrence", "cooccurrence-spilled", "word2vec"],
+)
+def test_non_string_tokens(make, docs, document, position):
+    with raises(TypeError, f"Document {document}, token {position}", "strings"):
+        make().fit(docs)
+
+
+def test_non_string_tokens_against_a_fitted_vocabulary():
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit([["a", "b", "c"]])
+    with raises(TypeError, "Document 1, token 2", "int"):
+        vectorizer.transform([["a"], ["b", "c", 7]])
+
+
+def test_non_string_tokens_from_a_tokenizer():
+    vectorizer = CooccurrenceVectorizer(min_count=1, tokenizer=lambda doc: [len(doc)])
+    with raises(TypeError, "Document 0, token 0", "int"):
+        vectorizer.fit(["a b"])
+
+
+def test_string_and_token_documents_mix():
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit(["a", ["b"]])
+    assert sorted(vectorizer.vocabulary_) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "docs, message",
+    [
+        ("the cat sat", "single str"),
+        (b"the cat sat", "single bytes"),
+        (42, "int"),
+        ([b"the cat"], "Document 0 is bytes"),
+        ([{"a": 1}], "Document 0 is a dict"),
+    ],
+)
+def test_corpus_of_the_wrong_type(docs, message):
+    with raises(TypeError, message):
+        CooccurrenceVectorizer(min_count=1).fit(docs)
+
+
+def test_empty_corpus():
+    with raises(ValueError, "corpus is empty"):
+        Word2VecEmbedder(min_count=1).fit([])
+    with raises(ValueError, "no token"):
+        CooccurrenceVectorizer(min_count=1).fit(["", "  ,, "])
+
+
+def test_min_count_above_every_count_names_min_count():
+    with raises(ValueError, "min_count=50"):
+        CooccurrenceVectorizer(min_count=50).fit(DOCS)
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("cafe\u0301 caf\u00e9", ["caf\u00e9", "caf\u00e9"]),
+        ("\u0130stanbul", ["i\u0307stanbul"]),
+        ("\u0928\u092e\u0938\u094d\u0924\u0947 \u0926\u0941\u0928\u093f\u092f\u093e", 2),
+    ],
+    ids=["combining-accent", "dotted-capital-i", "devanagari-vowel-signs"],
+)
+def test_text_is_normalized_before_tokenizing(text, tokens):
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit([text])
+    words = list(vectorizer.get_feature_names_out())
+    if isinstance(tokens, int):
+        assert len(words) == tokens
+    else:
+        assert words == list(dict.fromkeys(tokens))
+
+
+# -- numerical safety: nothing returns NaN or inf ------------------------------------------
+
+
+# -- metrics ----------------------------------------------------------------------------------
+
+
+# -- vector files -------------------------------------------------------------------------------
+
+
+# -- counting: memory estimates and temporary files -----------------------------------------------
+
+
+# -- command line ------------------------------------------------------------------------------------
