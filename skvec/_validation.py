@@ -31,7 +31,9 @@ FLOAT_DTYPES = [
     StrOptions({"float32", "float64"}),
 ]
 # A memory budget: bytes (at least this many) or a string such as "1GB".
-MIN_MEMORY = 1 << 20
+# Below this, the fixed-size parts of a count (a vocabulary of 1000 words, one
+# merge buffer per run) would exceed the budget by orders of magnitude.
+MIN_MEMORY = 16 << 10
 MEMORY = [Interval(numbers.Integral, MIN_MEMORY, None, closed="left"), str, None]
 TOKENIZATION_CONSTRAINTS = {
     "lowercase": ["boolean"],

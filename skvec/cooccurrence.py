@@ -237,7 +237,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         Type of the matrix values.
     max_memory : int, str or None, default=None
         Memory budget of the count, in bytes or as a string such as
-        ``"1GB"`` or ``"512MiB"``; at least 1MiB.  The corpus is then read once, its encoded
+        ``"1GB"`` or ``"512MiB"``; at least 16KiB.  The corpus is then read once, its encoded
         ids are kept in a temporary file, it is counted in chunks that fit
         the budget, and the partial counts are spilled to temporary files and
         merged with a bounded number of files open.  The result is identical
@@ -358,7 +358,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         if max_memory is not None and max_memory < MIN_MEMORY:
             raise ValueError(
                 f"max_memory={self.max_memory!r} is below the smallest budget the count can honour, "
-                f"{MIN_MEMORY} bytes (1MiB)."
+                f"{MIN_MEMORY} bytes (16KiB)."
             )
         return max_memory
 

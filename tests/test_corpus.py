@@ -127,9 +127,6 @@ def test_no_word_reaches_min_count():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"min_count": 0}, ValueError, "min_count"),
-        ({"min_count": 1.5}, TypeError, "min_count"),
-        ({"max_vocab_size": 0}, ValueError, "max_vocab_size"),
         ({"token_pattern": "("}, ValueError, "token_pattern"),
         ({"token_pattern": "(a)(b)"}, ValueError, "token_pattern"),
         ({"tokenizer": "split"}, TypeError, "tokenizer"),
