@@ -24,7 +24,7 @@ from itertools import islice, repeat
 
 import numpy as np
 
-from ._progress import Progress
+from ._progress import Progress, log_vocabulary
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
 
@@ -251,7 +251,7 @@ def _encode(docs, analyzer, index, grow, verbose, desc):
             progress.update(len(ids), docs=n_docs)
     if n_docs == 0:
         raise ValueError("The corpus is empty: it contains no document.")
-    progress.close(docs=n_docs)
+    progress.close(len(ids), docs=n_docs)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=offsets[1:])
     return np.frombuffer(ids, dtype=np.int32), offsets
@@ -359,7 +359,8 @@ def encode_corpus(
         outside it are dropped, words of it absent from the corpus keep a
         zero count.
     verbose : int
-        Progress on stderr while reading.
+        Progress while reading (logger ``skvec._corpus``) and, when ``>= 1``,
+        the vocabulary summary.
 
     Returns
     -------
@@ -393,4 +394,6 @@ def encode_corpus(
     ids, offsets = _drop_unknown(provisional, offsets)
     all_words = list(first_seen)
     words = [all_words[i] for i in kept]
+    log_vocabulary(verbose, n_types=len(all_words), n_kept_types=n_kept, n_tokens=n_tokens,
+                   n_kept_tokens=len(ids), min_count=min_count, max_vocab_size=max_vocab_size)
     return EncodedCorpus(words, counts[kept], ids, offsets, n_tokens)

@@ -33,7 +33,7 @@ from ._corpus import (
     vocabulary_dict,
 )
 from ._kernels import cooccurrence as kernels
-from ._progress import Progress
+from ._progress import Progress, log_vocabulary
 from ._threads import numba_threads
 
 # Bytes of one entry of a partial count: int32 column + int64 fixed-point sum.
@@ -187,6 +187,8 @@ def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, voca
         kept = select_vocabulary(counts, min_count, max_vocab_size)
         all_words = list(index)
         words = [all_words[i] for i in kept]
+        log_vocabulary(verbose, n_types=len(all_words) + n_pruned, n_kept_types=len(kept), n_tokens=n_tokens,
+                       n_kept_tokens=int(counts[kept].sum()), min_count=min_count, max_vocab_size=max_vocab_size)
         counts = counts[kept]
         final = np.full(len(all_words) + 1, -1, dtype=np.int32)
         final[kept] = np.arange(len(kept), dtype=np.int32)

@@ -22,6 +22,7 @@ import sys
 import time
 
 from ._io import open_file
+from ._progress import ROOT_LOGGER, TerminalHandler
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -385,6 +386,10 @@ def main(argv=None):
     2
     """
     parser = make_parser()
+    # The command line is an application: progress lines go to stderr as
+    # plain text, whatever logging configuration an embedding program has.
+    handler = TerminalHandler()
+    ROOT_LOGGER.addHandler(handler)
     try:
         try:
             args = parser.parse_args(argv)
@@ -400,3 +405,5 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("skvec: interrupted", file=sys.stderr)
         return 130
+    finally:
+        ROOT_LOGGER.removeHandler(handler)

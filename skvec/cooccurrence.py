@@ -257,7 +257,10 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         Counting threads (``None`` uses all of Numba's threads, ``-1`` too),
         or, with ``n_shards``, parallel joblib jobs.
     verbose : int, default=0
-        Progress messages on stderr.
+        How much progress is logged (loggers ``skvec.cooccurrence`` and
+        ``skvec._corpus``; shown on stderr when the application configured no
+        logging): 0 nothing; 1 the vocabulary summary and one line per stage;
+        2 also periodic lines while reading and counting.
 
     Attributes
     ----------

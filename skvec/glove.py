@@ -1,6 +1,5 @@
 """GloVe word vectors fitted on a co-occurrence matrix."""
 
-import time
 
 import numpy as np
 import scipy.sparse as sp
@@ -8,7 +7,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_non_negative, validate_data
 
 from ._kernels import glove as kernels
-from ._progress import Progress
+from ._progress import Progress, log_memory
 from ._random import thread_seeds
 from ._threads import effective_n_jobs, numba_threads
 from ._validation import (
@@ -127,7 +126,10 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors and the visiting orders.
     verbose : int, default=0
-        Per-epoch cost and time, and progress inside epochs, on stderr.
+        How much progress is logged (logger ``skvec.glove``; shown on stderr
+        when the application configured no logging): 0 nothing; 1 the
+        problem size, the memory estimate and one line per epoch (cost,
+        entries/s, time left); 2 also up to 10 lines per epoch.
 
     Attributes
     ----------
@@ -304,15 +306,20 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         nnz = len(rows)
         kernels.shuffle_entries(rows, cols, logx, thread_seeds(rng, 1)[0])
         n_blocks = -(-nnz // _BLOCK_SIZE)
-        progress = Progress(nnz * params["max_iter"], desc="glove", verbose=verbose, unit="entries")
+        progress = Progress(
+            nnz * params["max_iter"], desc="glove", verbose=verbose, unit="entries", epochs=params["max_iter"]
+        )
         progress.message(
-            f"{n_rows} words x {n_cols} contexts, {nnz} non-zeros, {d} components, "
+            f"{n_rows:,} words x {n_cols:,} contexts, {nnz:,} non-zeros, {d} components, "
             f"{params['max_iter']} epochs"
         )
+        log_memory(verbose, "glove", {
+            "parameters": word_params.nbytes + context_params.nbytes,
+            "entries": rows.nbytes + cols.nbytes + logx.nbytes,
+        })
         self.loss_curve_ = []
         with numba_threads(self.n_jobs) as n_threads:
             for epoch in range(params["max_iter"]):
-                started = time.perf_counter()
                 block_order = rng.permutation(n_blocks).astype(np.int64)
                 cost = 0.0
                 skipped = 0
@@ -340,21 +347,18 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                     cost += costs.sum()
                     skipped += int(n_skipped.sum())
                     done = min((first + _BLOCKS_PER_CALL) * _BLOCK_SIZE, nnz)
-                    progress.update(epoch * nnz + done, epoch=epoch + 1)
+                    progress.update(epoch * nnz + done, epoch=f"{epoch + 1}/{params['max_iter']}")
                 loss = cost / nnz
                 self._check_finite(epoch, loss, skipped, word_params, context_params, params)
                 self.loss_curve_.append(loss)
-                progress.message(
-                    f"epoch {epoch + 1}/{params['max_iter']}: cost {loss:.6f}, "
-                    f"{time.perf_counter() - started:.2f}s"
-                )
+                progress.epoch(epoch + 1, params["max_iter"], (epoch + 1) * nnz, cost=loss)
                 if (
                     params["tol"] is not None
                     and epoch > 0
                     and self.loss_curve_[-2] - loss < params["tol"] * self.loss_curve_[-2]
                 ):
                     break
-        progress.close()
+        progress.close(epochs=len(self.loss_curve_), cost=self.loss_curve_[-1])
         self.n_iter_ = len(self.loss_curve_)
 
         self.word_embedding_ = np.ascontiguousarray(word_params[:, :d])

@@ -240,7 +240,9 @@ def analogy_accuracy(
     n_jobs : int or None, default=None
         Threads for scoring (``None``: all).
     verbose : int, default=0
-        Progress on stderr.
+        Progress through ``logging`` (logger ``skvec.metrics``; shown on
+        stderr when the application configured no logging): 1 a summary
+        line, 2 also periodic lines.
 
     Returns
     -------

@@ -162,7 +162,9 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         The product of each row is summed by one thread in a fixed order, so
         results do not depend on ``n_jobs``.
     verbose : int, default=0
-        Print progress to stderr.
+        Progress through ``logging`` (logger ``skvec.svd``; shown on stderr
+        when the application configured no logging): 1 a line per stage, 2
+        also one per power iteration.
 
     Attributes
     ----------

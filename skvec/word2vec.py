@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, vocabulary_dict
 from ._kernels import word2vec as _k
-from ._progress import Progress
+from ._progress import Progress, log_memory
 from ._random import thread_seeds
 from ._threads import numba_threads
 from ._validation import (
@@ -107,8 +107,12 @@ class Word2VecEmbedder(BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the initial vectors and each thread's generator.
     verbose : int, default=0
-        Print progress (epoch, percent, words/s, learning rate, loss, time
-        left) on stderr.
+        How much progress is logged (logger ``skvec.word2vec``; shown on
+        stderr when the application configured no logging): 0 nothing; 1 the
+        vocabulary summary, the memory estimate and one line per epoch (loss,
+        words/s, time left); 2 also up to 10 lines per epoch (percent,
+        learning rate, running loss).  See the user guide's "Progress and
+        logging".
 
     Attributes
     ----------
@@ -285,6 +289,7 @@ class Word2VecEmbedder(BaseEstimator):
         self.vocabulary_ = vocabulary_dict(corpus.words)
         self.word_counts_ = corpus.counts
         self.n_train_words_ = int(len(corpus.ids))
+        log_memory(params["verbose"], "word2vec", _training_memory(corpus, params))
         started = time.perf_counter()
         self._train(corpus.ids, corpus.offsets, corpus.counts, params)
         self.training_time_ = time.perf_counter() - started
@@ -351,7 +356,7 @@ class Word2VecEmbedder(BaseEstimator):
             losses = np.zeros(n_threads, dtype=np.float64)
             examples = np.zeros(n_threads, dtype=np.int64)
 
-            progress = Progress(total_words, desc="word2vec", verbose=params["verbose"], unit="words")
+            progress = Progress(total_words, desc="word2vec", verbose=params["verbose"], unit="words", epochs=epochs)
             loss_curve = []
             done = 0
             for epoch in range(epochs):
@@ -375,7 +380,6 @@ class Word2VecEmbedder(BaseEstimator):
                         and _k.all_finite(syn1neg)
                         and _k.all_finite(syn1)
                     ):
-                        progress.close()
                         raise FloatingPointError(
                             f"Training diverged in epoch {epoch + 1} (vectors or loss became NaN or "
                             f"infinite): alpha={params['alpha']!r} is too large; use a smaller alpha."
@@ -388,11 +392,24 @@ class Word2VecEmbedder(BaseEstimator):
                         loss=epoch_loss / max(epoch_examples, 1),
                     )
                 loss_curve.append(epoch_loss / max(epoch_examples, 1))
-            progress.close(epoch=f"{epochs}/{epochs}", loss=loss_curve[-1])
+                progress.epoch(epoch + 1, epochs, done, loss=loss_curve[-1])
+            progress.close(epochs=epochs, loss=loss_curve[-1])
 
         self.embedding_ = syn0
         self.context_embedding_ = syn1neg if negative > 0 else None
         self.loss_curve_ = loss_curve
+
+
+def _training_memory(corpus, params):
+    """Bytes of the arrays training allocates or keeps, by role."""
+    n_words, dim = len(corpus.counts), params["n_components"]
+    parts = {"input vectors": 4 * n_words * dim}
+    if params["negative"] > 0:
+        parts["output vectors"] = 4 * n_words * dim
+    if params["hs"]:
+        parts["tree vectors"] = 4 * n_words * dim
+    parts["corpus"] = corpus.ids.nbytes + corpus.offsets.nbytes
+    return parts
 
 
 def _block_bounds(n_train):

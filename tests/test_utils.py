@@ -1,11 +1,8 @@
-import io
-
 import numba
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skvec._progress import Progress
 from skvec._random import thread_seeds
 from skvec._threads import effective_n_jobs, numba_threads
 from skvec._validation import check_float, check_int, check_nonnegative_finite, check_option
@@ -76,16 +73,3 @@ def test_thread_seeds():
     np.testing.assert_array_equal(a, thread_seeds(0, 4))
     assert not np.array_equal(a, thread_seeds(1, 4))
 
-
-def test_progress_prints_only_when_verbose():
-    quiet = io.StringIO()
-    Progress(10, "x", verbose=0, stream=quiet).close()
-    assert quiet.getvalue() == ""
-    out = io.StringIO()
-    p = Progress(10, "count", verbose=1, stream=out, interval=0)
-    p.update(5, epoch=1)
-    p.update(10)
-    p.close()
-    lines = out.getvalue().splitlines()
-    assert lines[0].startswith("count, epoch 1,  50.0%") and "left" in lines[0]
-    assert "100.0%" in lines[-1]
