@@ -10,8 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, encode_with_vocabulary
 from ._kernels.pooling import max_pool
-from ._threads import effective_n_jobs, numba_threads
-from ._validation import check_float, check_option
+from ._threads import numba_threads
+from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
 from .vectors import WordVectors, get_word_vectors
 
 _POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
@@ -183,6 +183,15 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     array([[0., 0., 0., 0., 0., 0., 0., 0.]], dtype=float32)
     """
 
+    _parameter_constraints = {
+        "embedder": [HasMethods("fit"), WordVectors],
+        "pooling": [StrOptions(set(_POOLINGS))],
+        "norm": [StrOptions(set(_NORMS)), None],
+        "prefit": ["boolean"],
+        "sif_a": [POSITIVE_REAL],
+        "n_jobs": N_JOBS,
+    }
+
     def __init__(self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3, n_jobs=None):
         self.embedder = embedder
         self.pooling = pooling
@@ -192,15 +201,8 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         self.n_jobs = n_jobs
 
     def _check_params(self):
-        check_option(self.pooling, "pooling", _POOLINGS)
-        if self.norm is not None:
-            check_option(self.norm, "norm", _NORMS)
-        if not isinstance(self.prefit, (bool, np.bool_)):
-            raise TypeError(f"prefit must be a bool, got {self.prefit!r}.")
-        effective_n_jobs(self.n_jobs)
-        if self.pooling == "sif":
-            check_float(self.sif_a, "sif_a", min_val=0.0, include_boundaries="neither")
-        if not hasattr(self.embedder, "fit") and not (self.prefit and isinstance(self.embedder, WordVectors)):
+        self._validate_params()
+        if not hasattr(self.embedder, "fit") and not self.prefit:
             raise TypeError(
                 "embedder must be a word model (an embedder or a word-plane pipeline) "
                 f"with a fit method, got {type(self.embedder).__name__}."

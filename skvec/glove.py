@@ -9,11 +9,14 @@ from sklearn.utils.validation import check_non_negative, validate_data
 from ._kernels import glove as kernels
 from ._progress import Progress, log_memory
 from ._random import thread_seeds
-from ._threads import effective_n_jobs, numba_threads
+from ._threads import numba_threads
 from ._validation import (
-    check_float,
-    check_int,
-    check_option,
+    N_JOBS,
+    NON_NEGATIVE_REAL,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    VERBOSE,
+    StrOptions,
     check_random_state,
 )
 
@@ -182,6 +185,20 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     True
     """
 
+    _parameter_constraints = {
+        "n_components": [POSITIVE_INT],
+        "x_max": [POSITIVE_REAL],
+        "alpha": [NON_NEGATIVE_REAL],
+        "learning_rate": [POSITIVE_REAL],
+        "max_iter": [POSITIVE_INT],
+        "grad_clip": [POSITIVE_REAL],
+        "vectors": [StrOptions({"word+context", "word"})],
+        "tol": [NON_NEGATIVE_REAL, None],
+        "n_jobs": N_JOBS,
+        "random_state": ["random_state"],
+        "verbose": VERBOSE,
+    }
+
     def __init__(
         self,
         n_components=100,
@@ -217,20 +234,18 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return tags
 
     def _check_params(self):
+        """Validate the parameters; return them as plain Python numbers."""
+        self._validate_params()
         return {
-            "n_components": check_int(self.n_components, "n_components", min_val=1),
-            "x_max": check_float(self.x_max, "x_max", min_val=0.0, include_boundaries="neither"),
-            "alpha": check_float(self.alpha, "alpha", min_val=0.0),
-            "learning_rate": check_float(
-                self.learning_rate, "learning_rate", min_val=0.0, include_boundaries="neither"
-            ),
-            "max_iter": check_int(self.max_iter, "max_iter", min_val=1),
-            "grad_clip": check_float(self.grad_clip, "grad_clip", min_val=0.0, include_boundaries="neither"),
-            "vectors": check_option(self.vectors, "vectors", ("word+context", "word")),
-            "tol": check_float(self.tol, "tol", min_val=0.0, allow_none=True),
-            "verbose": check_int(self.verbose, "verbose", min_val=0),
-            # Checked before any work is done, though only used when training.
-            "n_threads": effective_n_jobs(self.n_jobs),
+            "n_components": int(self.n_components),
+            "x_max": float(self.x_max),
+            "alpha": float(self.alpha),
+            "learning_rate": float(self.learning_rate),
+            "max_iter": int(self.max_iter),
+            "grad_clip": float(self.grad_clip),
+            "vectors": self.vectors,
+            "tol": None if self.tol is None else float(self.tol),
+            "verbose": int(self.verbose),
         }
 
     def fit(self, X, y=None):

@@ -1,11 +1,13 @@
 """Shifted positive pointwise mutual information (SPPMI) of a co-occurrence matrix."""
 
+from numbers import Real
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, check_non_negative, validate_data
 
-from ._validation import check_float, check_nonnegative_finite
+from ._validation import POSITIVE_REAL, Interval, check_nonnegative_finite
 
 __all__ = ["SPPMITransformer"]
 
@@ -92,6 +94,11 @@ class SPPMITransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
            [0.   , 0.442, 0.   ]], dtype=float32)
     """
 
+    _parameter_constraints = {
+        "shift": [POSITIVE_REAL],
+        "context_smoothing": [Interval(Real, 0, 1, closed="both")],
+    }
+
     def __init__(self, shift=1, context_smoothing=0.75):
         self.shift = shift
         self.context_smoothing = context_smoothing
@@ -138,8 +145,8 @@ class SPPMITransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : SPPMITransformer
             The fitted transformer.
         """
-        check_float(self.shift, "shift", min_val=0.0, include_boundaries="right")
-        alpha = check_float(self.context_smoothing, "context_smoothing", min_val=0.0, max_val=1.0)
+        self._validate_params()
+        alpha = float(self.context_smoothing)
         X = self._validate_matrix(X, reset=True)
         column_totals = np.asarray(X.sum(axis=0, dtype=np.float64)).ravel()
         if not column_totals.sum() > 0:

@@ -12,7 +12,15 @@ from threadpoolctl import threadpool_limits
 from ._kernels.spmm import balanced_row_chunks, chunk_count, csr_times_dense
 from ._progress import Progress
 from ._threads import effective_n_jobs, numba_threads
-from ._validation import check_float, check_int, check_option, check_random_state
+from ._validation import (
+    N_JOBS,
+    NON_NEGATIVE_INT,
+    NON_NEGATIVE_REAL,
+    POSITIVE_INT,
+    VERBOSE,
+    StrOptions,
+    check_random_state,
+)
 
 __all__ = ["SVDEmbedder"]
 
@@ -118,6 +126,26 @@ def _arpack_svd(A, n_components, tol, random_state):
     return U[:, order], S[order], Vt[order]
 
 
+def _check_magnitude(S, eig, dtype):
+    """Refuse an ``eig`` whose ``S ** eig`` overflows the vectors' type.
+
+    Checked in logarithms, before anything is raised to a power: the word
+    vectors are ``U S^eig`` with unit columns ``U``, so their entries are
+    bounded by the largest ``S ** eig``.
+    """
+    largest = float(np.max(S, initial=0.0))
+    if largest <= 0.0 or eig == 0:
+        return
+    # A factor 2 of headroom for add_context (w + c) and rounding.
+    if eig * np.log(largest) > np.log(np.finfo(dtype).max) - np.log(2.0):
+        raise ValueError(
+            f"eig={eig!r} makes the vectors overflow {np.dtype(dtype).name}: the largest singular value is "
+            f"{largest:.4g}, and {largest:.4g} ** {eig!r} exceeds the largest {np.dtype(dtype).name} "
+            f"({np.finfo(dtype).max:.3g}). Use a smaller eig (eig=1 gives TruncatedSVD's scale)"
+            + (", or float64 input." if np.dtype(dtype) != np.float64 else ".")
+        )
+
+
 class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word vectors from a truncated SVD of a word x context matrix.
 
@@ -220,6 +248,19 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     True
     """
 
+    _parameter_constraints = {
+        "n_components": [POSITIVE_INT],
+        "eig": [NON_NEGATIVE_REAL],
+        "add_context": ["boolean"],
+        "algorithm": [StrOptions({"randomized", "arpack"})],
+        "n_iter": [NON_NEGATIVE_INT],
+        "n_oversamples": [NON_NEGATIVE_INT],
+        "tol": [NON_NEGATIVE_REAL],
+        "random_state": ["random_state"],
+        "n_jobs": N_JOBS,
+        "verbose": VERBOSE,
+    }
+
     def __init__(
         self,
         n_components=100,
@@ -250,17 +291,6 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-    def _check_params(self):
-        check_int(self.n_components, "n_components", min_val=1)
-        check_float(self.eig, "eig", min_val=0.0)
-        if not isinstance(self.add_context, (bool, np.bool_)):
-            raise TypeError(f"add_context must be a bool, got {self.add_context!r}.")
-        check_option(self.algorithm, "algorithm", ("randomized", "arpack"))
-        check_int(self.n_iter, "n_iter", min_val=0)
-        check_int(self.n_oversamples, "n_oversamples", min_val=0)
-        check_float(self.tol, "tol", min_val=0.0)
-        check_int(self.verbose, "verbose", min_val=0)
 
     def fit(self, X, y=None):
         """Compute the truncated SVD of ``X``.
@@ -296,7 +326,7 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             ``U S^eig`` (plus ``V S^eig`` with ``add_context``), the fitted
             ``embedding_``.
         """
-        self._check_params()
+        self._validate_params()
         X = validate_data(
             self,
             X,
@@ -312,6 +342,11 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 f"n_components={self.n_components} must be smaller than both dimensions of X "
                 f"(shape {X.shape}): at most {min(n_samples, n_features) - 1}."
             )
+        if not (X.count_nonzero() if sp.issparse(X) else np.count_nonzero(X)):
+            raise ValueError(
+                "X has no non-zero entry: its singular values are all zero, so there is nothing to "
+                "factorize into word vectors."
+            )
         if self.add_context and n_samples != n_features:
             raise ValueError(
                 f"add_context=True needs a square matrix (rows and columns the same words), got shape {X.shape}."
@@ -325,6 +360,7 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         else:
             progress.message(f"ARPACK, {self.n_components} components of a {X.shape[0]} x {X.shape[1]} matrix")
             U, S, Vt = _arpack_svd(X, self.n_components, self.tol, self.random_state)
+        _check_magnitude(S, self.eig, X.dtype)
         U, Vt = svd_flip(U, Vt, u_based_decision=False)
         self.components_ = np.ascontiguousarray(Vt, dtype=X.dtype)
         self.singular_values_ = S.astype(X.dtype)
@@ -354,6 +390,11 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                     f"vocabulary ({self.n_features_in_} rows), got {n_samples} rows."
                 )
             vectors += self.components_.T * context_scale
+        if not np.isfinite(vectors).all():
+            raise ValueError(
+                f"The vectors overflow {vectors.dtype} with eig={self.eig!r}: the singular values raised to "
+                "eig exceed its range. Use a smaller eig, or float64 input."
+            )
         return vectors
 
     def transform(self, X):

@@ -121,6 +121,82 @@ def test_word2vec_parameters(params, exception, name):
         Word2VecEmbedder(**params).fit(UnreadableCorpus())
 
 
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"shift": 0}, ValueError, "shift"),
+        ({"shift": -1.0}, ValueError, "shift"),
+        ({"shift": float("inf")}, ValueError, "shift"),
+        ({"shift": "5"}, TypeError, "shift"),
+        ({"context_smoothing": 1.5}, ValueError, "context_smoothing"),
+        ({"context_smoothing": -0.1}, ValueError, "context_smoothing"),
+    ],
+)
+def test_sppmi_parameters(params, exception, name):
+    with raises(exception, name):
+        SPPMITransformer(**params).fit(count_matrix())
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"n_components": 0}, ValueError, "n_components"),
+        ({"n_components": 50}, ValueError, "n_components=50"),
+        ({"eig": -1.0}, ValueError, "eig"),
+        ({"eig": float("nan")}, ValueError, "eig"),
+        ({"add_context": 1.0}, TypeError, "add_context"),
+        ({"algorithm": "lanczos"}, ValueError, "algorithm"),
+        ({"n_iter": -1}, ValueError, "n_iter"),
+        ({"n_oversamples": 2.5}, TypeError, "n_oversamples"),
+        ({"tol": -1e-3}, ValueError, "tol"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"n_jobs": "x"}, TypeError, "n_jobs"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+        ({"verbose": -2}, ValueError, "verbose"),
+    ],
+)
+def test_svd_parameters(params, exception, name):
+    with raises(exception, name):
+        SVDEmbedder(**{"n_components": 3, **params}).fit(count_matrix().toarray())
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"n_components": 0}, ValueError, "n_components"),
+        ({"x_max": 0}, ValueError, "x_max"),
+        ({"alpha": -0.5}, ValueError, "alpha"),
+        ({"learning_rate": float("inf")}, ValueError, "learning_rate"),
+        ({"max_iter": 0}, ValueError, "max_iter"),
+        ({"grad_clip": 0.0}, ValueError, "grad_clip"),
+        ({"vectors": "context"}, ValueError, "vectors"),
+        ({"tol": -1.0}, ValueError, "tol"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+    ],
+)
+def test_glove_parameters(params, exception, name):
+    with raises(exception, name):
+        GloVeEmbedder(**{"n_components": 4, **params}).fit(count_matrix())
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"embedder": "word2vec"}, TypeError, "embedder"),
+        ({"pooling": "median"}, ValueError, "pooling"),
+        ({"norm": "l1"}, ValueError, "norm"),
+        ({"prefit": "no"}, TypeError, "prefit"),
+        ({"sif_a": 0.0, "pooling": "sif"}, ValueError, "sif_a"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+    ],
+)
+def test_embedding_vectorizer_parameters(params, exception, name):
+    params = {"embedder": Word2VecEmbedder(n_components=4, min_count=1), **params}
+    with raises(exception, name):
+        EmbeddingVectorizer(**params).fit(UnreadableCorpus())
+
+
 # -- corpus and tokens ---------------------------------------------------------------------
 
 
@@ -211,6 +287,43 @@ def test_text_is_normalized_before_tokenizing(text, tokens):
 
 
 # -- numerical safety: nothing returns NaN or inf ------------------------------------------
+
+
+@pytest.mark.parametrize("eig", [20, 1000])
+def test_svd_eig_that_overflows_float32_names_eig(eig):
+    X = count_matrix(40, dtype=np.float32)  # largest singular value about 160
+    with raises(ValueError, f"eig={eig}", "float32"):
+        SVDEmbedder(n_components=8, eig=eig, random_state=0).fit_transform(X)
+
+
+def test_svd_large_eig_is_computed_in_float64():
+    X = count_matrix(40, dtype=np.float64)
+    vectors = SVDEmbedder(n_components=8, eig=20, random_state=0).fit_transform(X)
+    assert vectors.dtype == np.float64
+    assert np.isfinite(vectors).all()
+    with raises(ValueError, "eig=1000", "float64"):
+        SVDEmbedder(n_components=8, eig=1000, random_state=0).fit_transform(X)
+
+
+@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_svd_of_an_all_zero_matrix(algorithm, sparse):
+    X = np.zeros((6, 6))
+    X = sp.csr_matrix(X) if sparse else X
+    with raises(ValueError, "no non-zero entry"):
+        SVDEmbedder(n_components=2, algorithm=algorithm).fit(X)
+
+
+def test_glove_divergence_names_learning_rate():
+    with raises(ValueError, "diverged", "learning_rate"):
+        GloVeEmbedder(n_components=4, learning_rate=1e30, grad_clip=1e30, max_iter=3, n_jobs=1,
+                      random_state=0).fit(count_matrix())
+
+
+def test_word2vec_divergence_names_alpha():
+    with raises(FloatingPointError, "alpha=1e+30"):
+        Word2VecEmbedder(n_components=4, min_count=1, alpha=1e30, epochs=2, n_jobs=1,
+                         random_state=0).fit(DOCS * 20)
 
 
 # -- metrics ----------------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_n_components_too_large(n_components):
         ({"eig": -0.5}, ValueError, "eig"),
         ({"eig": "half"}, TypeError, "eig"),
         ({"add_context": "yes"}, TypeError, "add_context"),
-        ({"algorithm": "lanczos"}, ValueError, "algorithm must be one of 'randomized', 'arpack'"),
+        ({"algorithm": "lanczos"}, ValueError, "'algorithm' parameter of SVDEmbedder"),
         ({"n_iter": -1}, ValueError, "n_iter"),
         ({"n_oversamples": -3}, ValueError, "n_oversamples"),
         ({"tol": -1.0}, ValueError, "tol"),
