@@ -13,9 +13,15 @@ from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
 from .vectors import WordVectors, get_word_vectors
+from .vectors._gensim import keyed_vectors_of
 
 _POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
 _NORMS = ("l2",)
+
+
+def _is_word_vectors(model):
+    """WordVectors, or a gensim KeyedVectors or model (converted by get_word_vectors)."""
+    return isinstance(model, WordVectors) or keyed_vectors_of(model) is not None
 
 
 def _unfrozen(model):
@@ -103,12 +109,13 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
     Parameters
     ----------
-    embedder : estimator or WordVectors
+    embedder : estimator, WordVectors or gensim KeyedVectors
         The word model: an embedder, or a pipeline whose first step holds
         ``vocabulary_``. Anything :func:`~skvec.get_word_vectors` accepts.
         With ``prefit=True``, also a :class:`~skvec.WordVectors` (e.g. read
-        from a word2vec file), whose documents are then tokenized with the
-        default ``lowercase=True`` and ``token_pattern``.
+        from a word2vec file) or a gensim ``KeyedVectors`` or model (its
+        ``wv``), whose documents are then tokenized with the default
+        ``lowercase=True`` and ``token_pattern``.
     pooling : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
         How the word vectors of a document are combined:
 
@@ -184,7 +191,9 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     """
 
     _parameter_constraints = {
-        "embedder": [HasMethods("fit"), WordVectors],
+        # gensim's KeyedVectors and models are recognised by their methods (gensim is not imported).
+        "embedder": [HasMethods("fit"), WordVectors, HasMethods(["get_vector", "most_similar"]),
+                     HasMethods(["build_vocab", "train"])],
         "pooling": [StrOptions(set(_POOLINGS))],
         "norm": [StrOptions(set(_NORMS)), None],
         "prefit": ["boolean"],
@@ -292,8 +301,8 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         return ids, offsets
 
     def _prefit_word_vectors(self, model):
-        if isinstance(model, WordVectors):
-            return model
+        if _is_word_vectors(model):
+            return get_word_vectors(model)
         try:
             check_is_fitted(_vocabulary_step(model))
         except NotFittedError:

@@ -382,8 +382,9 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
     -------
     dict
         ``spearman`` (correlation over the pairs whose two words are known;
-        NaN with fewer than two such pairs), ``pearson``, ``coverage``
-        (known pairs / all pairs), ``n_pairs``, ``n_evaluated``.
+        NaN with fewer than two such pairs), ``pearson``, their p-values
+        ``spearman_pvalue`` and ``pearson_pvalue``, ``coverage`` (known
+        pairs / all pairs), ``n_pairs``, ``n_evaluated``.
 
     Examples
     --------
@@ -419,7 +420,7 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
             known_rows.append((r1, r2))
             human.append(check_float(float(human_score), "pair score"))
     n_evaluated = len(known_rows)
-    spearman = pearson = float("nan")
+    spearman = pearson = spearman_pvalue = pearson_pvalue = float("nan")
     if n_evaluated >= 2:
         left, right = np.array(known_rows).T
         a, b = unit[left], unit[right]
@@ -430,11 +431,14 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
         with warnings.catch_warnings():
             # A constant column gives NaN, which is the honest answer.
             warnings.simplefilter("ignore")
-            spearman = float(spearmanr(model, human).statistic)
-            pearson = float(pearsonr(model, human).statistic)
+            rank_result, linear_result = spearmanr(model, human), pearsonr(model, human)
+            spearman, spearman_pvalue = float(rank_result.statistic), float(rank_result.pvalue)
+            pearson, pearson_pvalue = float(linear_result.statistic), float(linear_result.pvalue)
     return {
         "spearman": spearman,
         "pearson": pearson,
+        "spearman_pvalue": spearman_pvalue,
+        "pearson_pvalue": pearson_pvalue,
         "coverage": n_evaluated / len(pairs),
         "n_pairs": len(pairs),
         "n_evaluated": n_evaluated,

@@ -113,13 +113,18 @@ def test_most_similar_matches_brute_force(wv, positive, negative, topn, restrict
 def test_most_similar_details(wv):
     assert wv.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
     # a single word may be given as a string; query words are never returned
-    assert [w for w, _ in wv.most_similar("apple", topn=None)] == ["pear", "king", "queen", "man", "woman"]  # ties: vocabulary order
+    assert [w for w, _ in wv.most_similar("apple", topn=5)] == ["pear", "king", "queen", "man", "woman"]  # ties: vocabulary order
     assert len(wv.most_similar("apple", topn=2)) == 2
+    # topn=None: the cosine of every word, in row order, the query word included (as gensim)
+    every = wv.most_similar("apple", topn=None)
+    assert isinstance(every, np.ndarray) and every.shape == (6,)
+    np.testing.assert_allclose(every, [wv.similarity("apple", word) for word in WORDS], atol=1e-6)
     assert wv.most_similar("apple", restrict_vocab=1) == [("king", pytest.approx(wv.similarity("apple", "king")))]
     with pytest.raises(ValueError, match="at least one word"):
         wv.most_similar()
+    assert wv.most_similar("king", topn=0) == []
     with pytest.raises(ValueError, match="topn"):
-        wv.most_similar("king", topn=0)
+        wv.most_similar("king", topn=-1)
 
 
 def test_zero_vector_has_zero_similarity():
@@ -200,15 +205,15 @@ def test_reads_c_tool_variants(tmp_path):
 def test_malformed_files(tmp_path):
     (tmp_path / "noheader.txt").write_text("x 1 2\n")
     with pytest.raises(ValueError, match="header"):
-        WordVectors.load_word2vec_format(tmp_path / "noheader.txt")
+        WordVectors.load_word2vec_format(tmp_path / "noheader.txt", no_header=False)
     (tmp_path / "short.txt").write_text("2 2\nx 1 2\n")
-    with pytest.raises(ValueError, match="ends after 1 vectors"):
+    with pytest.raises(ValueError, match="after 1 vectors"):
         WordVectors.load_word2vec_format(tmp_path / "short.txt")
     (tmp_path / "wrong.txt").write_text("1 3\nx 1 2\n")
-    with pytest.raises(ValueError, match="Line 2 .* 2 values, expected 3"):
+    with pytest.raises(ValueError, match="Line 2 .* 2 values after the word; the header announces 3"):
         WordVectors.load_word2vec_format(tmp_path / "wrong.txt")
     (tmp_path / "short.bin").write_bytes(b"2 2\nx " + np.zeros(2, "<f4").tobytes())
-    with pytest.raises(ValueError, match="binary"):
+    with pytest.raises(ValueError, match="ends at vector 2 .* after 1 vectors"):
         WordVectors.load_word2vec_format(tmp_path / "short.bin", binary=True)
     with pytest.raises(ValueError, match="whitespace"):
         WordVectors(["a b"], np.ones((1, 2))).save_word2vec_format(tmp_path / "x.txt")

@@ -1,0 +1,118 @@
+"""Word vectors of fitted models: skvec estimators and pipelines, gensim objects."""
+
+from collections.abc import Mapping
+
+from ._gensim import keyed_vectors_of, words_and_vectors
+from ._keyed import WordVectors
+
+__all__ = ["get_word_vectors"]
+
+
+def _words_from_vocabulary(vocabulary, owner):
+    if not isinstance(vocabulary, Mapping):
+        raise TypeError(f"{owner}.vocabulary_ must be a dict word -> row, got {type(vocabulary).__name__}.")
+    words = [None] * len(vocabulary)
+    for word, row in vocabulary.items():
+        if not 0 <= row < len(words) or words[row] is not None:
+            raise ValueError(f"{owner}.vocabulary_ does not map the words to distinct rows 0..{len(words) - 1}.")
+        words[row] = word
+    return words
+
+
+def _is_pipeline(obj):
+    # Not hasattr(obj, "transform"): a Pipeline ending with an embedder that has
+    # no transform (GloVeEmbedder) hides its own transform.
+    steps = getattr(obj, "steps", None)
+    return isinstance(steps, list) and bool(steps) and hasattr(obj, "named_steps")
+
+
+def get_word_vectors(fitted, X=None):
+    """Return the word vectors of a fitted word-plane model.
+
+    Parameters
+    ----------
+    fitted : estimator, Pipeline, WordVectors or gensim KeyedVectors
+        One of
+
+        - a fitted estimator with ``vocabulary_`` (word -> row) and
+          ``embedding_``, such as a fitted ``Word2VecEmbedder``;
+        - a fitted :class:`~sklearn.pipeline.Pipeline` whose first step has
+          ``vocabulary_`` and whose last step stores its output as
+          ``embedding_`` (``SVDEmbedder``, ``GloVeEmbedder``);
+        - a fitted Pipeline whose last step does not store its output
+          (scikit-learn's ``TruncatedSVD``, ``SPPMITransformer``, whose
+          sparse rows are vectors too): the rows are ``fitted.transform(X)``,
+          so ``X``, the training corpus, is required;
+        - a fitted estimator with a ``word_vectors_`` attribute
+          (``EmbeddingVectorizer``), or a :class:`WordVectors`, returned as is;
+        - a gensim ``KeyedVectors`` (anything with ``index_to_key`` and
+          ``vectors``) or a gensim model (through its ``wv``): its words and
+          vectors, sharing its array.
+    X : iterable of documents, optional
+        The corpus the pipeline was fitted on; needed only when its last
+        step does not store an embedding.
+
+    Returns
+    -------
+    WordVectors
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is needed but missing, or the number of rows does not match
+        the vocabulary.
+    TypeError
+        If ``fitted`` is none of the above.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skvec import CooccurrenceVectorizer, SPPMITransformer, SVDEmbedder, get_word_vectors
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 20
+    >>> model = make_pipeline(CooccurrenceVectorizer(window=2, min_count=1),
+    ...                       SPPMITransformer(), SVDEmbedder(n_components=2, random_state=0))
+    >>> wv = get_word_vectors(model.fit(docs))
+    >>> wv.vector_size, "cat" in wv
+    (2, True)
+    """
+    if isinstance(fitted, WordVectors):
+        return fitted
+    if isinstance(getattr(fitted, "word_vectors_", None), WordVectors):
+        return fitted.word_vectors_
+    if keyed_vectors_of(fitted) is not None:
+        return WordVectors(*words_and_vectors(fitted))
+    if _is_pipeline(fitted):
+        first = fitted.steps[0][1]
+        last = fitted.steps[-1][1]
+        if not hasattr(first, "vocabulary_"):
+            raise TypeError(
+                f"The first step of the pipeline ({type(first).__name__}) has no vocabulary_; "
+                "is the pipeline fitted, and does it start with a word-plane step such as "
+                "CooccurrenceVectorizer?"
+            )
+        words = _words_from_vocabulary(first.vocabulary_, type(first).__name__)
+        if hasattr(last, "embedding_"):
+            rows, source = last.embedding_, f"{type(last).__name__}.embedding_"
+        else:
+            if X is None:
+                raise ValueError(
+                    f"The last step of the pipeline ({type(last).__name__}) does not store the word "
+                    "vectors it computed; pass the training corpus as X so they can be "
+                    "recomputed with pipeline.transform(X)."
+                )
+            rows, source = fitted.transform(X), "pipeline.transform(X)"
+    elif hasattr(fitted, "vocabulary_") and hasattr(fitted, "embedding_"):
+        words = _words_from_vocabulary(fitted.vocabulary_, type(fitted).__name__)
+        rows, source = fitted.embedding_, f"{type(fitted).__name__}.embedding_"
+    else:
+        raise TypeError(
+            "get_word_vectors expects a fitted embedder (with vocabulary_ and embedding_), a fitted "
+            "word-plane Pipeline, WordVectors or a gensim KeyedVectors or model; got "
+            f"{type(fitted).__name__}. Is it fitted?"
+        )
+    if rows.shape[0] != len(words):
+        raise ValueError(
+            f"{source} has {rows.shape[0]} rows but the vocabulary has {len(words)} words; "
+            "the model was probably not fitted on this corpus."
+        )
+    return WordVectors(words, rows)
