@@ -166,7 +166,9 @@ def _read_text(f, first_line, header, limit, path, encoding, errors):
             "fix the header line '<n_words> <vector_size>'."
         )
     n_read = n_words if limit is None else limit if n_words is None else min(n_words, limit)
-    rows = _Rows(_first_capacity(path, n_read, vector_size, 2 * vector_size + 2), vector_size, n_read)
+    # Without a count, guess from the first line's length; the block doubles if the guess is short.
+    guess = n_read if n_read is not None else 2 * os.path.getsize(path) // len(first_line) + 16
+    rows = _Rows(_first_capacity(path, guess, vector_size, 2 * vector_size + 2), vector_size, n_read)
     words, number = [], start - 1
     for number, line in enumerate(lines, start):
         if n_read is not None and len(words) == n_read:
