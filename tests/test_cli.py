@@ -6,7 +6,10 @@ import sys
 import numpy as np
 import pytest
 
-from skvec.cli import main, parse_value
+from sklearn.base import BaseEstimator
+
+from skvec import cli
+from skvec.cli import build_model, main, method_names, parameter_meanings, parse_value, register_method
 
 TOPICS = [
     ["cat", "dog", "pet", "fur", "paw", "tail"],
@@ -199,3 +202,114 @@ def test_train_glove(corpus_file, tmp_path, capsys):
     assert main(args) == 0
     assert out.read_text().splitlines()[0] == "22 4"
     assert "wrote 22 vectors of dimension 4" in capsys.readouterr().out
+
+
+def test_version(capsys):
+    import skvec
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"skvec {skvec.__version__}"
+
+
+def test_help_shows_the_bundled_data_and_word_pairs(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "bundled Wikipedia sample" in out and "--pairs" in out and "--debug" in out
+    assert main(["evaluate", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--pairs" in out and "Spearman" in out and "--case-sensitive" in out
+
+
+@pytest.mark.parametrize("method", method_names())
+def test_method_help_lists_every_parameter_with_default_and_meaning(method, capsys):
+    assert main(["train", method, "--help"]) == 0
+    out = capsys.readouterr().out
+    model = build_model(method)
+    steps = model.steps if hasattr(model, "steps") else [(None, model)]
+    for _, step in steps:
+        meanings = parameter_meanings(step)
+        for name, value in step.get_params(deep=False).items():
+            assert meanings.get(name), f"{type(step).__name__}.{name} has no description in the docstring"
+            shown = value.__name__ if isinstance(value, type) else repr(value)
+            assert f"    {name}={shown}" in out
+            assert " ".join(meanings[name].replace("``", "").split()[:4]) in " ".join(out.split())
+    assert "Command-line defaults:" in out
+
+
+def test_glove_help_states_its_command_line_defaults(capsys):
+    assert main(["train", "glove", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "x_max=10 (estimator default: 100)" in out
+    assert "max_iter=10 (estimator default: 25)" in out
+
+
+class _Toy(BaseEstimator):
+    """A toy embedder.
+
+    Parameters
+    ----------
+    size : int, default=3
+        Dimension of the toy vectors. Longer explanation that help leaves out.
+    alpha, beta : float, default=0.5
+        Two weights, e.g. for tests.
+
+    Attributes
+    ----------
+    embedding_ : ndarray
+        Not a parameter.
+    """
+
+    def __init__(self, size=3, alpha=0.5, beta=0.5):
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+
+
+def test_a_registered_method_gets_help_for_free(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "_METHODS", dict(cli._METHODS))
+    register_method("toy", _Toy, "a toy method", defaults={"size": 7}, note="small")
+    assert "toy" in method_names()
+    assert main(["train", "toy", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "size=7 (estimator default: 3): Dimension of the toy vectors." in out
+    assert "alpha=0.5: Two weights, e.g. for tests." in out and "beta=0.5: Two weights" in out
+    assert "Longer explanation" not in out and "embedding_" not in out
+    assert main(["train", "--help"]) == 0
+    assert "a toy method" in capsys.readouterr().out
+
+
+def test_similar_and_evaluate_share_the_case_policy(vector_file, tmp_path, capsys):
+    lower = _similar(capsys, vector_file, "cat", 3)
+    assert _similar(capsys, vector_file, "CAT", 3) == lower
+    assert main(["similar", str(vector_file), "CAT", "--case-sensitive"]) == 1
+    assert "'CAT' is not in the vocabulary" in capsys.readouterr().err
+    questions = tmp_path / "q.txt"
+    questions.write_text(": family\nCAT DOG PET FUR\n", encoding="utf-8")
+    assert main(["evaluate", str(vector_file), "--analogies", str(questions)]) == 0
+    out = capsys.readouterr().out
+    overall = next(line for line in out.splitlines() if line.startswith("overall"))
+    assert "case-insensitive" in out and overall.endswith(" 100.00%")  # the question is in scope
+    assert main(["evaluate", str(vector_file), "--analogies", str(questions), "--case-sensitive"]) == 0
+    out = capsys.readouterr().out
+    overall = next(line for line in out.splitlines() if line.startswith("overall"))
+    assert "case-sensitive" in out and "case-insensitive" not in out and overall.endswith(" 0.00%")
+
+
+def test_first_run_note(corpus_file, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "_numba_cache_is_empty", lambda: True)
+    args = ["train", "word2vec", "--corpus", str(corpus_file), "--out", str(tmp_path / "v.txt")]
+    assert main([*args, *sum((["--param", p] for p in W2V_PARAMS), [])]) == 0
+    assert "compiles skvec's Numba kernels (about 20 s, once)" in capsys.readouterr().err
+
+
+def test_verbose_levels_on_stderr(corpus_file, tmp_path, capsys):
+    args = ["train", "word2vec", "--corpus", str(corpus_file), "--out", str(tmp_path / "v.txt")]
+    args += [arg for value in W2V_PARAMS for arg in ("--param", value)]
+    assert main([*args, "-v"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert sum(line.startswith("vocabulary: 22 word types kept") for line in err) == 1
+    assert [line.split(",")[0] for line in err if line.startswith("word2vec: epoch")] == [
+        f"word2vec: epoch {e}/3" for e in (1, 2, 3)
+    ]
+    assert main(["similar", str(tmp_path / "v.txt"), "cat", "-v"]) == 2  # similar has no -v
+    capsys.readouterr()
