@@ -164,7 +164,7 @@ def test_unknown_parameter_lists_the_valid_ones(capsys):
 
 def test_runtime_failures(vector_file, corpus_file, tmp_path, capsys):
     assert main(["similar", str(corpus_file), "cat"]) == 1
-    assert "not a word2vec-format vector file" in capsys.readouterr().err
+    assert "not a readable text vector file" in capsys.readouterr().err
     assert main(["similar", str(vector_file), "zebra"]) == 1
     assert "'zebra' is not in the vocabulary" in capsys.readouterr().err
     assert main(["evaluate", str(vector_file), "--analogies", str(corpus_file)]) == 1
@@ -313,3 +313,15 @@ def test_verbose_levels_on_stderr(corpus_file, tmp_path, capsys):
     ]
     assert main(["similar", str(tmp_path / "v.txt"), "cat", "-v"]) == 2  # similar has no -v
     capsys.readouterr()
+
+
+def test_vector_formats_are_detected(vector_file, tmp_path, capsys):
+    from skvec import WordVectors
+
+    vectors = WordVectors.load_word2vec_format(vector_file)
+    binary, glove = tmp_path / "v.bin.gz", tmp_path / "glove.txt"
+    vectors.save_word2vec_format(binary, binary=True)
+    glove.write_text("".join(line + "\n" for line in vector_file.read_text().splitlines()[1:]))
+    expected = _similar(capsys, vector_file, "cat", 3)
+    assert _similar(capsys, binary, "cat", 3) == expected
+    assert _similar(capsys, glove, "cat", 3) == expected
