@@ -3,14 +3,11 @@
 import time
 from numbers import Real
 
-import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, vocabulary_dict
-from ._kernels import word2vec as _k
-from ._progress import Progress, log_memory
-from ._random import thread_seeds
-from ._threads import numba_threads
+from ._progress import log_memory
+from ._training.word2vec import train_word2vec
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -24,14 +21,6 @@ from ._validation import (
     StrOptions,
 )
 
-# Target number of kernel calls per epoch on a large corpus: enough for
-# progress lines and divergence checks, few enough that the thread barrier
-# at the end of each call costs nothing measurable.
-_BLOCKS_PER_EPOCH = 20
-_MIN_BLOCK_WORDS = 200_000
-# A chunk boundary falling inside a document at most this long moves to the
-# document's start, so short documents are never cut.
-_SNAP_DOC_LENGTH = 10_000
 # Bound of |ns_exponent|: count ** 10 stays finite in float64 for any count
 # below 10**30, and larger exponents put all the mass on one word anyway.
 _MAX_NS_EXPONENT = 10.0
@@ -313,91 +302,12 @@ class Word2VecEmbedder(BaseEstimator):
         return self.fit(X, y).embedding_
 
     def _train(self, ids, offsets, counts, params):
-        n_words = len(counts)
-        dim = params["n_components"]
-        negative = params["negative"]
-        hs = params["hs"]
-        window = params["window"]
-        epochs = params["epochs"]
-        n_train = len(ids)
-        total_words = epochs * n_train
-
-        with numba_threads(self.n_jobs) as n_threads:
-            seeds = thread_seeds(self.random_state, n_threads + 1)
-            syn0 = _k.init_input_vectors(n_words, dim, seeds[0])
-            rng_states = seeds[1:].copy()
-
-            if negative > 0:
-                syn1neg = np.zeros((n_words, dim), dtype=np.float32)
-                weights = counts.astype(np.float64) ** params["ns_exponent"]
-                threshold, alias = _k.alias_table(weights)
-            else:
-                syn1neg = np.zeros((1, dim), dtype=np.float32)
-                threshold = np.zeros(1, dtype=np.uint32)
-                alias = np.zeros(1, dtype=np.int32)
-            if hs:
-                syn1 = np.zeros((max(n_words - 1, 1), dim), dtype=np.float32)
-                code_offsets, codes, points = _k.huffman_tree(counts)
-            else:
-                syn1 = np.zeros((1, dim), dtype=np.float32)
-                code_offsets = np.zeros(n_words + 1, dtype=np.int64)
-                codes = np.zeros(0, dtype=np.uint8)
-                points = np.zeros(0, dtype=np.int32)
-            subsample = params["sample"] > 0
-            if subsample:
-                keep = _k.keep_probabilities(counts, params["sample"], n_train)
-            else:
-                keep = np.ones(n_words, dtype=np.float32)
-            sigmoid, neg_log_sigmoid = _k.sigmoid_tables()
-
-            blocks = _block_bounds(n_train)
-            chunk_plan = [_chunk_bounds(offsets, lo, hi, n_threads) for lo, hi in zip(blocks[:-1], blocks[1:])]
-            words_read = np.zeros(8 * n_threads, dtype=np.int64)
-            losses = np.zeros(n_threads, dtype=np.float64)
-            examples = np.zeros(n_threads, dtype=np.int64)
-
-            progress = Progress(total_words, desc="word2vec", verbose=params["verbose"], unit="words", epochs=epochs)
-            loss_curve = []
-            done = 0
-            for epoch in range(epochs):
-                epoch_loss = 0.0
-                epoch_examples = 0
-                for bounds, first_doc in chunk_plan:
-                    words_read[:] = 0
-                    _k.train_block(
-                        ids, offsets, bounds, first_doc, params["architecture"] == "skipgram",
-                        params["cbow_mean"], syn0, syn1neg, syn1, negative, hs, threshold, alias,
-                        code_offsets, codes, points, keep, subsample, window, params["shrink_windows"],
-                        params["alpha"], params["min_alpha"], done, total_words, rng_states,
-                        sigmoid, neg_log_sigmoid, words_read, losses, examples,
-                    )
-                    done += int(bounds[-1] - bounds[0])
-                    epoch_loss += float(losses[:len(bounds) - 1].sum())
-                    epoch_examples += int(examples[:len(bounds) - 1].sum())
-                    if not (
-                        np.isfinite(epoch_loss)
-                        and _k.all_finite(syn0)
-                        and _k.all_finite(syn1neg)
-                        and _k.all_finite(syn1)
-                    ):
-                        raise FloatingPointError(
-                            f"Training diverged in epoch {epoch + 1} (vectors or loss became NaN or "
-                            f"infinite): alpha={params['alpha']!r} is too large; use a smaller alpha."
-                        )
-                    alpha_now = max(params["alpha"] * (1.0 - done / (total_words + 1.0)), params["min_alpha"])
-                    progress.update(
-                        done,
-                        epoch=f"{epoch + 1}/{epochs}",
-                        alpha=alpha_now,
-                        loss=epoch_loss / max(epoch_examples, 1),
-                    )
-                loss_curve.append(epoch_loss / max(epoch_examples, 1))
-                progress.epoch(epoch + 1, epochs, done, loss=loss_curve[-1])
-            progress.close(epochs=epochs, loss=loss_curve[-1])
-
-        self.embedding_ = syn0
-        self.context_embedding_ = syn1neg if negative > 0 else None
-        self.loss_curve_ = loss_curve
+        result = train_word2vec(
+            ids, offsets, counts, params, n_jobs=self.n_jobs, random_state=self.random_state
+        )
+        self.embedding_ = result.inputs.vectors
+        self.context_embedding_ = result.outputs.syn1neg if params["negative"] > 0 else None
+        self.loss_curve_ = result.loss_curve
 
 
 def _training_memory(corpus, params):
@@ -410,30 +320,3 @@ def _training_memory(corpus, params):
         parts["tree vectors"] = 4 * n_words * dim
     parts["corpus"] = corpus.ids.nbytes + corpus.offsets.nbytes
     return parts
-
-
-def _block_bounds(n_train):
-    """Token positions splitting one epoch into kernel calls."""
-    n_blocks = int(min(_BLOCKS_PER_EPOCH, max(1, n_train // _MIN_BLOCK_WORDS)))
-    return np.linspace(0, n_train, n_blocks + 1).astype(np.int64)
-
-
-def _chunk_bounds(offsets, lo, hi, n_chunks):
-    """Split ``ids[lo:hi]`` into ``n_chunks`` ranges of about equal size.
-
-    Returns ``(bounds, first_doc)``: chunk ``t`` is ``ids[bounds[t]:bounds[t+1]]``
-    and starts inside document ``first_doc[t]``.  A boundary inside a short
-    document moves to that document's start.
-    """
-    bounds = np.linspace(lo, hi, n_chunks + 1).astype(np.int64)
-    docs = np.searchsorted(offsets, bounds, side="right") - 1
-    docs = np.minimum(docs, len(offsets) - 2)
-    short = (offsets[docs + 1] - offsets[docs]) <= _SNAP_DOC_LENGTH
-    inner = np.zeros(n_chunks + 1, dtype=bool)
-    inner[1:-1] = True
-    snap = short & inner
-    bounds[snap] = np.maximum(offsets[docs[snap]], lo)
-    bounds = np.maximum.accumulate(bounds)
-    first_doc = np.searchsorted(offsets, bounds[:-1], side="right") - 1
-    # Skip empty documents at a chunk start (the kernel walks forward anyway).
-    return bounds, np.minimum(first_doc, len(offsets) - 2).astype(np.int64)

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from skvec._corpus import encode_corpus
 from skvec._kernels import word2vec as kernels
+from skvec._training.word2vec import train_word2vec
 from skvec.word2vec import Word2VecEmbedder
 
 N_TOPICS = 8
@@ -204,6 +206,59 @@ def test_long_document_split_between_threads():
     model = Word2VecEmbedder(16, min_count=1, sample=0, epochs=3, n_jobs=2, random_state=0).fit([doc])
     assert np.all(np.isfinite(model.embedding_))
     assert _nearest_same_topic(model) > 0.9
+
+
+def test_input_rows_average_extra_rows_and_share_the_gradient():
+    vectors = np.arange(12, dtype=np.float32).reshape(4, 3)
+    # Word 0 has no extra row, word 1 has rows 2 and 3.
+    inputs = kernels.InputRows(vectors, np.array([0, 0, 2], dtype=np.int64), np.array([2, 3], dtype=np.int32))
+    h = np.full(3, 99.0, dtype=np.float32)
+    assert kernels.gather_input(h, inputs, 0, False) == 1
+    np.testing.assert_array_equal(h, vectors[0])
+    assert kernels.gather_input(h, inputs, 1, True) == 3
+    np.testing.assert_array_equal(h, vectors.sum(axis=0))
+    before = vectors.copy()
+    kernels.scatter_gradient(np.array([1.0, 2.0, 3.0], dtype=np.float32), inputs, 1)
+    np.testing.assert_array_equal(vectors[0], before[0])
+    np.testing.assert_array_equal(vectors[1:], before[1:] + [1.0, 2.0, 3.0])
+
+
+def _word2vec_settings(**changes):
+    settings = dict(n_components=8, architecture="skipgram", window=3, negative=3, hs=True, ns_exponent=0.75,
+                    sample=1e-2, alpha=0.025, min_alpha=0.025e-4, epochs=2, cbow_mean=True,
+                    shrink_windows=True, verbose=0)
+    return {**settings, **changes}
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_engine_trains_extra_input_rows(architecture):
+    # Every word gets one extra input row starting equal to its own row: the
+    # mean of two equal rows is that row and both get the same gradient, so
+    # skip-gram must train exactly as without extra rows (CBOW sums in
+    # another order, so up to rounding).
+    corpus = encode_corpus(_topic_corpus(n_docs=200), min_count=1)
+    ids, offsets, counts = corpus.ids, corpus.offsets, corpus.counts
+    n_words = len(counts)
+    settings = _word2vec_settings(architecture=architecture)
+
+    def doubled_inputs(n, dim, seed):
+        rows = kernels.init_input_vectors(n, dim, seed)
+        return kernels.InputRows(np.vstack([rows, rows]), np.arange(n + 1, dtype=np.int64),
+                                 np.arange(n, 2 * n, dtype=np.int32))
+
+    plain = train_word2vec(ids, offsets, counts, settings, n_jobs=1, random_state=0)
+    doubled = train_word2vec(ids, offsets, counts, settings, n_jobs=1, random_state=0,
+                             make_inputs=doubled_inputs)
+    words, extra = doubled.inputs.vectors[:n_words], doubled.inputs.vectors[n_words:]
+    if architecture == "skipgram":
+        np.testing.assert_array_equal(words, plain.inputs.vectors)
+        np.testing.assert_array_equal(extra, plain.inputs.vectors)
+        np.testing.assert_array_equal(doubled.outputs.syn1neg, plain.outputs.syn1neg)
+        assert doubled.loss_curve == plain.loss_curve
+    else:
+        # float32 rounding differences grow a little over the updates.
+        np.testing.assert_allclose(words, plain.inputs.vectors, rtol=0, atol=1e-4)
+        np.testing.assert_array_equal(words, extra)
 
 
 def test_cbow_sum_and_fixed_window():

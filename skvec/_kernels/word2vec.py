@@ -34,18 +34,17 @@ Parallel training is Hogwild, as in C: threads update the shared matrices
 without locks.
 """
 
+from collections import namedtuple
+
 import numpy as np
-from llvmlite import ir
 from numba import njit, prange
-from numba.core import cgutils, types
-from numba.extending import intrinsic
+
+from ._common import FASTMATH, below, lcg_next, prefetch_row
 
 MAX_EXP = 6.0
 EXP_TABLE_SIZE = 1000
 MAX_SENTENCE_LENGTH = 1000
 
-_MUL = np.uint64(25214903917)
-_ADD = np.uint64(11)
 _LOW16 = np.uint64(0xFFFF)
 _S16 = np.uint64(16)
 _S32 = np.uint64(32)
@@ -55,53 +54,6 @@ _ONE32 = np.float32(1.0)
 _ZERO32 = np.float32(0.0)
 # Loss of a saturated output, log(1 + exp(-6)).
 _SATURATED_LOSS = float(np.log1p(np.exp(-MAX_EXP)))
-
-# Reassociation lets LLVM vectorize the dot products; no-NaN/no-inf
-# assumptions are left out so that a diverging run is detected, not
-# turned into an out-of-range table index.
-FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
-
-
-@intrinsic
-def prefetch_row(typingctx, matrix, row):
-    """Ask the CPU to start loading every cache line of ``matrix[row]``.
-
-    Negative samples land on rows all over the output matrix, mostly outside
-    the caches; issuing their loads together before using them overlaps the
-    memory latencies instead of paying them one after another.
-    """
-    sig = types.void(matrix, row)
-
-    def codegen(context, builder, signature, args):
-        matrix_type, row_type = signature.args
-        array = context.make_array(matrix_type)(context, builder, args[0])
-        index = context.cast(builder, args[1], row_type, types.intp)
-        zero = context.get_constant(types.intp, 0)
-        pointer = cgutils.get_item_pointer2(
-            context, builder, array.data, cgutils.unpack_tuple(builder, array.shape),
-            cgutils.unpack_tuple(builder, array.strides), matrix_type.layout, [index, zero],
-            wraparound=False,
-        )
-        byte_pointer = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        prefetch = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]), "llvm.prefetch.p0"
-        )
-        base = builder.bitcast(pointer, byte_pointer)
-        itemsize = context.get_constant(types.intp, context.get_abi_sizeof(context.get_data_type(matrix_type.dtype)))
-        row_bytes = builder.mul(builder.extract_value(array.shape, 1), itemsize)
-        # read access, keep in all cache levels, data cache; rows up to 1 KiB
-        # get a prefetch per 64-byte line, longer rows a prefix of them
-        for offset in range(0, 1024, 64):
-            offset = context.get_constant(types.intp, offset)
-            with builder.if_then(builder.icmp_signed("<", offset, row_bytes), likely=True):
-                builder.call(prefetch, [builder.gep(base, [offset]), i32(0), i32(3), i32(1)])
-        last = builder.gep(base, [builder.sub(row_bytes, context.get_constant(types.intp, 1))])
-        builder.call(prefetch, [last, i32(0), i32(3), i32(1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
-
 
 def sigmoid_tables():
     """Return the C sigmoid table and the matching ``-log(sigmoid)`` table.
@@ -114,12 +66,6 @@ def sigmoid_tables():
     sigmoid = (e / (e + 1.0)).astype(np.float32)
     neg_log_sigmoid = np.log1p(np.exp(-x))
     return sigmoid, neg_log_sigmoid
-
-
-@njit(cache=True)
-def lcg_next(r):
-    """One step of the C generator (modulo 2**64)."""
-    return r * _MUL + _ADD
 
 
 def keep_probabilities(counts, sample, train_words):
@@ -146,7 +92,7 @@ def init_input_vectors(n_words, dim, seed):
     fdim = np.float32(dim)
     for i in range(n_words):
         for k in range(dim):
-            r = r * _MUL + _ADD
+            r = lcg_next(r)
             out[i, k] = (np.float32(r & _LOW16) * inv - half) / fdim
     return out
 
@@ -204,14 +150,13 @@ def alias_table(weights):
     return threshold, alias
 
 
-@njit(inline="always")
+@njit(cache=True, inline="always")
 def _draw(r, threshold, alias, n):
     """Advance the generator and draw one word from the alias table."""
-    r = r * _MUL + _ADD
+    r = lcg_next(r)
     # Slot from the top 32 bits (multiply-shift, no division), the accept
     # test from bits 16..31: the low bits of this generator are weak.
-    slot = ((r >> _S32) * np.uint64(n)) >> _S32
-    j = np.int64(slot)
+    j = below(r >> _S32, n)
     if ((r >> _S16) & _LOW16) < threshold[j]:
         return r, j
     return r, np.int64(alias[j])
@@ -304,18 +249,101 @@ def all_finite(a):
     return True
 
 
-@njit(fastmath=FASTMATH, inline="always")
-def _negative_sampling(h, word, syn1neg, negative, threshold, alias, alpha, sigmoid, nls, neu1e, targets, r):
+# Grouped arguments of the training kernels (Numba passes namedtuples of
+# arrays and scalars by value, with static field access).
+
+InputRows = namedtuple("InputRows", ["vectors", "extra_offsets", "extra_rows"])
+InputRows.__doc__ = """The input side of the model: where the input vector of a word comes from.
+
+``vectors`` holds the rows (``syn0``).  The input vector of word ``w`` is the
+mean of row ``w`` and the rows ``extra_rows[extra_offsets[w]:
+extra_offsets[w + 1]]`` (a CSR of extra row ids per vocabulary word), and the
+input gradient of ``w`` is added to each of these rows.  word2vec has no
+extra rows (``extra_offsets`` all zero), so its input vector is row ``w``.
+
+This is the extension point of subword models: fastText keeps the word rows
+and the character n-gram buckets in one ``vectors`` matrix and lists the
+n-gram rows of each word here; the kernels below then train it unchanged.
+"""
+
+OutputRows = namedtuple("OutputRows", ["syn1neg", "syn1"])
+OutputRows.__doc__ = """Output vectors: negative sampling (``syn1neg``) and Huffman-tree nodes (``syn1``)."""
+
+Tables = namedtuple(
+    "Tables", ["threshold", "alias", "code_offsets", "codes", "points", "keep", "sigmoid", "neg_log_sigmoid"]
+)
+Tables.__doc__ = """Read-only tables: negative alias table, Huffman codes, keep probabilities, sigmoid."""
+
+TrainingParams = namedtuple(
+    "TrainingParams",
+    ["skipgram", "cbow_mean", "negative", "hs", "subsample", "window", "shrink", "start_alpha", "min_alpha",
+     "total_words"],
+)
+TrainingParams.__doc__ = """Scalar settings of a fit (bools, ints and floats; see ``train_block``)."""
+
+ThreadState = namedtuple("ThreadState", ["rng_states", "words_read", "losses", "examples"])
+ThreadState.__doc__ = """Per-chunk generator states (updated in place) and per-chunk outputs of ``train_block``."""
+
+Scratch = namedtuple("Scratch", ["sentence", "h", "neu1e", "targets"])
+
+
+@njit(cache=True, inline="always")
+def context_range(i, n, window, b):
+    """Positions ``[lo, hi)`` of the context of position ``i`` (except ``i``)
+    in a sentence of ``n`` words, for the window ``window - b``."""
+    return max(i - window + b, 0), min(i + window + 1 - b, n)
+
+
+@njit(cache=True, inline="always")
+def gather_input(h, inputs, word, accumulate):
+    """Add (or, unless ``accumulate``, copy) the input rows of ``word`` into ``h``.
+
+    Returns how many rows were read: the word's row and its extra rows.
+    """
+    vectors = inputs.vectors
+    dim = h.shape[0]
+    if accumulate:
+        for k in range(dim):
+            h[k] += vectors[word, k]
+    else:
+        for k in range(dim):
+            h[k] = vectors[word, k]
+    lo = inputs.extra_offsets[word]
+    hi = inputs.extra_offsets[word + 1]
+    for j in range(lo, hi):
+        row = inputs.extra_rows[j]
+        for k in range(dim):
+            h[k] += vectors[row, k]
+    return 1 + hi - lo
+
+
+@njit(cache=True, inline="always")
+def scatter_gradient(neu1e, inputs, word):
+    """Add the input gradient ``neu1e`` to each input row of ``word``."""
+    vectors = inputs.vectors
+    dim = neu1e.shape[0]
+    for k in range(dim):
+        vectors[word, k] += neu1e[k]
+    for j in range(inputs.extra_offsets[word], inputs.extra_offsets[word + 1]):
+        row = inputs.extra_rows[j]
+        for k in range(dim):
+            vectors[row, k] += neu1e[k]
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _negative_sampling(h, word, syn1neg, tables, negative, alpha, neu1e, targets, r):
     """Positive ``word`` and ``negative`` draws against input ``h``; returns (loss, r).
 
     The draws come first (in C's order) so their rows can be prefetched.
     """
     dim = h.shape[0]
     n_words = syn1neg.shape[0]
+    sigmoid = tables.sigmoid
+    nls = tables.neg_log_sigmoid
     loss = 0.0
     targets[0] = word
     for s in range(1, negative + 1):
-        r, target = _draw(r, threshold, alias, n_words)
+        r, target = _draw(r, tables.threshold, tables.alias, n_words)
         targets[s] = target
         prefetch_row(syn1neg, target)
     for s in range(negative + 1):
@@ -350,12 +378,16 @@ def _negative_sampling(h, word, syn1neg, negative, threshold, alias, alpha, sigm
     return loss, r
 
 
-@njit(fastmath=FASTMATH, inline="always")
-def _hierarchical_softmax(h, word, syn1, code_offsets, codes, points, alpha, sigmoid, nls, neu1e):
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _hierarchical_softmax(h, word, syn1, tables, alpha, neu1e):
     """One pass down the Huffman path of ``word`` with input ``h``; returns the loss."""
     dim = h.shape[0]
+    codes = tables.codes
+    points = tables.points
+    sigmoid = tables.sigmoid
+    nls = tables.neg_log_sigmoid
     loss = 0.0
-    for j in range(code_offsets[word], code_offsets[word + 1]):
+    for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
         node = points[j]
         label = _ONE32 - np.float32(codes[j])
         f = _ZERO32
@@ -379,84 +411,84 @@ def _hierarchical_softmax(h, word, syn1, code_offsets, codes, points, alpha, sig
     return loss
 
 
-@njit(fastmath=FASTMATH)
-def _train_sentence(sen, n, skipgram, cbow_mean, syn0, syn1neg, syn1, negative, hs, threshold, alias,
-                    code_offsets, codes, points, window, shrink, alpha, sigmoid, nls, h, neu1e, targets, r):
-    """Train one sentence of ``n`` kept words; returns (loss, n_examples, r)."""
-    dim = syn0.shape[1]
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _train_example(h, word, outputs, tables, params, alpha, scratch, loss, r):
+    """Train the outputs of focus ``word`` on input ``h``, adding to ``loss``;
+    the input gradient is left in ``scratch.neu1e``.  Returns (loss, r)."""
+    neu1e = scratch.neu1e
+    for k in range(neu1e.shape[0]):
+        neu1e[k] = _ZERO32
+    if params.hs:
+        loss += _hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
+    if params.negative > 0:
+        step, r = _negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e,
+                                     scratch.targets, r)
+        loss += step
+    return loss, r
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _train_focus(i, n, inputs, outputs, tables, params, alpha, scratch, loss, r):
+    """Train position ``i`` of the sentence in ``scratch.sentence[:n]``, adding to ``loss``.
+
+    Returns (loss, n_examples, r).
+    """
+    sen = scratch.sentence
+    h = scratch.h
+    word = sen[i]
+    if params.hs:
+        for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
+            prefetch_row(outputs.syn1, tables.points[j])
+    b = 0
+    if params.shrink:
+        r = lcg_next(r)
+        b = np.int64(r % np.uint64(params.window))
+    lo, hi = context_range(i, n, params.window, b)
+    if params.skipgram:
+        # Each context word's input predicts the focus word.  Its rows stay
+        # fixed until the gradient is applied, so the copy in h gives C's
+        # result and keeps the loops free of aliasing.
+        n_examples = 0
+        for c in range(lo, hi):
+            if c == i:
+                continue
+            n_rows = gather_input(h, inputs, sen[c], False)
+            if n_rows > 1:
+                inv = _ONE32 / np.float32(n_rows)
+                for k in range(h.shape[0]):
+                    h[k] *= inv
+            loss, r = _train_example(h, word, outputs, tables, params, alpha, scratch, loss, r)
+            scatter_gradient(scratch.neu1e, inputs, sen[c])
+            n_examples += 1
+        return loss, n_examples, r
+    # CBOW: the sum (or mean) of the context inputs predicts the focus word.
+    for k in range(h.shape[0]):
+        h[k] = _ZERO32
+    n_rows = 0
+    for c in range(lo, hi):
+        if c != i:
+            n_rows += gather_input(h, inputs, sen[c], True)
+    if n_rows == 0:
+        return loss, 0, r
+    if params.cbow_mean:
+        inv = _ONE32 / np.float32(n_rows)
+        for k in range(h.shape[0]):
+            h[k] *= inv
+    loss, r = _train_example(h, word, outputs, tables, params, alpha, scratch, loss, r)
+    for c in range(lo, hi):
+        if c != i:
+            scatter_gradient(scratch.neu1e, inputs, sen[c])
+    return loss, 1, r
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r):
+    """Train the ``n`` kept words in ``scratch.sentence``; returns (loss, n_examples, r)."""
     loss = 0.0
     n_examples = 0
-    uwindow = np.uint64(window)
     for i in range(n):
-        word = sen[i]
-        if hs:
-            for j in range(code_offsets[word], code_offsets[word + 1]):
-                prefetch_row(syn1, points[j])
-        b = 0
-        if shrink:
-            r = r * _MUL + _ADD
-            b = np.int64(r % uwindow)
-        if skipgram:
-            for a in range(b, 2 * window + 1 - b):
-                if a == window:
-                    continue
-                c = i - window + a
-                if c < 0 or c >= n:
-                    continue
-                last = sen[c]
-                # The input vector is fixed until neu1e is applied, so a copy
-                # gives C's result and keeps the loops free of aliasing.
-                for k in range(dim):
-                    h[k] = syn0[last, k]
-                    neu1e[k] = _ZERO32
-                if hs:
-                    loss += _hierarchical_softmax(h, word, syn1, code_offsets, codes, points, alpha,
-                                                  sigmoid, nls, neu1e)
-                if negative > 0:
-                    step, r = _negative_sampling(h, word, syn1neg, negative, threshold, alias, alpha,
-                                                 sigmoid, nls, neu1e, targets, r)
-                    loss += step
-                for k in range(dim):
-                    syn0[last, k] += neu1e[k]
-                n_examples += 1
-        else:
-            for k in range(dim):
-                h[k] = _ZERO32
-                neu1e[k] = _ZERO32
-            cw = 0
-            for a in range(b, 2 * window + 1 - b):
-                if a == window:
-                    continue
-                c = i - window + a
-                if c < 0 or c >= n:
-                    continue
-                last = sen[c]
-                for k in range(dim):
-                    h[k] += syn0[last, k]
-                cw += 1
-            if cw == 0:
-                continue
-            if cbow_mean:
-                inv = np.float32(1.0) / np.float32(cw)
-                for k in range(dim):
-                    h[k] *= inv
-            if hs:
-                loss += _hierarchical_softmax(h, word, syn1, code_offsets, codes, points, alpha,
-                                              sigmoid, nls, neu1e)
-            if negative > 0:
-                step, r = _negative_sampling(h, word, syn1neg, negative, threshold, alias, alpha,
-                                             sigmoid, nls, neu1e, targets, r)
-                loss += step
-            for a in range(b, 2 * window + 1 - b):
-                if a == window:
-                    continue
-                c = i - window + a
-                if c < 0 or c >= n:
-                    continue
-                last = sen[c]
-                for k in range(dim):
-                    syn0[last, k] += neu1e[k]
-            n_examples += 1
+        loss, count, r = _train_focus(i, n, inputs, outputs, tables, params, alpha, scratch, loss, r)
+        n_examples += count
     return loss, n_examples, r
 
 
@@ -474,7 +506,7 @@ def read_sentence(ids, start, stop, keep, subsample, sen, r):
         w = ids[p]
         p += 1
         if subsample:
-            r = r * _MUL + _ADD
+            r = lcg_next(r)
             if keep[w] < np.float64(r & _LOW16) * inv:
                 continue
         sen[n] = w
@@ -482,53 +514,63 @@ def read_sentence(ids, start, stop, keep, subsample, sen, r):
     return n, p, r
 
 
+@njit(cache=True)
+def _learning_rate(params, words_before, words_read):
+    """C's linearly decaying rate after ``words_before`` plus all chunks' words read."""
+    done = words_before
+    for j in range(words_read.shape[0] // 8):
+        done += words_read[8 * j]
+    alpha = params.start_alpha * (1.0 - done / (params.total_words + 1.0))
+    if alpha < params.min_alpha:
+        alpha = params.min_alpha
+    return np.float32(alpha)
+
+
+@njit(cache=True)
+def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state):
+    """Train chunk ``t`` of ``train_block``."""
+    n_chunks = bounds.shape[0] - 1
+    dim = inputs.vectors.shape[1]
+    scratch = Scratch(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
+                      np.empty(dim, dtype=np.float32), np.empty(params.negative + 1, dtype=np.int64))
+    words_read = state.words_read[: 8 * n_chunks]
+    r = state.rng_states[t]
+    loss = 0.0
+    n_examples = 0
+    p = bounds[t]
+    doc = first_doc[t]
+    while p < bounds[t + 1]:
+        while offsets[doc + 1] <= p:
+            doc += 1
+        sentence_stop = min(offsets[doc + 1], bounds[t + 1])
+        n, q, r = read_sentence(ids, p, sentence_stop, tables.keep, params.subsample, scratch.sentence, r)
+        words_read[8 * t] += q - p
+        p = q
+        alpha = _learning_rate(params, words_before, words_read)
+        step, count, r = _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r)
+        loss += step
+        n_examples += count
+    state.rng_states[t] = r
+    state.losses[t] = loss
+    state.examples[t] = n_examples
+
+
 @njit(parallel=True, cache=True)
-def train_block(ids, offsets, bounds, first_doc, skipgram, cbow_mean, syn0, syn1neg, syn1, negative, hs,
-                threshold, alias, code_offsets, codes, points, keep, subsample, window, shrink,
-                start_alpha, min_alpha, words_before, total_words, rng_states, sigmoid, nls,
-                words_read, losses, examples):
+def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state):
     """Train on the token range ``ids[bounds[0]:bounds[-1]]``, one chunk per thread.
 
     Chunk ``t`` covers ``ids[bounds[t]:bounds[t + 1]]`` (starting inside
-    document ``first_doc[t]``) and uses generator state ``rng_states[t]``,
-    updated in place.  Sentences never cross a document boundary.  The
-    learning rate is ``start_alpha * (1 - done / (total_words + 1))``, floored
-    at ``min_alpha``, with ``done`` the words read before this call plus those
-    read by all chunks so far (``words_read[8 t]``, shared between threads).
-    Per-chunk loss sums and example counts go to ``losses[t]`` and
-    ``examples[t]``.
+    document ``first_doc[t]``) and uses generator state
+    ``state.rng_states[t]``, updated in place.  Sentences never cross a
+    document boundary.  The learning rate is ``params.start_alpha * (1 -
+    done / (params.total_words + 1))``, floored at ``params.min_alpha``, with
+    ``done`` the ``words_before`` this call plus the words read by all chunks
+    so far (``state.words_read[8 t]``, shared between threads, to be zero on
+    entry).  Per-chunk loss sums and example counts go to
+    ``state.losses[t]`` and ``state.examples[t]``.
     """
-    n_chunks = bounds.shape[0] - 1
-    dim = syn0.shape[1]
-    for t in prange(n_chunks):
-        sen = np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32)
-        h = np.empty(dim, dtype=np.float32)
-        neu1e = np.empty(dim, dtype=np.float32)
-        targets = np.empty(negative + 1, dtype=np.int64)
-        r = rng_states[t]
-        loss = 0.0
-        n_examples = 0
-        p = bounds[t]
-        stop = bounds[t + 1]
-        doc = first_doc[t]
-        while p < stop:
-            while offsets[doc + 1] <= p:
-                doc += 1
-            sentence_stop = min(offsets[doc + 1], stop)
-            n, q, r = read_sentence(ids, p, sentence_stop, keep, subsample, sen, r)
-            words_read[8 * t] += q - p
-            p = q
-            done = words_before
-            for j in range(n_chunks):
-                done += words_read[8 * j]
-            alpha = start_alpha * (1.0 - done / (total_words + 1.0))
-            if alpha < min_alpha:
-                alpha = min_alpha
-            step, count, r = _train_sentence(sen, n, skipgram, cbow_mean, syn0, syn1neg, syn1, negative, hs,
-                                             threshold, alias, code_offsets, codes, points, window, shrink,
-                                             np.float32(alpha), sigmoid, nls, h, neu1e, targets, r)
-            loss += step
-            n_examples += count
-        rng_states[t] = r
-        losses[t] = loss
-        examples[t] = n_examples
+    # The chunk's work is a function of its own: Numba's parallel loop drops
+    # stores into arrays taken from a namedtuple in its body (Numba 0.59 to
+    # 0.68), while stores made by a function it calls are kept.
+    for t in prange(bounds.shape[0] - 1):
+        _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state)
