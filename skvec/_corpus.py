@@ -25,6 +25,7 @@ from itertools import islice, repeat
 import numpy as np
 
 from ._progress import Progress, log_vocabulary
+from ._validation import check_bool
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
 
@@ -126,8 +127,7 @@ def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer
 
     Validates the tokenization parameters, naming the one at fault.
     """
-    if not isinstance(lowercase, (bool, np.bool_)):
-        raise TypeError(f"lowercase must be a bool, got {lowercase!r}.")
+    check_bool(lowercase, "lowercase")
     if tokenizer is not None:
         if not callable(tokenizer):
             raise TypeError(f"tokenizer must be a callable or None, got {tokenizer!r}.")

@@ -108,6 +108,13 @@ def check_float(value, name, min_val=None, max_val=None, include_boundaries="bot
     return value
 
 
+def check_bool(value, name):
+    """Check that ``value`` is a bool (Python's or NumPy's); return it as bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {value!r}.")
+    return bool(value)
+
+
 def check_option(value, name, allowed):
     """Check that ``value`` is one of ``allowed``; return it."""
     allowed = tuple(allowed)

@@ -21,7 +21,7 @@ from scipy.stats import pearsonr, spearmanr
 from ._kernels.analogy import COSADD, COSMUL, pick_answers, update_top_candidates
 from ._progress import Progress
 from ._threads import numba_threads
-from ._validation import check_float, check_int, check_option
+from ._validation import check_bool, check_float, check_int, check_option
 from .vectors import WordVectors, get_word_vectors
 
 __all__ = ["analogy_accuracy", "word_similarity", "make_analogy_scorer", "AnalogyResult", "SectionScore"]
@@ -279,8 +279,7 @@ def analogy_accuracy(
     oov = check_option(oov, "oov", ("skip", "wrong"))
     restrict_vocab = check_int(restrict_vocab, "restrict_vocab", min_val=1, allow_none=True)
     batch_size = check_int(batch_size, "batch_size", min_val=1, allow_none=True)
-    if not isinstance(case_insensitive, (bool, np.bool_)):
-        raise TypeError(f"case_insensitive must be a bool, got {case_insensitive!r}.")
+    check_bool(case_insensitive, "case_insensitive")
     sections = _as_questions(questions)
     wv = get_word_vectors(vectors, X=X)
 
