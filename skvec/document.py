@@ -13,6 +13,7 @@ from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
 from .vectors import WordVectors, get_word_vectors
+from .vectors._extract import pipeline_ends, unfrozen
 from .vectors._gensim import keyed_vectors_of
 
 _POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
@@ -24,22 +25,10 @@ def _is_word_vectors(model):
     return isinstance(model, WordVectors) or keyed_vectors_of(model) is not None
 
 
-def _unfrozen(model):
-    """The estimator inside scikit-learn's ``FrozenEstimator`` (the model itself otherwise)."""
-    while type(model).__name__ == "FrozenEstimator" and hasattr(model, "estimator"):
-        model = model.estimator
-    return model
-
-
-def _steps(model):
-    steps = getattr(_unfrozen(model), "steps", None)
-    return steps if isinstance(steps, list) and steps else None
-
-
 def _vocabulary_step(model):
     """The fitted object holding the vocabulary: the model or its first step."""
-    steps = _steps(model)
-    return _unfrozen(steps[0][1]) if steps else _unfrozen(model)
+    ends = pipeline_ends(model)
+    return ends[0] if ends else unfrozen(model)
 
 
 def _tokenization(model):
@@ -59,8 +48,8 @@ def _needs_corpus(model):
     ``TruncatedSVD``, ``SPPMITransformer``) gives its word rows only when the
     corpus is run through it again.
     """
-    steps = _steps(model)
-    return steps is not None and not hasattr(steps[-1][1], "embedding_")
+    ends = pipeline_ends(model)
+    return ends is not None and not hasattr(ends[1], "embedding_")
 
 
 def _dense(matrix):
@@ -264,7 +253,8 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             word_vectors = self._prefit_word_vectors(model)
         else:
             model = clone(self.embedder).fit(docs)
-            word_vectors = get_word_vectors(model, X=docs) if _needs_corpus(model) else get_word_vectors(model)
+            # The corpus is used only by a pipeline whose last step does not store its rows.
+            word_vectors = get_word_vectors(model, X=docs)
         self.embedder_ = model
         self.word_vectors_ = word_vectors
         self._tokenization = _tokenization(model)
@@ -314,7 +304,7 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             ) from None
         if _needs_corpus(model):
             raise ValueError(
-                f"prefit=True with a pipeline whose last step ({type(_steps(model)[-1][1]).__name__}) "
+                f"prefit=True with a pipeline whose last step ({type(pipeline_ends(model)[1]).__name__}) "
                 "does not store the word vectors: they can only be recomputed from the corpus the "
                 "pipeline was fitted on. Pass get_word_vectors(pipeline, X=training_corpus) as the "
                 "embedder, or end the pipeline with SVDEmbedder."

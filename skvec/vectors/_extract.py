@@ -19,11 +19,26 @@ def _words_from_vocabulary(vocabulary, owner):
     return words
 
 
-def _is_pipeline(obj):
-    # Not hasattr(obj, "transform"): a Pipeline ending with an embedder that has
-    # no transform (GloVeEmbedder) hides its own transform.
-    steps = getattr(obj, "steps", None)
-    return isinstance(steps, list) and bool(steps) and hasattr(obj, "named_steps")
+def unfrozen(model):
+    """The estimator inside scikit-learn's ``FrozenEstimator`` (the model itself otherwise)."""
+    while type(model).__name__ == "FrozenEstimator" and hasattr(model, "estimator"):
+        model = model.estimator
+    return model
+
+
+def pipeline_ends(model):
+    """The first and last steps of a pipeline, or None if ``model`` is not one.
+
+    Looks through ``FrozenEstimator``, around the pipeline and around its
+    steps.  A pipeline is told by its steps, not by ``hasattr(model,
+    "transform")``: a Pipeline ending with an embedder that has no transform
+    (GloVeEmbedder) hides its own transform.
+    """
+    model = unfrozen(model)
+    steps = getattr(model, "steps", None)
+    if not (isinstance(steps, list) and steps and hasattr(model, "named_steps")):
+        return None
+    return unfrozen(steps[0][1]), unfrozen(steps[-1][1])
 
 
 def get_word_vectors(fitted, X=None):
@@ -81,9 +96,9 @@ def get_word_vectors(fitted, X=None):
         return fitted.word_vectors_
     if keyed_vectors_of(fitted) is not None:
         return WordVectors(*words_and_vectors(fitted))
-    if _is_pipeline(fitted):
-        first = fitted.steps[0][1]
-        last = fitted.steps[-1][1]
+    ends = pipeline_ends(fitted)
+    if ends is not None:
+        first, last = ends
         if not hasattr(first, "vocabulary_"):
             raise TypeError(
                 f"The first step of the pipeline ({type(first).__name__}) has no vocabulary_; "
