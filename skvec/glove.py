@@ -386,7 +386,10 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             self.embedding_ = self.word_embedding_ + self.context_embedding_
         else:
             self.embedding_ = self.word_embedding_.copy()
-        self._n_features_out = d
+
+    @property
+    def _n_features_out(self):
+        return self.embedding_.shape[1]
 
     def _check_finite(self, epoch, loss, skipped, word_params, context_params, params):
         finite = (

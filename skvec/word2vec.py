@@ -3,7 +3,7 @@
 import time
 from numbers import Real
 
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, vocabulary_dict
 from ._progress import log_memory
@@ -26,7 +26,7 @@ from ._validation import (
 _MAX_NS_EXPONENT = 10.0
 
 
-class Word2VecEmbedder(BaseEstimator):
+class Word2VecEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word vectors learned by word2vec (skip-gram or CBOW).
 
     Training follows the original C tool (``word2vec.c``) rather than the
@@ -300,6 +300,10 @@ class Word2VecEmbedder(BaseEstimator):
             ``embedding_``, one row per vocabulary word.
         """
         return self.fit(X, y).embedding_
+
+    @property
+    def _n_features_out(self):
+        return self.embedding_.shape[1]
 
     def _train(self, ids, offsets, counts, params):
         result = train_word2vec(

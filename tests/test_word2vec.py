@@ -4,6 +4,7 @@ import itertools
 import numpy as np
 import pytest
 from scipy import stats
+from sklearn.exceptions import NotFittedError
 
 from skvec._corpus import encode_corpus
 from skvec._kernels import word2vec as kernels
@@ -278,6 +279,16 @@ def test_verbose_logs_progress(caplog):
     Word2VecEmbedder(8, min_count=1, epochs=2, n_jobs=1, random_state=0, verbose=1).fit(_topic_corpus(200))
     text = "\n".join(r.getMessage() for r in caplog.records if r.name == "skvec.word2vec")
     assert "word2vec: epoch 2/2" in text and "loss" in text
+
+
+def test_feature_names_as_other_embedders():
+    model = Word2VecEmbedder(4, min_count=1, n_jobs=1, random_state=0)
+    with pytest.raises(NotFittedError):
+        model.get_feature_names_out()
+    embedding = model.fit_transform(_topic_corpus(n_docs=50))
+    assert embedding is model.embedding_
+    assert list(model.get_feature_names_out()) == [f"word2vecembedder{i}" for i in range(4)]
+    assert not hasattr(model, "transform")
 
 
 def test_string_documents_are_tokenized():
