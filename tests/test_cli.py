@@ -3,33 +3,23 @@
 import subprocess
 import sys
 
+import gensim.models as gensim_models
 import numpy as np
 import pytest
-
 from sklearn.base import BaseEstimator
 
-from skvec import cli
+from conftest import FINANCE, FUNCTION_WORDS, PETS, ROYALTY, topic_sentences
+from skvec import cli, datasets
 from skvec.cli import build_model, main, method_names, parameter_meanings, parse_value, register_method
 
-TOPICS = [
-    ["cat", "dog", "pet", "fur", "paw", "tail"],
-    ["stock", "bond", "market", "price", "trade", "bank"],
-    ["king", "queen", "prince", "crown", "throne", "castle"],
-]
-COMMON = ["the", "a", "of", "and"]
-
+TOPICS = [PETS[:6], FINANCE[:6], ROYALTY]  # "cat" has pets for neighbours
+COMMON = FUNCTION_WORDS[:4]
 W2V_PARAMS = ["n_components=12", "min_count=1", "epochs=3", "window=3", "n_jobs=1", "random_state=0"]
 
 
 @pytest.fixture(scope="module")
 def corpus_file(tmp_path_factory):
-    rng = np.random.RandomState(0)
-    lines = []
-    for i in range(240):
-        topic = TOPICS[i % 3]
-        words = rng.choice(topic, size=9).tolist() + rng.choice(COMMON, size=3).tolist()
-        rng.shuffle(words)
-        lines.append(" ".join(words))
+    lines, _ = topic_sentences(TOPICS, COMMON, 240, 9, 3)
     path = tmp_path_factory.mktemp("corpus") / "corpus.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -59,7 +49,6 @@ def test_train_writes_word2vec_text(vector_file):
 
 
 def test_similar_matches_gensim(vector_file, capsys):
-    gensim_models = pytest.importorskip("gensim.models")
     keyed = gensim_models.KeyedVectors.load_word2vec_format(str(vector_file), binary=False)
     for word in ["cat", "market", "queen", "the"]:
         ours = _similar(capsys, vector_file, word, 5)
@@ -78,7 +67,6 @@ def test_train_sppmi_svd_and_binary_output(corpus_file, tmp_path, capsys, binary
         args.append("--binary")
     assert main(args) == 0
     assert "wrote 22 vectors of dimension 6" in capsys.readouterr().out
-    gensim_models = pytest.importorskip("gensim.models")
     keyed = gensim_models.KeyedVectors.load_word2vec_format(str(out), binary=binary)
     assert keyed.vector_size == 6 and len(keyed) == 22
     # skvec reads its binary output too (the format is detected).
@@ -96,7 +84,6 @@ def test_verbose_reaches_the_estimator(corpus_file, tmp_path, capsys):
 
 
 def test_train_on_the_bundled_sample_by_default(tmp_path, monkeypatch, capsys):
-    datasets = pytest.importorskip("skvec.datasets")
     from sklearn.utils import Bunch
 
     small = ["the cat sat on the mat", "the dog sat on the log"] * 30
@@ -187,6 +174,7 @@ def test_parse_value():
     assert parse_value("(1, 2)") == (1, 2)
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_exit_codes():
     run = [sys.executable, "-m", "skvec"]
     helped = subprocess.run(run + ["--help"], capture_output=True, text=True)

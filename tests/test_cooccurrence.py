@@ -19,11 +19,10 @@ from sklearn.utils.estimator_checks import (
     check_set_params,
 )
 
+from conftest import ALPHABET, random_documents
 from skvec import CooccurrenceVectorizer
 from skvec._kernels import cooccurrence as kernels
 from skvec.cooccurrence import keep_probabilities, weight_table
-
-ALPHABET = list("abcdefgh")
 
 
 # -- brute-force reference ---------------------------------------------------
@@ -136,11 +135,8 @@ def test_equals_brute_force(docs, window, weighting, context, min_count, max_voc
 @pytest.mark.parametrize("weighting", ["harmonic", "uniform", "linear"])
 @pytest.mark.parametrize("context", ["both", "left", "right"])
 def test_larger_random_corpus_float64(weighting, context):
-    rng = np.random.RandomState(0)
-    vocabulary = [f"w{i}" for i in range(40)]
     # Zipf-like frequencies so that some rows are dense and some sparse.
-    p = 1.0 / np.arange(1, 41)
-    docs = [list(rng.choice(vocabulary, size=rng.randint(0, 60), p=p / p.sum())) for _ in range(40)]
+    docs = random_documents(40, 40, (0, 60))
     words = reference_vocabulary(docs, min_count=2)
     vectorizer = CooccurrenceVectorizer(
         window=6, weighting=weighting, context=context, min_count=2, dtype=np.float64, n_jobs=2
@@ -151,8 +147,7 @@ def test_larger_random_corpus_float64(weighting, context):
 
 
 def test_left_and_right_are_transposes():
-    rng = np.random.RandomState(1)
-    docs = [list(rng.choice(ALPHABET, size=30)) for _ in range(10)]
+    docs = random_documents(10, ALPHABET, 30, zipf=False, seed=1)
     left = CooccurrenceVectorizer(window=4, context="left", min_count=1).fit_transform(docs)
     right = CooccurrenceVectorizer(window=4, context="right", min_count=1).fit_transform(docs)
     both = CooccurrenceVectorizer(window=4, context="both", min_count=1).fit_transform(docs)
@@ -162,8 +157,7 @@ def test_left_and_right_are_transposes():
 
 def test_long_harmonic_window_is_exact():
     # lcm(1..30) is about 2.3e12: the fixed-point sums stay exact on a small corpus.
-    rng = np.random.RandomState(2)
-    docs = [list(rng.choice(ALPHABET, size=70)) for _ in range(3)]
+    docs = random_documents(3, ALPHABET, 70, zipf=False, seed=2)
     words = reference_vocabulary(docs)
     matrix = CooccurrenceVectorizer(window=30, min_count=1).fit_transform(docs)
     assert_same_csr(matrix, *reference_counts(docs, words, 30, "harmonic", "both"))
@@ -282,9 +276,7 @@ def test_subsample_kernel_draws_depend_on_position_only():
 
 
 def test_subsample_is_reproducible_and_independent_of_threads():
-    rng = np.random.RandomState(4)
-    p = 1.0 / np.arange(1, 9)
-    docs = [list(rng.choice(ALPHABET, size=200, p=p / p.sum())) for _ in range(20)]
+    docs = random_documents(20, ALPHABET, 200, seed=4)
     full = CooccurrenceVectorizer(window=3, min_count=1).fit_transform(docs)
     vectorizer = CooccurrenceVectorizer(window=3, min_count=1, subsample=1e-2, random_state=0, n_jobs=1)
     sampled = vectorizer.fit_transform(docs)

@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing
 
-from skvec import WholeCorpusSplit
+from skvec import CooccurrenceVectorizer, WholeCorpusSplit
 from skvec._io import open_file
 from skvec.datasets import LineCorpus, load_google_analogies, load_wiki_sample, read_analogies, read_word_pairs
 from skvec.datasets._bundled import data_path
@@ -251,9 +251,6 @@ def test_line_corpus_as_X_in_grid_search(corpus_file, tmp_path):
 
 
 def test_line_corpus_trains_a_count_pipeline(corpus_file):
-    pytest.importorskip("skvec.cooccurrence")
-    from skvec import CooccurrenceVectorizer
-
     corpus = LineCorpus(corpus_file)
     from_file = CooccurrenceVectorizer(window=2, min_count=1).fit_transform(corpus[[3, 1, 4, 1, 5, 9]])
     from_list = CooccurrenceVectorizer(window=2, min_count=1).fit_transform([LINES[i] for i in (3, 1, 4, 1, 5, 9)])

@@ -3,6 +3,7 @@
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, clone
 from sklearn.decomposition import TruncatedSVD
@@ -12,6 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
+from conftest import FINANCE, FUNCTION_WORDS, PETS, topic_sentences
 from skvec import EmbeddingVectorizer
 from skvec._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, make_analyzer, vocabulary_dict
 
@@ -214,7 +216,6 @@ def test_feature_names_and_pandas_output():
     vectorizer = EmbeddingVectorizer(TableEmbedder(n_components=3)).fit(DOCS)
     names = vectorizer.get_feature_names_out()
     assert list(names) == ["embeddingvectorizer0", "embeddingvectorizer1", "embeddingvectorizer2"]
-    pd = pytest.importorskip("pandas")
     frame = vectorizer.set_output(transform="pandas").transform(DOCS)
     assert isinstance(frame, pd.DataFrame)
     assert list(frame.columns) == list(names)
@@ -233,22 +234,9 @@ def test_clone_and_pickle():
 
 # -- with the real word models -------------------------------------------------------------
 
-def _corpus(n_docs=300, seed=0):
-    """Two topics with their own words plus shared function words."""
-    rng = np.random.RandomState(seed)
-    topics = [
-        ["cat", "dog", "pet", "fur", "paw", "tail", "bark", "purr"],
-        ["stock", "bond", "market", "price", "trade", "bank", "fund", "share"],
-    ]
-    common = ["the", "a", "of", "and", "is"]
-    docs, labels = [], []
-    for i in range(n_docs):
-        topic = i % 2
-        words = rng.choice(topics[topic], size=8).tolist() + rng.choice(common, size=4).tolist()
-        rng.shuffle(words)
-        docs.append(" ".join(words))
-        labels.append(topic)
-    return docs, np.array(labels)
+def _corpus(n_docs):
+    """Two topics (pets, finance) of eight words each, plus function words; the topic is the label."""
+    return topic_sentences([PETS, FINANCE], FUNCTION_WORDS, n_docs, 8, 4)
 
 
 def _count_pipeline(last=None):
@@ -347,7 +335,7 @@ def test_prefit_word_vectors_from_a_file(tmp_path):
 
 
 def test_prefit_model_survives_cloning_when_frozen():
-    frozen_module = pytest.importorskip("sklearn.frozen")
+    frozen_module = pytest.importorskip("sklearn.frozen")  # scikit-learn >= 1.6; skvec supports 1.4
     from sklearn.model_selection import cross_val_score
 
     docs, labels = _corpus(120)

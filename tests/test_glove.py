@@ -13,41 +13,8 @@ from skvec import (
     get_word_vectors,
     make_analogy_scorer,
 )
+from conftest import gender_pair_sentences, random_documents
 from skvec._kernels.glove import glove_blocks, shuffle_entries
-
-
-def analogy_corpus(n_docs=300, seed=0):
-    """Sentences built from pairs (man/woman, king/queen, ...) and shared frames.
-
-    Each pair member co-occurs with its pair's topic word and with a gender
-    word, so a : b :: c : d analogies across pairs are answerable in principle.
-    """
-    rng = np.random.RandomState(seed)
-    pairs = [("man", "woman"), ("king", "queen"), ("boy", "girl"), ("father", "mother"), ("son", "daughter")]
-    topics = ["adult", "royal", "young", "parent", "child"]
-    genders = ["he", "she"]
-    fillers = ["the", "a", "is", "was", "and", "of", "with", "there"]
-    docs = []
-    for _ in range(n_docs):
-        p = rng.randint(len(pairs))
-        g = rng.randint(2)
-        words = [pairs[p][g], topics[p], genders[g], topics[p], pairs[p][g], genders[g]]
-        words += list(rng.choice(fillers, size=4))
-        rng.shuffle(words)
-        docs.append(" ".join(words))
-    return docs
-
-
-def topic_corpus(n_docs=400, n_words=300, n_topics=10, length=30, seed=0):
-    """Documents of Zipfian words, each drawn with a preference for one topic."""
-    rng = np.random.RandomState(seed)
-    p = 1.0 / np.arange(1, n_words + 1)
-    topic_of = rng.randint(n_topics, size=n_words)
-    docs = []
-    for _ in range(n_docs):
-        q = p * np.where(topic_of == rng.randint(n_topics), 8.0, 1.0)
-        docs.append(" ".join(f"w{i}" for i in rng.choice(n_words, size=length, p=q / q.sum())))
-    return docs
 
 
 def small_counts(seed=0, n=12, density=0.6, scale=20.0):
@@ -150,7 +117,9 @@ def test_kernel_shuffles_are_permutations():
 
 
 def test_cost_decreases_on_a_small_corpus():
-    counts = CooccurrenceVectorizer(window=5, min_count=1).fit_transform(topic_corpus())
+    counts = CooccurrenceVectorizer(window=5, min_count=1).fit_transform(
+        random_documents(400, 300, 30, n_topics=10, as_tokens=False)
+    )
     glove = GloVeEmbedder(10, x_max=10, max_iter=15, n_jobs=1, random_state=0).fit(counts)
     losses = np.array(glove.loss_curve_)
     assert len(losses) == glove.n_iter_ == 15
@@ -186,7 +155,7 @@ def test_rectangular_matrix_with_word_vectors():
 
 
 def test_repeated_fits_are_bit_identical_with_one_thread():
-    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(analogy_corpus(200))
+    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(gender_pair_sentences(200))
     fits = [GloVeEmbedder(8, x_max=5, max_iter=4, n_jobs=1, random_state=42).fit(X) for _ in range(2)]
     for name in ("embedding_", "word_embedding_", "context_embedding_", "word_bias_", "context_bias_"):
         np.testing.assert_array_equal(getattr(fits[0], name), getattr(fits[1], name))
@@ -213,14 +182,14 @@ def test_input_formats_give_the_same_fit():
 
 
 def test_several_threads_train_too():
-    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(analogy_corpus(200))
+    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(gender_pair_sentences(200))
     glove = GloVeEmbedder(8, x_max=5, max_iter=5, n_jobs=2, random_state=0).fit(X)
     assert np.isfinite(glove.embedding_).all()
     assert glove.loss_curve_[-1] < glove.loss_curve_[0]
 
 
 def test_wide_vectors_stay_finite_with_default_learning_rate():
-    X = CooccurrenceVectorizer(window=5, min_count=1).fit_transform(analogy_corpus())
+    X = CooccurrenceVectorizer(window=5, min_count=1).fit_transform(gender_pair_sentences())
     glove = GloVeEmbedder(1000, x_max=10, max_iter=5, n_jobs=1, random_state=0).fit(X)
     assert np.isfinite(glove.embedding_).all()
     assert np.all(np.diff(glove.loss_curve_) < 0)
@@ -289,7 +258,7 @@ def test_type_errors_name_the_parameter():
 
 
 def test_pipeline_scores_with_analogy_scorer():
-    docs = analogy_corpus(400)
+    docs = gender_pair_sentences(400)
     questions = [("man", "woman", "king", "queen"), ("boy", "girl", "father", "mother"),
                  ("king", "queen", "son", "daughter"), ("man", "woman", "unseen", "words")]
     pipeline = make_pipeline(

@@ -2,6 +2,7 @@
 
 import warnings
 
+import gensim.models as gensim_models
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -11,14 +12,11 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from conftest import FEMALE, MALE, PLURAL, SINGULAR, gender_number_sentences
 from skvec import WholeCorpusSplit, WordVectors, analogy_accuracy, make_analogy_scorer, word_similarity
+from skvec.cooccurrence import CooccurrenceVectorizer
 
 # -- a planted set: "female = male + gender", "plural = singular + number" ------
-
-MALE = ["king", "man", "boy", "prince", "uncle", "father"]
-FEMALE = ["queen", "woman", "girl", "princess", "aunt", "mother"]
-SINGULAR = ["car", "dog", "house", "tree", "book"]
-PLURAL = ["cars", "dogs", "houses", "trees", "books"]
 
 
 def planted_vectors(noise=0.0, seed=0, extra=0):
@@ -191,7 +189,6 @@ def test_matches_brute_force(method, restrict):
 @pytest.mark.parametrize("case_insensitive", [True, False])
 @pytest.mark.parametrize("restrict", [300000, 150])
 def test_counts_equal_gensim(tmp_path, case_insensitive, restrict):
-    gensim_models = pytest.importorskip("gensim.models")
     wv = random_vocabulary()
     questions = random_questions(wv)
     path = tmp_path / "questions.txt"
@@ -350,47 +347,25 @@ def test_make_analogy_scorer_validates_early():
         make_analogy_scorer([("a", "b")])
 
 
-def synthetic_corpus(n_docs=300, seed=0):
-    """Sentences where gender and number are carried by consistent context words."""
-    rng = np.random.default_rng(seed)
-    pairs = list(zip(MALE, FEMALE))
-    nouns = list(zip(SINGULAR, PLURAL))
-    docs = []
-    for _ in range(n_docs):
-        male, female = pairs[rng.integers(len(pairs))]
-        single, many = nouns[rng.integers(len(nouns))]
-        docs.append(f"the {male} said he saw one {single} while his {single} slept")
-        docs.append(f"the {female} said she saw two {many} while her {many} slept")
-    return docs
-
-
-try:
-    from skvec.cooccurrence import CooccurrenceVectorizer
-except ImportError:  # the count pipeline is not there: its test is skipped
-    CooccurrenceVectorizer = None
-
 COUNTED = []
 
-if CooccurrenceVectorizer is not None:
 
-    class CountingVectorizer(CooccurrenceVectorizer):
-        """Records the size of each corpus it counts (module level, so joblib can hash it)."""
+class CountingVectorizer(CooccurrenceVectorizer):
+    """Records the size of each corpus it counts (module level, so joblib can hash it)."""
 
-        def fit_transform(self, X, y=None):
-            COUNTED.append(len(X))
-            return super().fit_transform(X, y)
+    def fit_transform(self, X, y=None):
+        COUNTED.append(len(X))
+        return super().fit_transform(X, y)
 
 
+@pytest.mark.slow
 def test_grid_search_over_a_cached_count_pipeline(tmp_path):
-    pytest.importorskip("skvec.svd")
-    if CooccurrenceVectorizer is None:
-        pytest.skip("skvec.cooccurrence is not available")
     from skvec import SPPMITransformer, SVDEmbedder
     from skvec.datasets import LineCorpus
 
     COUNTED.clear()
     path = tmp_path / "corpus.txt"
-    path.write_text("\n".join(synthetic_corpus()) + "\n")
+    path.write_text("\n".join(gender_number_sentences()) + "\n")
     corpus = LineCorpus(path)
     pipeline = Pipeline(
         [

@@ -11,6 +11,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 
 import skvec.cooccurrence
+from conftest import N_PAIRS, planted_analogies, planted_questions
 from skvec import (
     CooccurrenceVectorizer,
     SPPMITransformer,
@@ -21,57 +22,10 @@ from skvec import (
     make_analogy_scorer,
 )
 
-N_PAIRS = 8
-RELATIONS = {
-    # relation: (contexts of the left word, contexts of the right word, left word, right word)
-    "capital": (["nation", "border", "army", "flag"], ["city", "mayor", "streets", "harbour"], "country{}", "capital{}"),
-    "gender": (["he", "his", "him", "sir"], ["she", "her", "hers", "madam"], "male{}", "female{}"),
-}
-
-
-def planted_corpus(n_docs=1500, seed=0):
-    """Short documents with planted analogies.
-
-    Pair ``i`` of a relation (``country3`` / ``capital3``) shares topic words
-    (``capitaltopic3a``...) between its two words, while the side of the pair
-    decides the role words around it (``nation``, ``army`` vs ``city``,
-    ``mayor``).  So ``capital_i - country_i + country_j`` lands near
-    ``capital_j``, and a word's nearest neighbours are its topic words and its
-    partner.
-    """
-    rng = np.random.default_rng(seed)
-    filler = [f"filler{i}" for i in range(30)]
-    names = list(RELATIONS)
-    docs = []
-    for _ in range(n_docs):
-        name = names[rng.integers(len(names))]
-        left_roles, right_roles, left, right = RELATIONS[name]
-        pair = rng.integers(N_PAIRS)
-        side = rng.integers(2)
-        word = (left if side == 0 else right).format(pair)
-        roles = left_roles if side == 0 else right_roles
-        topic = [f"{name}topic{pair}{c}" for c in "abc"]
-        tokens = [word, *rng.choice(roles, 2), *rng.choice(topic, 2), *rng.choice(filler, 2)]
-        rng.shuffle(tokens)
-        docs.append(" ".join(tokens))
-    return docs
-
-
-def planted_questions():
-    return {
-        name: [
-            (left.format(i), right.format(i), left.format(j), right.format(j))
-            for i in range(N_PAIRS)
-            for j in range(N_PAIRS)
-            if i != j
-        ]
-        for name, (_, _, left, right) in RELATIONS.items()
-    }
-
 
 @pytest.fixture(scope="module")
 def docs():
-    return planted_corpus()
+    return planted_analogies()
 
 
 def count_pipeline(n_components=16, shift=1, **svd_params):
@@ -195,6 +149,7 @@ def test_grid_search_counts_the_corpus_once(docs, tmp_path, monkeypatch):
     assert get_word_vectors(search.best_estimator_).vector_size == 16
 
 
+@pytest.mark.slow
 def test_grid_search_in_parallel(docs, tmp_path):
     sequential = grid_search(str(tmp_path / "one"), n_jobs=1).fit(docs)
     parallel = grid_search(str(tmp_path / "two"), n_jobs=2).fit(docs)

@@ -8,17 +8,15 @@ from sklearn.base import clone
 
 import skvec._spill as spill
 import skvec.cooccurrence as cooccurrence
+from conftest import random_documents
 from skvec import CooccurrenceVectorizer
 from skvec._spill import parse_memory
 from skvec.datasets import LineCorpus
 
 
-def make_docs(n_docs=400, n_words=120, seed=0, as_tokens=False):
-    rng = np.random.RandomState(seed)
-    vocabulary = np.array([f"w{i}" for i in range(n_words)])
-    p = 1.0 / np.arange(1, n_words + 1)
-    docs = [list(rng.choice(vocabulary, size=rng.randint(0, 40), p=p / p.sum())) for _ in range(n_docs)]
-    return docs if as_tokens else [" ".join(doc) for doc in docs]
+def make_docs(n_docs=400, as_tokens=False):
+    """Zipfian documents of 0 to 39 words out of 120."""
+    return random_documents(n_docs, 120, (0, 40), as_tokens=as_tokens)
 
 
 def assert_identical(a, b):
@@ -225,13 +223,14 @@ def test_sharded_bad_input():
 
 @pytest.fixture(scope="module")
 def dask_client():
-    distributed = pytest.importorskip("distributed")
+    import distributed  # the dask extra; imported here, as it is slow to import
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster, distributed.Client(cluster) as client:
         yield client
 
 
+@pytest.mark.slow
 def test_sharded_count_on_dask(dask_client, tmp_path):
     import joblib
 
@@ -244,6 +243,7 @@ def test_sharded_count_on_dask(dask_client, tmp_path):
     assert_identical(result, expected)
 
 
+@pytest.mark.slow
 def test_grid_search_on_dask(dask_client):
     import joblib
     from sklearn.model_selection import GridSearchCV

@@ -2,6 +2,7 @@
 
 import pickle
 
+import gensim.models as gensim_models
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -9,7 +10,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.pipeline import make_pipeline
 
-from skvec import WordVectors, get_word_vectors
+from skvec import CooccurrenceVectorizer, SPPMITransformer, SVDEmbedder, WordVectors, get_word_vectors
 from skvec._io import compression_of, open_file
 
 WORDS = ["king", "queen", "man", "woman", "apple", "pear"]
@@ -228,7 +229,6 @@ def test_repeated_word_keeps_first_vector(tmp_path):
 
 @pytest.mark.parametrize("binary", [False, True])
 def test_round_trip_through_gensim(tmp_path, binary):
-    gensim_models = pytest.importorskip("gensim.models")
     wv = random_vectors()
     wv.save_word2vec_format(tmp_path / "ours", binary=binary)
     kv = gensim_models.KeyedVectors.load_word2vec_format(str(tmp_path / "ours"), binary=binary)
@@ -335,9 +335,6 @@ def test_get_word_vectors_errors():
 
 
 def test_get_word_vectors_from_count_pipeline():
-    pytest.importorskip("skvec.svd")
-    from skvec import CooccurrenceVectorizer, SPPMITransformer, SVDEmbedder
-
     docs = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"] * 5
     pipeline = make_pipeline(
         CooccurrenceVectorizer(window=2, min_count=1), SPPMITransformer(), SVDEmbedder(3, random_state=0)

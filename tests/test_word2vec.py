@@ -6,25 +6,12 @@ import pytest
 from scipy import stats
 from sklearn.exceptions import NotFittedError
 
+from conftest import N_TOPICS, WORDS_PER_TOPIC, topic_documents, topic_of_word
 from skvec._corpus import encode_corpus
 from skvec._kernels import word2vec as kernels
 from skvec._training.word2vec import train_word2vec
+from skvec.vectors import get_word_vectors
 from skvec.word2vec import Word2VecEmbedder
-
-N_TOPICS = 8
-WORDS_PER_TOPIC = 15
-
-
-def _topic_corpus(n_docs=1500, doc_length=25, seed=0):
-    """Documents each drawn from one topic's words: neighbours must share a topic."""
-    rng = np.random.default_rng(seed)
-    topics = [[f"t{t}w{i}" for i in range(WORDS_PER_TOPIC)] for t in range(N_TOPICS)]
-    return [list(rng.choice(topics[rng.integers(N_TOPICS)], size=doc_length)) for _ in range(n_docs)]
-
-
-def _topic(word):
-    return word.split("w")[0]
-
 
 def _nearest_same_topic(model):
     words = sorted(model.vocabulary_, key=model.vocabulary_.__getitem__)
@@ -32,7 +19,7 @@ def _nearest_same_topic(model):
     similarity = vectors @ vectors.T
     np.fill_diagonal(similarity, -np.inf)
     nearest = similarity.argmax(axis=1)
-    return np.mean([_topic(words[i]) == _topic(words[j]) for i, j in enumerate(nearest)])
+    return np.mean([topic_of_word(words[i]) == topic_of_word(words[j]) for i, j in enumerate(nearest)])
 
 
 @pytest.mark.parametrize(
@@ -40,7 +27,7 @@ def _nearest_same_topic(model):
     [("skipgram", False, 5), ("cbow", False, 5), ("skipgram", True, 0), ("cbow", True, 0)],
 )
 def test_planted_topics_are_neighbours(architecture, hierarchical_softmax, negative):
-    docs = _topic_corpus()
+    docs = topic_documents()
     model = Word2VecEmbedder(
         16, architecture=architecture, hierarchical_softmax=hierarchical_softmax, negative=negative,
         sample=0, min_count=1, epochs=3, n_jobs=1, random_state=0,
@@ -83,7 +70,7 @@ def test_initial_vectors_follow_c():
 
 
 def test_bit_identical_single_thread_fits():
-    docs = _topic_corpus(n_docs=300)
+    docs = topic_documents(n_docs=300)
     for architecture in ("skipgram", "cbow"):
         params = dict(architecture=architecture, min_count=1, sample=1e-2, hierarchical_softmax=True,
                       epochs=2, n_jobs=1, random_state=7)
@@ -198,12 +185,8 @@ def test_huffman_small_vocabularies():
 
 
 def test_long_document_split_between_threads():
-    rng = np.random.default_rng(3)
-    topics = [[f"t{t}w{i}" for i in range(WORDS_PER_TOPIC)] for t in range(N_TOPICS)]
     # One long document of topic runs, as text8 is one line.
-    doc = []
-    for _ in range(1500):
-        doc.extend(rng.choice(topics[rng.integers(N_TOPICS)], size=25))
+    doc = [word for run in topic_documents(n_docs=1500, doc_length=25, seed=3) for word in run]
     model = Word2VecEmbedder(16, min_count=1, sample=0, epochs=3, n_jobs=2, random_state=0).fit([doc])
     assert np.all(np.isfinite(model.embedding_))
     assert _nearest_same_topic(model) > 0.9
@@ -237,7 +220,7 @@ def test_engine_trains_extra_input_rows(architecture):
     # mean of two equal rows is that row and both get the same gradient, so
     # skip-gram must train exactly as without extra rows (CBOW sums in
     # another order, so up to rounding).
-    corpus = encode_corpus(_topic_corpus(n_docs=200), min_count=1)
+    corpus = encode_corpus(topic_documents(n_docs=200), min_count=1)
     ids, offsets, counts = corpus.ids, corpus.offsets, corpus.counts
     n_words = len(counts)
     settings = _word2vec_settings(architecture=architecture)
@@ -263,20 +246,20 @@ def test_engine_trains_extra_input_rows(architecture):
 
 
 def test_cbow_sum_and_fixed_window():
-    docs = _topic_corpus(n_docs=600)
+    docs = topic_documents(n_docs=600)
     model = Word2VecEmbedder(16, architecture="cbow", cbow_mean=False, shrink_windows=False, alpha=0.01,
                              min_count=1, sample=0, epochs=3, n_jobs=1, random_state=0).fit(docs)
     assert _nearest_same_topic(model) == 1.0
 
 
 def test_divergence_raises_naming_alpha():
-    docs = _topic_corpus(n_docs=200)
+    docs = topic_documents(n_docs=200)
     with pytest.raises(FloatingPointError, match="alpha=1e\\+30"):
         Word2VecEmbedder(8, alpha=1e30, min_count=1, n_jobs=1, random_state=0).fit(docs)
 
 
 def test_verbose_logs_progress(caplog):
-    Word2VecEmbedder(8, min_count=1, epochs=2, n_jobs=1, random_state=0, verbose=1).fit(_topic_corpus(200))
+    Word2VecEmbedder(8, min_count=1, epochs=2, n_jobs=1, random_state=0, verbose=1).fit(topic_documents(200))
     text = "\n".join(r.getMessage() for r in caplog.records if r.name == "skvec.word2vec")
     assert "word2vec: epoch 2/2" in text and "loss" in text
 
@@ -285,7 +268,7 @@ def test_feature_names_as_other_embedders():
     model = Word2VecEmbedder(4, min_count=1, n_jobs=1, random_state=0)
     with pytest.raises(NotFittedError):
         model.get_feature_names_out()
-    embedding = model.fit_transform(_topic_corpus(n_docs=50))
+    embedding = model.fit_transform(topic_documents(n_docs=50))
     assert embedding is model.embedding_
     assert list(model.get_feature_names_out()) == [f"word2vecembedder{i}" for i in range(4)]
     assert not hasattr(model, "transform")
@@ -332,10 +315,9 @@ def test_bad_corpora():
 
 
 def test_word_vectors_of_fitted_model():
-    vectors = pytest.importorskip("skvec.vectors")
-    model = Word2VecEmbedder(16, min_count=1, sample=0, epochs=3, n_jobs=1, random_state=0).fit(_topic_corpus())
-    wv = vectors.get_word_vectors(model)
+    model = Word2VecEmbedder(16, min_count=1, sample=0, epochs=3, n_jobs=1, random_state=0).fit(topic_documents())
+    wv = get_word_vectors(model)
     assert len(wv) == len(model.vocabulary_)
     np.testing.assert_array_equal(wv["t3w4"], model.embedding_[model.vocabulary_["t3w4"]])
     neighbours = [word for word, _ in wv.most_similar("t3w4", topn=5)]
-    assert all(_topic(word) == "t3" for word in neighbours)
+    assert all(topic_of_word(word) == "t3" for word in neighbours)

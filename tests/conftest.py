@@ -1,0 +1,181 @@
+"""Synthetic corpora shared by the tests.
+
+Every corpus has a known structure (which words should end up close, which
+counts are exact) and is drawn from a fixed seed, so the tests built on it are
+deterministic.  Test modules import what they need from here (pytest puts
+this directory on ``sys.path``); each test picks its own size and seed.
+"""
+
+import numpy as np
+
+ALPHABET = list("abcdefgh")
+
+# Topics of the topic sentences; a corpus may take the first words of each.
+PETS = ["cat", "dog", "pet", "fur", "paw", "tail", "bark", "purr"]
+FINANCE = ["stock", "bond", "market", "price", "trade", "bank", "fund", "share"]
+ROYALTY = ["king", "queen", "prince", "crown", "throne", "castle"]
+FUNCTION_WORDS = ["the", "a", "of", "and", "is"]
+
+N_TOPICS = 8
+WORDS_PER_TOPIC = 15
+
+
+def random_documents(n_docs, vocabulary, length, *, zipf=True, n_topics=None, seed=0, as_tokens=True):
+    """Documents of independent random words (``numpy.random.RandomState(seed)``).
+
+    ``vocabulary`` is a list of words or a number ``n`` of words ``w0 .. w{n-1}``.
+    Word ``i`` is drawn with probability proportional to ``1 / (i + 1)`` (Zipf:
+    a few dense rows and many sparse ones in a co-occurrence matrix) or, with
+    ``zipf=False``, uniformly.  With ``n_topics``, each word belongs to a random
+    topic and each document prefers one topic's words eight-fold.  ``length``
+    is a number of words, or a ``(low, high)`` range for ``randint``.
+    """
+    rng = np.random.RandomState(seed)
+    words = np.array([f"w{i}" for i in range(vocabulary)] if np.isscalar(vocabulary) else vocabulary)
+    zipf_weights = 1.0 / np.arange(1, len(words) + 1) if zipf else None
+    topic_of = rng.randint(n_topics, size=len(words)) if n_topics else None
+    docs = []
+    for _ in range(n_docs):
+        p = zipf_weights
+        if topic_of is not None:
+            p = zipf_weights * np.where(topic_of == rng.randint(n_topics), 8.0, 1.0)
+        size = length if np.isscalar(length) else rng.randint(*length)
+        doc = rng.choice(words, size=size, p=None if p is None else p / p.sum()).tolist()
+        docs.append(doc if as_tokens else " ".join(doc))
+    return docs
+
+
+def topic_sentences(topics, function_words, n_docs, n_topic_words, n_function_words, seed=0):
+    """Sentences of one topic's words mixed with function words, and their topics.
+
+    Document ``i`` is about topic ``i % len(topics)``: ``n_topic_words`` words
+    of that topic and ``n_function_words`` function words, shuffled
+    (``numpy.random.RandomState(seed)``).  Words of a topic are each other's
+    neighbours; the topic is a label a classifier can learn.
+    """
+    rng = np.random.RandomState(seed)
+    docs, labels = [], []
+    for i in range(n_docs):
+        topic = i % len(topics)
+        words = rng.choice(topics[topic], size=n_topic_words).tolist()
+        words += rng.choice(function_words, size=n_function_words).tolist()
+        rng.shuffle(words)
+        docs.append(" ".join(words))
+        labels.append(topic)
+    return docs, np.array(labels)
+
+
+def topic_documents(n_docs=1500, doc_length=25, seed=0):
+    """Token documents each drawn from one topic's words only (``numpy.random.default_rng``).
+
+    Words are ``t{topic}w{i}``: ``N_TOPICS`` topics of ``WORDS_PER_TOPIC``
+    words; a word's nearest neighbours must share its topic.
+    """
+    rng = np.random.default_rng(seed)
+    topics = [[f"t{t}w{i}" for i in range(WORDS_PER_TOPIC)] for t in range(N_TOPICS)]
+    return [list(rng.choice(topics[rng.integers(N_TOPICS)], size=doc_length)) for _ in range(n_docs)]
+
+
+def topic_of_word(word):
+    """The topic ``t{topic}`` of a word of ``topic_documents``."""
+    return word.split("w")[0]
+
+
+GENDER_PAIRS = [("man", "woman"), ("king", "queen"), ("boy", "girl"), ("father", "mother"), ("son", "daughter")]
+
+
+def gender_pair_sentences(n_docs=300, seed=0):
+    """Sentences built from pairs (man/woman, king/queen, ...) and shared frames.
+
+    Each pair member co-occurs with its pair's topic word and with a gender
+    word, so a : b :: c : d analogies across pairs are answerable in principle
+    (``numpy.random.RandomState(seed)``).
+    """
+    rng = np.random.RandomState(seed)
+    topics = ["adult", "royal", "young", "parent", "child"]
+    genders = ["he", "she"]
+    fillers = ["the", "a", "is", "was", "and", "of", "with", "there"]
+    docs = []
+    for _ in range(n_docs):
+        p = rng.randint(len(GENDER_PAIRS))
+        g = rng.randint(2)
+        words = [GENDER_PAIRS[p][g], topics[p], genders[g], topics[p], GENDER_PAIRS[p][g], genders[g]]
+        words += list(rng.choice(fillers, size=4))
+        rng.shuffle(words)
+        docs.append(" ".join(words))
+    return docs
+
+
+MALE = ["king", "man", "boy", "prince", "uncle", "father"]
+FEMALE = ["queen", "woman", "girl", "princess", "aunt", "mother"]
+SINGULAR = ["car", "dog", "house", "tree", "book"]
+PLURAL = ["cars", "dogs", "houses", "trees", "books"]
+
+
+def gender_number_sentences(n_docs=300, seed=0):
+    """Pairs of template sentences where gender and number are carried by context words.
+
+    Each draw (``numpy.random.default_rng(seed)``) gives a male sentence with a
+    singular noun and a female one with the matching plural, so ``2 * n_docs``
+    documents; ``MALE[i] : FEMALE[i]`` and ``SINGULAR[j] : PLURAL[j]`` are the
+    planted analogies.
+    """
+    rng = np.random.default_rng(seed)
+    pairs = list(zip(MALE, FEMALE))
+    nouns = list(zip(SINGULAR, PLURAL))
+    docs = []
+    for _ in range(n_docs):
+        male, female = pairs[rng.integers(len(pairs))]
+        single, many = nouns[rng.integers(len(nouns))]
+        docs.append(f"the {male} said he saw one {single} while his {single} slept")
+        docs.append(f"the {female} said she saw two {many} while her {many} slept")
+    return docs
+
+
+N_PAIRS = 8
+RELATIONS = {
+    # relation: (contexts of the left word, contexts of the right word, left word, right word)
+    "capital": (["nation", "border", "army", "flag"], ["city", "mayor", "streets", "harbour"], "country{}", "capital{}"),
+    "gender": (["he", "his", "him", "sir"], ["she", "her", "hers", "madam"], "male{}", "female{}"),
+}
+
+
+def planted_analogies(n_docs=1500, seed=0):
+    """Short documents with planted analogies (``numpy.random.default_rng(seed)``).
+
+    Pair ``i`` of a relation (``country3`` / ``capital3``) shares topic words
+    (``capitaltopic3a``...) between its two words, while the side of the pair
+    decides the role words around it (``nation``, ``army`` vs ``city``,
+    ``mayor``).  So ``capital_i - country_i + country_j`` lands near
+    ``capital_j``, and a word's nearest neighbours are its topic words and its
+    partner.  ``planted_questions()`` lists the analogies.
+    """
+    rng = np.random.default_rng(seed)
+    filler = [f"filler{i}" for i in range(30)]
+    names = list(RELATIONS)
+    docs = []
+    for _ in range(n_docs):
+        name = names[rng.integers(len(names))]
+        left_roles, right_roles, left, right = RELATIONS[name]
+        pair = rng.integers(N_PAIRS)
+        side = rng.integers(2)
+        word = (left if side == 0 else right).format(pair)
+        roles = left_roles if side == 0 else right_roles
+        topic = [f"{name}topic{pair}{c}" for c in "abc"]
+        tokens = [word, *rng.choice(roles, 2), *rng.choice(topic, 2), *rng.choice(filler, 2)]
+        rng.shuffle(tokens)
+        docs.append(" ".join(tokens))
+    return docs
+
+
+def planted_questions():
+    """The analogy questions of ``planted_analogies``, one section per relation."""
+    return {
+        name: [
+            (left.format(i), right.format(i), left.format(j), right.format(j))
+            for i in range(N_PAIRS)
+            for j in range(N_PAIRS)
+            if i != j
+        ]
+        for name, (_, _, left, right) in RELATIONS.items()
+    }
