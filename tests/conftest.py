@@ -6,6 +6,8 @@ deterministic.  Test modules import what they need from here (pytest puts
 this directory on ``sys.path``); each test picks its own size and seed.
 """
 
+from collections import Counter
+
 import numpy as np
 
 ALPHABET = list("abcdefgh")
@@ -18,6 +20,24 @@ FUNCTION_WORDS = ["the", "a", "of", "and", "is"]
 
 N_TOPICS = 8
 WORDS_PER_TOPIC = 15
+
+
+def reference_vocabulary(token_docs, min_count=1, max_vocab_size=None):
+    """The vocabulary contract in plain Python: the words and their counts.
+
+    Words seen at least ``min_count`` times, most frequent first, ties broken
+    by first occurrence, at most ``max_vocab_size`` of them.
+    """
+    counts = Counter()
+    first = {}
+    for doc in token_docs:
+        for token in doc:
+            counts[token] += 1
+            first.setdefault(token, len(first))
+    words = sorted((w for w in counts if counts[w] >= min_count), key=lambda w: (-counts[w], first[w]))
+    if max_vocab_size is not None:
+        words = words[:max_vocab_size]
+    return words, [counts[w] for w in words]
 
 
 def random_documents(n_docs, vocabulary, length, *, zipf=True, n_topics=None, seed=0, as_tokens=True):

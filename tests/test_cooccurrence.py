@@ -1,5 +1,4 @@
 import pickle
-from collections import Counter
 from fractions import Fraction
 
 import numpy as np
@@ -19,26 +18,13 @@ from sklearn.utils.estimator_checks import (
     check_set_params,
 )
 
-from conftest import ALPHABET, random_documents
+from conftest import ALPHABET, random_documents, reference_vocabulary
 from skvec import CooccurrenceVectorizer
 from skvec._kernels import cooccurrence as kernels
 from skvec.cooccurrence import keep_probabilities, weight_table
 
 
 # -- brute-force reference ---------------------------------------------------
-
-
-def reference_vocabulary(docs, min_count=1, max_vocab_size=None):
-    counts = Counter()
-    first = {}
-    for doc in docs:
-        for token in doc:
-            counts[token] += 1
-            first.setdefault(token, len(first))
-    words = sorted((w for w in counts if counts[w] >= min_count), key=lambda w: (-counts[w], first[w]))
-    if max_vocab_size is not None:
-        words = words[:max_vocab_size]
-    return words
 
 
 def reference_weight(d, window, weighting):
@@ -109,7 +95,7 @@ token_docs = st.lists(st.lists(st.sampled_from(ALPHABET), max_size=25), min_size
     max_vocab_size=st.one_of(st.none(), st.integers(1, 8)),
 )
 def test_equals_brute_force(docs, window, weighting, context, min_count, max_vocab_size):
-    words = reference_vocabulary(docs, min_count, max_vocab_size)
+    words, _ = reference_vocabulary(docs, min_count, max_vocab_size)
     vectorizer = CooccurrenceVectorizer(
         window=window,
         weighting=weighting,
@@ -137,7 +123,7 @@ def test_equals_brute_force(docs, window, weighting, context, min_count, max_voc
 def test_larger_random_corpus_float64(weighting, context):
     # Zipf-like frequencies so that some rows are dense and some sparse.
     docs = random_documents(40, 40, (0, 60))
-    words = reference_vocabulary(docs, min_count=2)
+    words, _ = reference_vocabulary(docs, min_count=2)
     vectorizer = CooccurrenceVectorizer(
         window=6, weighting=weighting, context=context, min_count=2, dtype=np.float64, n_jobs=2
     )
@@ -158,7 +144,7 @@ def test_left_and_right_are_transposes():
 def test_long_harmonic_window_is_exact():
     # lcm(1..30) is about 2.3e12: the fixed-point sums stay exact on a small corpus.
     docs = random_documents(3, ALPHABET, 70, zipf=False, seed=2)
-    words = reference_vocabulary(docs)
+    words, _ = reference_vocabulary(docs)
     matrix = CooccurrenceVectorizer(window=30, min_count=1).fit_transform(docs)
     assert_same_csr(matrix, *reference_counts(docs, words, 30, "harmonic", "both"))
 

@@ -1,11 +1,11 @@
 import gzip
-from collections import Counter
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import reference_vocabulary
 from skvec._corpus import (
     DEFAULT_TOKEN_PATTERN,
     encode_corpus,
@@ -16,19 +16,11 @@ from skvec._corpus import (
 
 
 def reference_encoding(token_docs, min_count=1, max_vocab_size=None):
-    """Plain-Python statement of the vocabulary contract."""
-    counts = Counter()
-    first = {}
-    for doc in token_docs:
-        for token in doc:
-            counts[token] += 1
-            first.setdefault(token, len(first))
-    words = sorted((w for w in counts if counts[w] >= min_count), key=lambda w: (-counts[w], first[w]))
-    if max_vocab_size is not None:
-        words = words[:max_vocab_size]
+    """Plain-Python statement of the encoding contract."""
+    words, counts = reference_vocabulary(token_docs, min_count, max_vocab_size)
     index = {w: i for i, w in enumerate(words)}
     docs_ids = [[index[t] for t in doc if t in index] for doc in token_docs]
-    return words, [counts[w] for w in words], docs_ids
+    return words, counts, docs_ids
 
 
 def split_docs(encoded):
