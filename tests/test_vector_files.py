@@ -1,5 +1,6 @@
 """Vector files: word2vec text and binary, headerless text (GloVe), fastText .vec, compressed or not."""
 
+import gensim.models as gensim_models
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -103,7 +104,6 @@ def test_binary_vectors_whose_bytes_hold_newlines_and_spaces(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".txt.gz", ".bin.bz2", ".txt.xz"])
 def test_gensim_reads_ours_and_we_read_gensims_compressed_files(tmp_path, suffix):
-    gensim_models = pytest.importorskip("gensim.models")
     binary = ".bin" in suffix
     wv = random_vectors()
     wv.save_word2vec_format(tmp_path / f"ours{suffix}", binary=binary)
@@ -117,7 +117,6 @@ def test_gensim_reads_ours_and_we_read_gensims_compressed_files(tmp_path, suffix
 
 
 def test_gensim_reads_our_headerless_file(tmp_path):
-    gensim_models = pytest.importorskip("gensim.models")
     wv = random_vectors()
     wv.save_word2vec_format(tmp_path / "glove.txt", write_header=False)
     kv = gensim_models.KeyedVectors.load_word2vec_format(str(tmp_path / "glove.txt"), no_header=True)

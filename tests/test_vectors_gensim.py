@@ -9,13 +9,13 @@ values), gensim's dense.
 import logging
 import warnings
 
+import gensim.models as gensim_models
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from skvec import EmbeddingVectorizer, WordVectors, analogy_accuracy, get_word_vectors
 
-gensim_models = pytest.importorskip("gensim.models")
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated:DeprecationWarning")
 
 N_WORDS, DIM = 120, 12
