@@ -230,6 +230,9 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.input_tags.positive_only = True
+        # word + context vectors need rows and columns to be the same words:
+        # a square matrix, which scikit-learn calls pairwise.
+        tags.input_tags.pairwise = self.vectors == "word+context"
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
 

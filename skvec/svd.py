@@ -289,6 +289,9 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # The context part needs rows and columns to be the same words: a
+        # square matrix, which scikit-learn calls pairwise.
+        tags.input_tags.pairwise = bool(self.add_context)
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 

@@ -3,7 +3,6 @@ import pytest
 import scipy.sparse as sp
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skvec import (
     CooccurrenceVectorizer,
@@ -276,10 +275,3 @@ def test_pipeline_scores_with_analogy_scorer():
     ).fit(docs)
     assert search.best_params_["gloveembedder__x_max"] in (5, 10)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-
-
-@parametrize_with_checks(
-    [GloVeEmbedder(n_components=2, max_iter=2, vectors="word", n_jobs=1, random_state=0)]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

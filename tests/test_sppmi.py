@@ -3,7 +3,6 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skvec import SPPMITransformer
 
@@ -28,11 +27,6 @@ def dense_sppmi(X, shift, alpha):
                 pmi = np.log((X[i, j] / total) / (p_w[i] * p_c[j]))
                 out[i, j] = max(pmi - np.log(shift), 0.0)
     return out
-
-
-@parametrize_with_checks([SPPMITransformer(), SPPMITransformer(shift=2, context_smoothing=1.0)])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 @pytest.mark.parametrize("shift", [1, 2.5, 10])

@@ -3,7 +3,6 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.decomposition import TruncatedSVD
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.extmath import svd_flip
 
 from skvec import SVDEmbedder
@@ -37,16 +36,6 @@ ALGORITHMS = [
     {"algorithm": "randomized", "n_iter": 7},
     {"algorithm": "arpack"},
 ]
-
-
-@parametrize_with_checks(
-    [
-        SVDEmbedder(n_components=1, random_state=0),
-        SVDEmbedder(n_components=1, eig=1.0, algorithm="arpack", random_state=0),
-    ]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
 
 
 @pytest.mark.parametrize("params", ALGORITHMS)
