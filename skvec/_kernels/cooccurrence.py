@@ -17,6 +17,8 @@ the CSR arrays exactly), then to fill them.
 import numpy as np
 from numba import njit, prange
 
+from ._common import splitmix64
+
 # A row whose number of distinct contexts exceeds n_words / _DENSE_ROW is
 # emitted by scanning its dense buffer instead of sorting its touched list.
 _DENSE_ROW = 16
@@ -166,14 +168,6 @@ def fill_rows_exact(ids, offsets, positions, starts, weights, left, right, block
 
 
 @njit(cache=True)
-def _splitmix64(x):
-    x = x + np.uint64(0x9E3779B97F4A7C15)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-@njit(cache=True)
 def subsample(ids, offsets, keep_probability, seed, first_position):
     """Drop tokens at random, keeping token ``i`` with ``keep_probability[ids[i]]``.
 
@@ -194,7 +188,7 @@ def subsample(ids, offsets, keep_probability, seed, first_position):
             new_offsets[d] = j
         prob = keep_probability[ids[i]]
         if prob < 1.0:
-            bits = _splitmix64(seed ^ _splitmix64(np.uint64(first_position + i)))
+            bits = splitmix64(seed ^ splitmix64(np.uint64(first_position + i)))
             # 53 random bits -> uniform in [0, 1)
             u = np.float64(bits >> np.uint64(11)) * (1.0 / 9007199254740992.0)
             if u >= prob:
