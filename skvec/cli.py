@@ -147,8 +147,9 @@ register_method(
     _glove,
     "GloVe: weighted least squares on log co-occurrence counts",
     defaults={"x_max": 10, "max_iter": 10},
-    note="x_max=10 suits a corpus of a few million tokens (the GloVe paper's 100 suits billions), "
-    "and 10 epochs reach most of the accuracy of 25 in 40% of the time",
+    note="x_max=10 suits a corpus of a few million tokens (the GloVe paper's 100 suits billions), and 10 "
+    "epochs instead of 25 take 40% of the time; on the bundled sample they give 6% analogy accuracy "
+    "(the estimator defaults: 4%), SPPMI-SVD 18% in a fraction of the time",
 )
 register_method(
     "word2vec",
