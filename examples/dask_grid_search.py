@@ -22,11 +22,11 @@ Needs the ``dask`` extra (``pip install "skvec[dask]"``).  Run::
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 
 import joblib
-from distributed import Client, LocalCluster
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
@@ -43,6 +43,10 @@ def write_corpus(directory, n_docs):
 
 
 def main(n_docs=None, scheduler=None):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        sys.exit('dask_grid_search.py needs the dask extra: pip install "skvec[dask]" (or ".[dask]" in a clone)')
     with tempfile.TemporaryDirectory() as tmp:
         corpus = LineCorpus(write_corpus(tmp, n_docs))
         print(f"corpus: {len(corpus)} paragraphs of the bundled Wikipedia sample, read lazily from {corpus.path}")

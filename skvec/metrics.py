@@ -50,6 +50,23 @@ class SectionScore:
         Questions counted in the accuracy: ``in_scope``, or ``total``
         when out-of-scope questions count as wrong.
     correct : int
+
+    See Also
+    --------
+    AnalogyResult : Holds one per section and per group of sections.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skvec import WordVectors, analogy_accuracy
+    >>> vectors = WordVectors(["man", "woman", "king", "queen", "apple"],
+    ...                       np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [1, 1, 1]], dtype=float))
+    >>> questions = {"family": [("man", "woman", "king", "queen"), ("man", "woman", "boy", "girl")]}
+    >>> result = analogy_accuracy(vectors, questions)
+    >>> result.sections["family"]
+    SectionScore(name='family', total=2, in_scope=1, evaluated=1, correct=1)
+    >>> result.sections["family"].accuracy, result.sections["family"].coverage
+    (1.0, 0.5)
     """
 
     name: str
@@ -82,6 +99,23 @@ class AnalogyResult:
         Per section, file order.
     method, restrict_vocab, case_insensitive, oov
         The settings used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skvec import WordVectors, analogy_accuracy
+    >>> vectors = WordVectors(["man", "woman", "king", "queen", "apple"],
+    ...                       np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [1, 1, 1]], dtype=float))
+    >>> questions = {"family": [("man", "woman", "king", "queen"), ("man", "woman", "boy", "girl")]}
+    >>> result = analogy_accuracy(vectors, questions)
+    >>> result.accuracy, result.coverage
+    (1.0, 0.5)
+    >>> print(result.table())
+    section    accuracy  correct/evaluated  coverage
+    family      100.00%                1/1    50.00%
+    ------------------------------------------------
+    semantic    100.00%                1/1    50.00%
+    overall     100.00%                1/1    50.00%
     """
 
     overall: SectionScore

@@ -148,3 +148,23 @@ def test_dask_grid_search():
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")))
 def test_every_example_is_exercised(name):
     assert f"test_{name[:-3]}" in globals(), f"examples/{name} has no test"
+
+
+def _run_without_distributed(*args):
+    """Run the Dask example in an interpreter where ``distributed`` cannot be imported."""
+    path = str(EXAMPLES / "dask_grid_search.py")
+    code = (
+        "import runpy, sys; sys.modules['distributed'] = None; "
+        f"sys.argv = [{path!r}, *{list(args)!r}]; runpy.run_path({path!r}, run_name='__main__')"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+
+
+def test_dask_grid_search_without_the_dask_extra():
+    helped = _run_without_distributed("--help")
+    assert helped.returncode == 0 and "Dask cluster" in helped.stdout
+    refused = _run_without_distributed("--n-docs", "10")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        'dask_grid_search.py needs the dask extra: pip install "skvec[dask]" (or ".[dask]" in a clone)'
+    )
