@@ -9,6 +9,9 @@ this directory on ``sys.path``); each test picks its own size and seed.
 from collections import Counter
 
 import numpy as np
+import scipy.sparse as sp
+
+from skvec import WordVectors
 
 ALPHABET = list("abcdefgh")
 
@@ -20,6 +23,22 @@ FUNCTION_WORDS = ["the", "a", "of", "and", "is"]
 
 N_TOPICS = 8
 WORDS_PER_TOPIC = 15
+
+
+def random_word_vectors(n=50, d=7, seed=0, *, non_ascii=("café", "naïve"), sparse=False):
+    """``WordVectors`` of ``n`` standard normal float32 rows (``numpy.random.default_rng``).
+
+    The words are ``w0, w1, ...`` followed by the ``non_ascii`` ones, which
+    exercise the encoding of files.  With ``sparse``, about 60% of the
+    entries are zero and the rows a CSR matrix.
+    """
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(n - len(non_ascii))] + list(non_ascii)
+    vectors = rng.standard_normal((n, d)).astype(np.float32)
+    if sparse:
+        vectors[rng.random((n, d)) < 0.6] = 0
+        vectors = sp.csr_matrix(vectors)
+    return WordVectors(words, vectors)
 
 
 def reference_vocabulary(token_docs, min_count=1, max_vocab_size=None):
@@ -38,6 +57,13 @@ def reference_vocabulary(token_docs, min_count=1, max_vocab_size=None):
     if max_vocab_size is not None:
         words = words[:max_vocab_size]
     return words, [counts[w] for w in words]
+
+
+def reference_encoding(token_docs, min_count=1, max_vocab_size=None):
+    """The encoding contract in plain Python: words, their counts, and each document's word ids."""
+    words, counts = reference_vocabulary(token_docs, min_count, max_vocab_size)
+    index = {w: i for i, w in enumerate(words)}
+    return words, counts, [[index[t] for t in doc if t in index] for doc in token_docs]
 
 
 def random_documents(n_docs, vocabulary, length, *, zipf=True, n_topics=None, seed=0, as_tokens=True):
@@ -85,15 +111,28 @@ def topic_sentences(topics, function_words, n_docs, n_topic_words, n_function_wo
     return docs, np.array(labels)
 
 
-def topic_documents(n_docs=1500, doc_length=25, seed=0):
+def topic_documents(n_docs=1500, doc_length=25, seed=0, *, n_topics=N_TOPICS, words_per_topic=WORDS_PER_TOPIC,
+                    frequent_word=None):
     """Token documents each drawn from one topic's words only (``numpy.random.default_rng``).
 
-    Words are ``t{topic}w{i}``: ``N_TOPICS`` topics of ``WORDS_PER_TOPIC``
-    words; a word's nearest neighbours must share its topic.
+    Words are ``t{topic}w{i}``: ``n_topics`` topics of ``words_per_topic``
+    words; a word's nearest neighbours must share its topic.  ``doc_length``
+    is a number of words or a ``(low, high)`` range.  A ``frequent_word``
+    replaces about a third of each document's positions, so that
+    down-sampling has a word to act on.
     """
     rng = np.random.default_rng(seed)
-    topics = [[f"t{t}w{i}" for i in range(WORDS_PER_TOPIC)] for t in range(N_TOPICS)]
-    return [list(rng.choice(topics[rng.integers(N_TOPICS)], size=doc_length)) for _ in range(n_docs)]
+    topics = [[f"t{t}w{i}" for i in range(words_per_topic)] for t in range(n_topics)]
+    docs = []
+    for _ in range(n_docs):
+        topic = topics[rng.integers(n_topics)]
+        size = doc_length if np.isscalar(doc_length) else int(rng.integers(*doc_length))
+        words = list(rng.choice(topic, size=size))
+        if frequent_word is not None:
+            for position in rng.integers(0, len(words), size=len(words) // 3):
+                words[position] = frequent_word
+        docs.append(words)
+    return docs
 
 
 def topic_of_word(word):

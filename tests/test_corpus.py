@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import reference_vocabulary
+from conftest import reference_encoding
 from skvec._corpus import (
     DEFAULT_TOKEN_PATTERN,
     encode_corpus,
@@ -13,14 +13,6 @@ from skvec._corpus import (
     make_analyzer,
     vocabulary_dict,
 )
-
-
-def reference_encoding(token_docs, min_count=1, max_vocab_size=None):
-    """Plain-Python statement of the encoding contract."""
-    words, counts = reference_vocabulary(token_docs, min_count, max_vocab_size)
-    index = {w: i for i, w in enumerate(words)}
-    docs_ids = [[index[t] for t in doc if t in index] for doc in token_docs]
-    return words, counts, docs_ids
 
 
 def split_docs(encoded):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import random_word_vectors
 from skvec import WordVectors
 from skvec._io import compression_of, open_file
 from skvec.cli import load_vectors
@@ -13,9 +14,7 @@ SUFFIXES = ["", ".gz", ".bz2", ".xz"]
 
 
 def random_vectors(n=40, d=6, seed=0):
-    rng = np.random.default_rng(seed)
-    words = [f"w{i}" for i in range(n - 3)] + ["café", "naïve", "日本"]
-    return WordVectors(words, rng.standard_normal((n, d)).astype(np.float32))
+    return random_word_vectors(n, d, seed, non_ascii=("café", "naïve", "日本"))
 
 
 def assert_same_vectors(got, expected):

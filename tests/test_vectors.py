@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.pipeline import make_pipeline
 
+from conftest import random_word_vectors as random_vectors
 from skvec import CooccurrenceVectorizer, SPPMITransformer, SVDEmbedder, WordVectors, get_word_vectors
 from skvec._io import compression_of, open_file
 
@@ -143,16 +144,6 @@ def test_unit_vectors_are_cached_and_not_pickled(wv):
 
 
 # -- word2vec formats -----------------------------------------------------------
-
-
-def random_vectors(n=50, d=7, seed=0, sparse=False):
-    rng = np.random.default_rng(seed)
-    words = [f"w{i}" for i in range(n - 2)] + ["café", "naïve"]
-    vectors = rng.standard_normal((n, d)).astype(np.float32)
-    if sparse:
-        vectors[rng.random((n, d)) < 0.6] = 0
-        vectors = sp.csr_matrix(vectors)
-    return WordVectors(words, vectors)
 
 
 @pytest.mark.parametrize("binary", [False, True])

@@ -25,6 +25,7 @@ Nothing here calls into skvec except the estimator under test.
 import numpy as np
 import pytest
 
+from conftest import reference_encoding, topic_documents
 from skvec import Word2VecEmbedder
 
 MASK = 2**64 - 1
@@ -35,31 +36,6 @@ F32 = np.float32
 
 def lcg(r):
     return (r * 25214903917 + 11) & MASK
-
-
-def small_corpus(seed=0, n_docs=40):
-    """Topic documents plus a very frequent word, so down-sampling acts."""
-    rng = np.random.default_rng(seed)
-    topics = [[f"t{t}w{i}" for i in range(6)] for t in range(4)]
-    docs = []
-    for _ in range(n_docs):
-        words = list(rng.choice(topics[rng.integers(4)], size=int(rng.integers(5, 30))))
-        for position in rng.integers(0, len(words), size=len(words) // 3):
-            words[position] = "the"
-        docs.append(words)
-    return docs
-
-
-def vocabulary(docs):
-    """Words by decreasing count, ties by first occurrence; ids of the docs."""
-    counts, first = {}, {}
-    for doc in docs:
-        for word in doc:
-            counts[word] = counts.get(word, 0) + 1
-            first.setdefault(word, len(first))
-    words = sorted(counts, key=lambda w: (-counts[w], first[w]))
-    index = {w: i for i, w in enumerate(words)}
-    return words, np.array([counts[w] for w in words]), [[index[w] for w in doc] for doc in docs]
 
 
 def exp_table():
@@ -159,7 +135,8 @@ class Reference:
     """One thread, one epoch of TrainModelThread."""
 
     def __init__(self, docs, dim, cbow, window, negative, hs, sample, alpha, seed):
-        self.words, self.counts, self.docs = vocabulary(docs)
+        self.words, counts, self.docs = reference_encoding(docs)
+        self.counts = np.array(counts)
         n = len(self.words)
         self.train_words = int(self.counts.sum())
         # skvec: the seeds of the initial vectors and of the thread's
@@ -260,7 +237,8 @@ class Reference:
     [("skipgram", 5, False), ("cbow", 5, False), ("skipgram", 0, True), ("cbow", 0, True), ("cbow", 3, True)],
 )
 def test_one_epoch_matches_the_reference(architecture, negative, hs):
-    docs = small_corpus()
+    # Topic documents plus a very frequent word, so down-sampling acts.
+    docs = topic_documents(40, (5, 30), n_topics=4, words_per_topic=6, frequent_word="the")
     settings = dict(dim=12, cbow=architecture == "cbow", window=3, negative=negative, hs=hs, sample=1e-2,
                     alpha=0.025 if architecture == "skipgram" else 0.05, seed=11)
     reference = Reference(docs, **settings)
