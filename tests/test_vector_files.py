@@ -139,3 +139,11 @@ def test_blank_lines_are_skipped_and_numbered(tmp_path):
     (tmp_path / "bad.txt").write_text("2 2\n\nx 1 2\n\ny 3 z\n")
     with pytest.raises(ValueError, match="Line 5 .*'z' is not a number"):
         WordVectors.load_word2vec_format(tmp_path / "bad.txt")
+
+
+@pytest.mark.parametrize("text", ["2 2\r\na 1 2\r\nb 3 4\r\n", "\ufeff2 2\na 1 2\nb 3 4\n", "\ufeffa 1 2\nb 3 4\n"])
+def test_windows_line_endings_and_byte_order_mark(tmp_path, text):
+    (tmp_path / "v.txt").write_bytes(text.encode("utf-8"))
+    wv = WordVectors.load_word2vec_format(tmp_path / "v.txt")
+    assert wv.words == ["a", "b"]
+    np.testing.assert_array_equal(wv.vectors, [[1, 2], [3, 4]])

@@ -18,6 +18,7 @@ from .._io import compression_of, open_file
 __all__ = ["read_vectors", "write_vectors"]
 
 _LITTLE_ENDIAN = np.dtype("<f4")
+_UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20
 # Bytes allocated at first when the file size does not bound the number of rows
 # (a compressed file); the block doubles as rows arrive.
@@ -315,6 +316,8 @@ def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8
     """
     with open_file(path, "rb") as f:
         first = f.readline()
+        if first.startswith(_UTF8_BOM):  # as some Windows editors save text
+            first = first[len(_UTF8_BOM) :]
         if not first.strip():
             raise ValueError(
                 f"Line 1 of {_name(path)} is empty; a vector file starts with a header line "
@@ -330,7 +333,7 @@ def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8
         if header is not None:
             _check_header(header, path)
         if binary:
-            return _read_binary(f, len(first), header, limit, path, encoding, unicode_errors)
+            return _read_binary(f, f.tell(), header, limit, path, encoding, unicode_errors)
         try:
             return _read_text(f, first, header, limit, path, encoding, unicode_errors)
         except ValueError as exc:
