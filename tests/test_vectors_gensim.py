@@ -203,6 +203,17 @@ def test_get_mean_vector(ours, theirs, case):
     np.testing.assert_allclose(ours.get_mean_vector(**case), theirs.get_mean_vector(**case), atol=1e-6)
 
 
+def test_relative_cosine_similarity_and_vectors_for_all(ours, theirs):
+    for wa, wb, topn in [("w1", "w2", 10), ("w7", "w30", 3)]:
+        expected = float(theirs.relative_cosine_similarity(wa, wb, topn=topn))
+        assert ours.relative_cosine_similarity(wa, wb, topn=topn) == pytest.approx(expected, abs=1e-5)
+    keys = ["w5", "nope", "w2", "w5", "w7"]
+    subset, expected = ours.vectors_for_all(keys), theirs.vectors_for_all(keys)
+    assert subset.words == expected.index_to_key == ["w5", "w2", "w7"]
+    np.testing.assert_array_equal(subset.vectors, expected.vectors)
+    assert ours.vectors_for_all([7, "w7"]).words == ["w7"]  # a row number stands for its word
+
+
 def test_most_similar_to_given(ours, theirs):
     assert ours.most_similar_to_given("w1", ["w5", "w9", "w30"]) == theirs.most_similar_to_given("w1", ["w5", "w9", "w30"])
 

@@ -341,6 +341,29 @@ class WordVectors(SimilarityQueries):
         """
         return self.unit_vectors
 
+    def vectors_for_all(self, keys, allow_inference=True):
+        """New :class:`WordVectors` with the vectors of ``keys`` (distinct, in order).
+
+        Keys without a vector are left out; with ``allow_inference``, a
+        subclass that composes vectors for missing words includes them.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> wv = WordVectors(["a", "b", "c"], np.eye(3))
+        >>> wv.vectors_for_all(["c", "zz", "a", "c"]).words
+        ['c', 'a']
+        """
+        if isinstance(keys, str):
+            raise TypeError("keys must be a list of words, not a single string.")
+        # A row number stands for its word.
+        words = [key if isinstance(key, str) else self.words[self.get_index(key, 0)] for key in keys
+                 if isinstance(key, str) or self.has_index_for(key)]
+        words = [word for word in dict.fromkeys(words) if word in self.index or (allow_inference and word in self)]
+        vectors = self[words] if words else np.empty((0, self.vector_size), dtype=np.float32)
+        return WordVectors(words, vectors)
+
     # -- adding vectors -------------------------------------------------------------
 
     def add_vectors(self, keys, weights, replace=False):

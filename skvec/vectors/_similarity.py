@@ -516,3 +516,19 @@ class SimilarityQueries:
         (1, 2)
         """
         return len(self.closer_than(key1, key2)) + 1
+
+    def relative_cosine_similarity(self, wa, wb, topn=10):
+        """Relative cosine similarity (Leeuwenberg et al. 2016): ``similarity(wa, wb)`` over the sum of
+        the similarities of ``wa``'s ``topn`` nearest words.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> wv = WordVectors(["a", "b", "c"], np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]))
+        >>> round(wv.relative_cosine_similarity("a", "b", topn=2), 4)
+        1.0
+        """
+        topn = check_int(topn, "topn", min_val=1)
+        total = sum(score for _, score in self.similar_by_word(wa, topn=topn))
+        return self.similarity(wa, wb) / total if total != 0 else 0.0
