@@ -86,6 +86,11 @@ class SectionScore:
         return self.in_scope / self.total if self.total else 0.0
 
 
+def _overall(name, doc):
+    """A read-only attribute of the result that is the overall score's ``name``."""
+    return property(lambda result: getattr(result.overall, name), doc=doc)
+
+
 @dataclass(frozen=True)
 class AnalogyResult:
     """Result of :func:`analogy_accuracy`.
@@ -127,23 +132,10 @@ class AnalogyResult:
     case_insensitive: bool = True
     oov: str = "skip"
 
-    @property
-    def accuracy(self):
-        """Overall accuracy."""
-        return self.overall.accuracy
-
-    @property
-    def coverage(self):
-        """Overall coverage (questions in scope / all questions)."""
-        return self.overall.coverage
-
-    @property
-    def correct(self):
-        return self.overall.correct
-
-    @property
-    def evaluated(self):
-        return self.overall.evaluated
+    accuracy = _overall("accuracy", "Overall accuracy.")
+    coverage = _overall("coverage", "Overall coverage (questions in scope / all questions).")
+    correct = _overall("correct", "Questions answered correctly, over all sections.")
+    evaluated = _overall("evaluated", "Questions evaluated, over all sections.")
 
     def to_dict(self):
         """Plain nested dict (JSON-serializable)."""
