@@ -34,6 +34,7 @@ from ._corpus import (
 )
 from ._kernels import cooccurrence as kernels
 from ._progress import Progress, log_vocabulary
+from ._validation import user_stacklevel
 from ._threads import numba_threads
 
 # Bytes of one entry of a partial count: int32 column + int64 fixed-point sum.
@@ -209,7 +210,7 @@ def warn_pruned(n_pruned, max_words):
             f"word2vec does: {n_pruned} rare word entries were dropped while reading, so rare words may "
             "be missing or undercounted. Raise max_memory to count every word exactly.",
             UserWarning,
-            stacklevel=5,
+            stacklevel=user_stacklevel(),
         )
 
 

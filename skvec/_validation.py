@@ -5,10 +5,13 @@ read a Numba traceback to learn what went wrong.
 """
 
 import numbers
+import os
+import sys
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.utils import check_random_state  # noqa: F401  (re-exported)
 from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 
@@ -136,3 +139,23 @@ def check_nonnegative_finite(X, name="X"):
             f"{name} contains negative values (min {data.min()!r}); a co-occurrence matrix must be non-negative."
         )
     return X
+
+
+_LIBRARY_DIRS = tuple(
+    os.path.dirname(os.path.abspath(module.__file__)) + os.sep for module in (sys.modules[__package__], sklearn)
+)
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes a warning point at the user's code.
+
+    For the function that calls ``warnings.warn`` right after calling this:
+    frames inside skvec and scikit-learn (e.g. its ``set_output`` wrapper
+    around ``fit_transform``) are skipped, whatever the call path.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_LIBRARY_DIRS):
+        frame = frame.f_back
+        level += 1
+    return level

@@ -7,7 +7,8 @@ is the ``restrict_vocab`` most frequent words (the first rows); a question
 answer is the best-scoring candidate other than ``a``, ``b`` and ``c``.
 Matching is case-insensitive by default: questions and vocabulary are
 lowercased and a word with several case variants among the candidates takes
-the vector of its first (most frequent) one.
+the vector of its first (most frequent) one.  Words with an all-zero vector are
+not candidates.
 """
 
 import os
@@ -202,6 +203,12 @@ def _as_questions(questions):
                 raise ValueError(
                     f"Each analogy question must be 4 words (a, b, c, d); got {question!r} in section {name!r}."
                 )
+            for word in question:
+                if not isinstance(word, str):
+                    raise TypeError(
+                        f"Analogy question {tuple(question)!r} in section {name!r} holds {word!r} "
+                        f"({type(word).__name__}); question words must be strings."
+                    )
             rows.append(tuple(question))
         checked[str(name)] = rows
     if not any(checked.values()):
@@ -209,11 +216,23 @@ def _as_questions(questions):
     return checked
 
 
-def _candidate_index(words, n_candidates, case_insensitive):
-    """Folded word -> row of its first occurrence among the candidates; and each row's folded row."""
+def _zero_rows(unit, n_candidates):
+    """Which of the first ``n_candidates`` vectors are all zero."""
+    head = unit[:n_candidates]
+    if sp.issparse(head):
+        return np.asarray(abs(head).sum(axis=1)).ravel() == 0
+    return ~np.asarray(head).any(axis=1)
+
+
+def _candidate_index(words, n_candidates, case_insensitive, zero):
+    """Folded word -> row of its first occurrence among the candidates; and each row's folded row.
+
+    Words with an all-zero vector are left out (folded row -1): a zero vector
+    has no direction, and its cosines (all 0) would let it win ties.
+    """
     first = {}
-    fold = np.empty(n_candidates, dtype=np.int64)
-    for row in range(n_candidates):
+    fold = np.full(n_candidates, -1, dtype=np.int64)
+    for row in np.flatnonzero(~zero).tolist():
         key = words[row].lower() if case_insensitive else words[row]
         fold[row] = first.setdefault(key, row)
     return first, fold
@@ -288,6 +307,10 @@ def analogy_accuracy(
     Cosines of the distinct question words with a block of candidates are one
     matrix product; the per-question scoring is a parallel Numba loop.
 
+    Words whose vector is all zero count as absent: they are not candidates
+    and questions using them are out of scope (a zero vector has no
+    direction; its cosines, all 0, would otherwise win ties).
+
     Examples
     --------
     >>> import numpy as np
@@ -310,7 +333,8 @@ def analogy_accuracy(
     wv = get_word_vectors(vectors, X=X)
 
     n_candidates = len(wv) if restrict_vocab is None else min(restrict_vocab, len(wv))
-    first, fold = _candidate_index(wv.words, n_candidates, case_insensitive)
+    zero = _zero_rows(wv.unit_vectors, n_candidates)
+    first, fold = _candidate_index(wv.words, n_candidates, case_insensitive, zero)
 
     # Resolve every question to candidate rows (-1: out of scope), looking up
     # each distinct word once.
@@ -358,8 +382,24 @@ def analogy_accuracy(
 
 
 def _answer(wv, rows, fold, n_candidates, method, batch_size, n_jobs, verbose):
-    """Candidate row answering each question of ``rows`` (a, b, c, d rows), or -1."""
+    """Candidate row answering each question of ``rows`` (a, b, c, d rows), or -1.
+
+    Candidates are the rows with ``fold >= 0`` (zero vectors are left out).
+    """
     unit = wv.unit_vectors
+    candidates = np.flatnonzero(fold >= 0)
+    if len(candidates) < n_candidates:
+        # Score the kept rows only; rows are positions among them from here on.
+        unit = unit[candidates]
+        fold = fold[candidates]
+        rows = np.searchsorted(candidates, rows)
+        n_candidates = len(candidates)
+        answers = _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, verbose)
+        return np.where(answers >= 0, candidates[np.maximum(answers, 0)], -1)
+    return _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, verbose)
+
+
+def _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, verbose):
     query_rows, inverse = np.unique(rows[:, :3], return_inverse=True)
     inverse = inverse.reshape(-1, 3)
     queries = unit[query_rows]
@@ -431,13 +471,15 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
         raise ValueError("pairs is empty.")
     wv = get_word_vectors(vectors, X=X)
     n_candidates = len(wv) if restrict_vocab is None else min(restrict_vocab, len(wv))
-    first, _ = _candidate_index(wv.words, n_candidates, case_insensitive)
     unit = wv.unit_vectors
+    first, _ = _candidate_index(wv.words, n_candidates, case_insensitive, _zero_rows(unit, n_candidates))
     known_rows, human = [], []
     for pair in pairs:
         if isinstance(pair, str) or len(pair) != 3:
             raise ValueError(f"Each pair must be (word1, word2, score); got {pair!r}.")
         w1, w2, human_score = pair
+        if not (isinstance(w1, str) and isinstance(w2, str)):
+            raise TypeError(f"Word pair {tuple(pair)!r} holds a word that is not a string.")
         if case_insensitive:
             w1, w2 = w1.lower(), w2.lower()
         r1, r2 = first.get(w1), first.get(w2)

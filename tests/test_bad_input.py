@@ -23,6 +23,9 @@ from skvec import (
     SPPMITransformer,
     SVDEmbedder,
     Word2VecEmbedder,
+    WordVectors,
+    analogy_accuracy,
+    word_similarity,
 )
 
 DOCS = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"] * 4
@@ -45,6 +48,12 @@ def raises(exception, *fragments):
     """``pytest.raises`` whose message must contain every fragment (literally)."""
     pattern = "".join(f"(?=.*{re.escape(fragment)})" for fragment in fragments)
     return pytest.raises(exception, match=re.compile(pattern, re.DOTALL))
+
+
+def analogy_vectors():
+    words = ["king", "queen", "man", "woman", "apple"]
+    vectors = np.array([[1.0, 1.0, 0.1], [1.0, -1.0, 0.1], [0.2, 1.0, 0.0], [0.2, -1.0, 0.0], [0.0, 0.0, 1.0]])
+    return WordVectors(words, vectors)
 
 
 def count_matrix(n_words=12, seed=0, dtype=np.float32):
@@ -268,6 +277,14 @@ def test_min_count_above_every_count_names_min_count():
         CooccurrenceVectorizer(min_count=50).fit(DOCS)
 
 
+def test_vocabulary_pruning_warning_points_at_the_caller():
+    docs = [" ".join(f"w{i * 37 + j}" for j in range(50)) for i in range(2000)]
+    for method in ("fit", "fit_transform"):
+        with pytest.warns(UserWarning, match="max_memory") as record:
+            getattr(CooccurrenceVectorizer(min_count=1, max_memory="200kB"), method)(docs)
+        assert {warning.filename for warning in record} == {__file__}, method
+
+
 @pytest.mark.parametrize(
     "text, tokens",
     [
@@ -327,6 +344,46 @@ def test_word2vec_divergence_names_alpha():
 
 
 # -- metrics ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "questions, fragment",
+    [
+        ([("man", 1, "king", "queen")], "holds 1 (int)"),
+        ([("man", "woman", None, "queen")], "holds None"),
+        ({"family": [("man", "woman", "king", b"queen")]}, "section 'family'"),
+    ],
+)
+def test_analogy_question_words_must_be_strings(questions, fragment):
+    with raises(TypeError, fragment, "strings"):
+        analogy_accuracy(analogy_vectors(), questions)
+
+
+def test_analogy_question_of_the_wrong_length():
+    with raises(ValueError, "4 words"):
+        analogy_accuracy(analogy_vectors(), [("man", "woman", "king")])
+
+
+def test_word_similarity_words_must_be_strings():
+    with raises(TypeError, "not a string"):
+        word_similarity(analogy_vectors(), [("man", 3, 1.0), ("king", "queen", 2.0)])
+
+
+def test_zero_vectors_score_no_analogy_point_through_ties():
+    # All cosines with a zero vector are 0, so every candidate ties; the most
+    # frequent word ("d", row 0) used to win and be counted right.
+    words = ["d", "a", "b", "c", "e"]
+    vectors = np.zeros((5, 3))
+    vectors[4] = [1.0, 0.0, 0.0]
+    result = analogy_accuracy(WordVectors(words, vectors), [("a", "b", "c", "d")])
+    assert result.overall.in_scope == 0 and result.overall.correct == 0
+
+
+def test_zero_vectors_are_not_answers():
+    words = ["zero", "man", "woman", "king", "queen"]
+    vectors = np.array([[0.0, 0.0, 0.0], [0.2, 1.0, 0.0], [0.2, -1.0, 0.0], [1.0, 1.0, 0.1], [1.0, -1.0, 0.1]])
+    result = analogy_accuracy(WordVectors(words, vectors), [("man", "woman", "king", "queen")])
+    assert (result.overall.in_scope, result.overall.correct) == (1, 1)
 
 
 # -- vector files -------------------------------------------------------------------------------
