@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
 
+from conftest import topic_documents
 from skvec import CooccurrenceVectorizer, GloVeEmbedder, Word2VecEmbedder
 from skvec._progress import LINES_PER_EPOCH, Progress, TerminalHandler
 
@@ -16,9 +17,7 @@ N_TOPICS = 4
 
 
 def _corpus(n_docs=300, seed=0):
-    rng = np.random.default_rng(seed)
-    topics = [[f"t{t}w{i}" for i in range(12)] for t in range(N_TOPICS)]
-    docs = [list(rng.choice(topics[rng.integers(N_TOPICS)], size=20)) for _ in range(n_docs)]
+    docs = topic_documents(n_docs, 20, seed, n_topics=N_TOPICS, words_per_topic=12)
     docs[0] += ["rare1", "rare2"]  # below min_count=2
     return docs
 
