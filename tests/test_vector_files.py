@@ -4,6 +4,8 @@ import gensim.models as gensim_models
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import random_word_vectors
 from skvec import WordVectors
@@ -147,3 +149,37 @@ def test_windows_line_endings_and_byte_order_mark(tmp_path, text):
     wv = WordVectors.load_word2vec_format(tmp_path / "v.txt")
     assert wv.words == ["a", "b"]
     np.testing.assert_array_equal(wv.vectors, [[1, 2], [3, 4]])
+
+
+def test_one_dimensional_headerless_file_that_starts_like_a_header(tmp_path):
+    (tmp_path / "v.txt").write_text("7 2\nfoo 2.5\n")
+    with pytest.raises(ValueError, match="pass no_header=True"):
+        WordVectors.load_word2vec_format(tmp_path / "v.txt")
+    assert WordVectors.load_word2vec_format(tmp_path / "v.txt", no_header=True).words == ["7", "foo"]
+
+
+# Words as the formats can hold them: non-empty, no whitespace (fastText and word2vec split on it).
+_WORD = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=8)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.lists(_WORD, min_size=1, max_size=12, unique=True),
+    dim=st.integers(1, 5),
+    data=st.data(),
+    layout=st.sampled_from([(False, True), (True, True), (False, False)]),
+    suffix=st.sampled_from(SUFFIXES),
+)
+def test_round_trip_property(tmp_path, words, dim, data, layout, suffix):
+    values = data.draw(
+        st.lists(
+            st.floats(allow_nan=False, allow_infinity=False, width=32), min_size=len(words) * dim, max_size=len(words) * dim
+        )
+    )
+    wv = WordVectors(words, np.array(values, dtype=np.float32).reshape(len(words), dim))
+    binary, header = layout
+    path = tmp_path / f"prop{suffix}"
+    wv.save_word2vec_format(path, binary=binary, write_header=header)
+    # A headerless file is read with no_header=True: with one dimension, its first line can be two integers.
+    loaded = WordVectors.load_word2vec_format(path, binary=binary, no_header=None if header else True)
+    assert_same_vectors(loaded, wv)

@@ -342,6 +342,9 @@ def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8
                     f"{exc} Line 1 ({first.strip().decode('ascii')!r}) looks like a header "
                     "'<n_words> <vector_size>': leave no_header unset."
                 ) from None
+            if no_header is None and header is not None and "header announces" in str(exc):
+                # Line 1 of a headerless file of 1-dimensional vectors can look like a header.
+                raise ValueError(f"{exc} If line 1 is a vector, not a header, pass no_header=True.") from None
             raise
 
 
