@@ -21,6 +21,7 @@ _PUBLIC = {
     "GloVeEmbedder": "skvec.glove",
     "Word2VecEmbedder": "skvec.word2vec",
     "EmbeddingVectorizer": "skvec.document",
+    "PhraseDetector": "skvec.phrases",
     "WordVectors": "skvec.vectors",
     "get_word_vectors": "skvec.vectors",
     "analogy_accuracy": "skvec.metrics",

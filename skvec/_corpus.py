@@ -303,6 +303,26 @@ def encode_with_vocabulary(
     return _drop_unknown(ids, offsets)
 
 
+def encode_all_tokens(
+    docs, index, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, verbose=0
+):
+    """Encode every token of ``docs``, adding unseen words to ``index``.
+
+    ``index`` (dict word -> id, ids ``0..len(index)-1``) may start filled;
+    a word not in it gets the next free id, so ``list(index)`` afterwards
+    gives the word of every id.  No token is dropped.
+
+    Returns
+    -------
+    ids : ndarray of int32
+        One id per token.
+    offsets : ndarray of int64
+        Document boundaries in ``ids``.
+    """
+    analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
+    return _encode(docs, analyzer, index, True, verbose, "encoding")
+
+
 def _drop_unknown(ids, offsets):
     known = ids >= 0
     if known.all():

@@ -13,7 +13,7 @@ from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
 from .vectors import WordVectors, get_word_vectors
-from .vectors._extract import pipeline_ends, unfrozen
+from .vectors._extract import document_steps, pipeline_ends, unfrozen
 from .vectors._gensim import keyed_vectors_of
 
 _POOLINGS = ("mean", "sum", "max", "tfidf", "sif")
@@ -26,7 +26,7 @@ def _is_word_vectors(model):
 
 
 def _vocabulary_step(model):
-    """The fitted object holding the vocabulary: the model or its first step."""
+    """The fitted object holding the vocabulary: the model or its first step with one."""
     ends = pipeline_ends(model)
     return ends[0] if ends else unfrozen(model)
 
@@ -326,6 +326,9 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         return np.bincount(ids, minlength=n_words).astype(np.float64)
 
     def _encode(self, docs):
+        # Steps before the word model (a PhraseDetector) rewrite the documents first.
+        for step in document_steps(self.embedder_):
+            docs = step.transform(docs)
         return encode_with_vocabulary(docs, self.word_vectors_.index, **self._tokenization)
 
     def _vectors(self):

@@ -32,13 +32,33 @@ def pipeline_ends(model):
     Looks through ``FrozenEstimator``, around the pipeline and around its
     steps.  A pipeline is told by its steps, not by ``hasattr(model,
     "transform")``: a Pipeline ending with an embedder that has no transform
-    (GloVeEmbedder) hides its own transform.
+    (GloVeEmbedder) hides its own transform.  Steps that rewrite documents
+    (``PhraseDetector``) before the one holding ``vocabulary_`` are not its
+    first step: see :func:`document_steps`.
     """
+    steps = _pipeline_steps(model)
+    if steps is None:
+        return None
+    return steps[_vocabulary_position(steps)], steps[-1]
+
+
+def document_steps(model):
+    """The steps of a pipeline that come before its vocabulary step (none for other models)."""
+    steps = _pipeline_steps(model)
+    return [] if steps is None else steps[:_vocabulary_position(steps)]
+
+
+def _pipeline_steps(model):
     model = unfrozen(model)
     steps = getattr(model, "steps", None)
     if not (isinstance(steps, list) and steps and hasattr(model, "named_steps")):
         return None
-    return unfrozen(steps[0][1]), unfrozen(steps[-1][1])
+    return [unfrozen(step) for _, step in steps]
+
+
+def _vocabulary_position(steps):
+    """Index of the first step with ``vocabulary_`` (0 when none has one: not fitted)."""
+    return next((i for i, step in enumerate(steps) if hasattr(step, "vocabulary_")), 0)
 
 
 def get_word_vectors(fitted, X=None):
@@ -52,7 +72,8 @@ def get_word_vectors(fitted, X=None):
         - a fitted estimator with ``vocabulary_`` (word -> row) and
           ``embedding_``, such as a fitted ``Word2VecEmbedder``;
         - a fitted :class:`~sklearn.pipeline.Pipeline` whose first step has
-          ``vocabulary_`` and whose last step stores its output as
+          ``vocabulary_`` (after steps that rewrite documents, such as
+          ``PhraseDetector``) and whose last step stores its output as
           ``embedding_`` (``SVDEmbedder``, ``GloVeEmbedder``);
         - a fitted Pipeline whose last step does not store its output
           (scikit-learn's ``TruncatedSVD``, ``SPPMITransformer``, whose
