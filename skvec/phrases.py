@@ -119,14 +119,12 @@ class PhraseDetector(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     --------
     >>> from skvec import PhraseDetector
     >>> docs = ["she moved to new york in may", "new york is large",
-    ...         "the new house", "york is old"] * 5
-    >>> detector = PhraseDetector(min_count=1, threshold=1.0, scoring="gensim")
-    >>> detector.fit_transform(["he saw new york"])
-    [['he', 'saw', 'new', 'york']]
-    >>> detector.fit(docs).transform(["he saw new york"])
+    ...         "he left new york", "a new idea", "old york"]
+    >>> detector = PhraseDetector(min_count=1, threshold=1.0).fit(docs)
+    >>> detector.phrases_  # (3 - 1) / (4 * 4) * 20 tokens
+    {'new_york': 2.5}
+    >>> detector.transform(["He saw New York"])
     [['he', 'saw', 'new_york']]
-    >>> list(detector.get_feature_names_out())[:2]
-    ['moved_to', 'she_moved']
     """
 
     _parameter_constraints = {
