@@ -2,8 +2,9 @@
 
 ::
 
-    skvec train METHOD [--corpus FILE] [--out FILE] [--param NAME=VALUE ...] [-v | -vv]
+    skvec train METHOD [--corpus FILE] [--out FILE] [--param NAME=VALUE ...] [--phrases [N]] [-v | -vv]
     skvec train METHOD --help      # the method's parameters, defaults and meanings
+    skvec phrases [--corpus FILE] [--out FILE] [--param NAME=VALUE ...] [-v]
     skvec evaluate VECTORS [--analogies FILE] [--pairs FILE] [--restrict-vocab N] [--case-sensitive]
     skvec similar VECTORS WORD [-n N] [--case-sensitive]
     skvec --version
@@ -420,8 +421,22 @@ def _numba_cache_is_empty():
 # -- commands -----------------------------------------------------------------
 
 
+def _with_phrases(model, n_detectors):
+    """``model`` with ``n_detectors`` PhraseDetector steps in front (``--phrases``)."""
+    if not n_detectors:
+        return model
+    from sklearn.pipeline import Pipeline, make_pipeline
+
+    from .phrases import PhraseDetector
+
+    steps = [step for _, step in model.steps] if isinstance(model, Pipeline) else [model]
+    return make_pipeline(*[PhraseDetector() for _ in range(n_detectors)], *steps)
+
+
 def _configured_model(args):
-    model = build_model(args.method)
+    if getattr(args, "phrases", 0) < 0:
+        raise UsageError(f"--phrases must be a non-negative integer, got {args.phrases}")
+    model = _with_phrases(build_model(args.method), getattr(args, "phrases", 0))
     params = resolve_params(model, args.param, args.method)
     if args.verbose:
         for full in _parameter_targets(model).get("verbose", []):
@@ -483,6 +498,35 @@ def _train(args):
         raise Failure(f"cannot write {args.out}: {exc}") from exc
     n_words, dim = vectors.vectors.shape
     print(f"wrote {n_words} vectors of dimension {dim} to {args.out} (trained in {seconds:.1f} s)")
+    return EXIT_OK
+
+
+def _phrases(args):
+    from .phrases import PhraseDetector
+
+    detector = PhraseDetector()
+    params = resolve_params(detector, args.param, "phrases")
+    params.setdefault("verbose", args.verbose)
+    try:
+        detector.set_params(**params)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(str(exc)) from None
+    docs, source = _training_docs(args)
+    start = time.perf_counter()
+    try:
+        with _reading(source):
+            rewritten = detector.fit_transform(docs)
+    except (ValueError, TypeError) as exc:
+        raise Failure(f"phrase detection failed: {exc}") from exc
+    seconds = time.perf_counter() - start
+    try:
+        with open_file(args.out, "wt", encoding="utf-8") as out:
+            out.writelines(" ".join(doc) + "\n" for doc in rewritten)
+    except OSError as exc:
+        raise Failure(f"cannot write {args.out}: {exc}") from exc
+    n_joined = sum(1 for doc in rewritten for token in doc if token in detector.phrases_)
+    print(f"{len(detector.phrases_)} phrases learned from {source} ({detector.n_train_words_} tokens); "
+          f"{n_joined} phrase tokens written to {args.out} (phrase detection {seconds:.1f} s)")
     return EXIT_OK
 
 
@@ -605,6 +649,8 @@ Your own data:
   skvec train word2vec --corpus text.txt.gz -v --param n_components=300
   skvec train glove --help                  # the method's parameters and defaults
   skvec evaluate vectors.txt --pairs wordsim353.txt   # word-pair similarity (Spearman)
+  skvec phrases --corpus text.txt.gz --out phrased.txt.gz   # join phrases (new_york), like word2phrase
+  skvec train word2vec --corpus text.txt.gz --phrases       # vectors for words and phrases
 """
 
 _EPILOG = """\
@@ -662,11 +708,40 @@ def _add_train_options(parser):
     )
     parser.add_argument("--binary", action="store_true", help="write the binary word2vec format")
     parser.add_argument(
+        "--phrases", metavar="N", type=int, nargs="?", const=1, default=0,
+        help="join phrases first (new_york) with N PhraseDetector steps (default 1: pairs; 2: up to four "
+        "words); their parameters are phrasedetector__NAME (phrasedetector-1__NAME... with N > 1)",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="count", default=0,
         help="-v: vocabulary summary and one line per epoch on stderr; -vv: also progress within epochs",
     )
     _add_common(parser)
     parser.set_defaults(run=_train)
+
+
+def _add_phrases_parser(commands):
+    phrases = commands.add_parser(
+        "phrases",
+        help="rewrite a corpus with its phrases joined (new_york), like word2phrase",
+        description="Learn the phrases of a corpus (PhraseDetector) and write it with them joined, one "
+        "document a line, tokens separated by spaces.",
+    )
+    phrases.add_argument(
+        "--corpus", metavar="FILE",
+        help="text file, one document a line (.gz, .bz2, .xz allowed); default: the bundled Wikipedia sample",
+    )
+    phrases.add_argument(
+        "--out", metavar="FILE", default="phrases.txt",
+        help="output file (default: phrases.txt; .gz, .bz2, .xz compress)",
+    )
+    phrases.add_argument(
+        "--param", metavar="NAME=VALUE", action="append", default=[],
+        help="set a parameter of PhraseDetector (repeatable): min_count, threshold, scoring, connector_words...",
+    )
+    phrases.add_argument("-v", "--verbose", action="count", default=0, help="progress on stderr")
+    _add_common(phrases)
+    phrases.set_defaults(run=_phrases)
 
 
 def _add_evaluate_parser(commands):
@@ -734,6 +809,7 @@ def make_parser():
     _add_train_parser(commands)
     _add_evaluate_parser(commands)
     _add_similar_parser(commands)
+    _add_phrases_parser(commands)
     return parser
 
 

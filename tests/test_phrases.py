@@ -395,3 +395,51 @@ def test_before_tfidf_in_a_classifier():
     vocabulary = classifier.steps[1][1].vocabulary_
     assert classifier.steps[2][1].coef_[0].argmax() == vocabulary["prime_minister"]
     assert classifier.score(docs, labels) == 1.0
+
+
+# -- command line ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def phrase_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("phrases") / "corpus.txt"
+    path.write_text("\n".join(_phrase_corpus()) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_phrases_rewrites_a_corpus(phrase_file, tmp_path, capsys):
+    from skvec.cli import main
+
+    out = tmp_path / "joined.txt.gz"
+    assert main(["phrases", "--corpus", str(phrase_file), "--out", str(out), "--param", "threshold=5.0"]) == 0
+    assert "3 phrases learned" in capsys.readouterr().out
+    from skvec._io import open_file
+
+    with open_file(out, "rt", encoding="utf-8") as f:
+        written = [line.split() for line in f.read().splitlines()]
+    expected = PhraseDetector(threshold=5.0).fit_transform(phrase_file.read_text(encoding="utf-8").splitlines())
+    assert written == expected
+    assert sum(doc.count("new_york") for doc in written) > 100
+
+
+def test_cli_phrases_errors(phrase_file, tmp_path, capsys):
+    from skvec.cli import main
+
+    assert main(["phrases", "--corpus", str(phrase_file), "--param", "thresold=5"]) == 2
+    assert "did you mean 'threshold'" in capsys.readouterr().err
+    out = str(tmp_path / "o.txt")
+    assert main(["phrases", "--corpus", str(phrase_file), "--out", out, "--param", "threshold=-1"]) == 1
+    assert "threshold must be > 0" in capsys.readouterr().err
+    assert main(["phrases", "--corpus", str(tmp_path / "missing.txt")]) == 1
+
+
+def test_cli_train_with_phrases(phrase_file, tmp_path):
+    from skvec.cli import main
+    from skvec.vectors import WordVectors
+
+    out = tmp_path / "vectors.txt"
+    params = ["n_components=8", "epochs=1", "n_jobs=1", "random_state=0", "phrasedetector__threshold=5.0"]
+    args = ["train", "word2vec", "--phrases", "--corpus", str(phrase_file), "--out", str(out)]
+    assert main(args + [arg for value in params for arg in ("--param", value)]) == 0
+    vectors = WordVectors.load_word2vec_format(out)
+    assert "prime_minister" in vectors and "prime" not in vectors
