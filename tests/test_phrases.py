@@ -443,3 +443,36 @@ def test_cli_train_with_phrases(phrase_file, tmp_path):
     assert main(args + [arg for value in params for arg in ("--param", value)]) == 0
     vectors = WordVectors.load_word2vec_format(out)
     assert "prime_minister" in vectors and "prime" not in vectors
+
+
+# -- scikit-learn's estimator contracts --------------------------------------------
+
+
+@pytest.mark.parametrize("params", [{}, {"scoring": "npmi", "connector_words": "english", "max_vocab_size": 100}])
+def test_data_free_estimator_checks(params):
+    from sklearn.base import clone
+    from sklearn.utils import estimator_checks as checks
+
+    estimator = PhraseDetector(**params)
+    for check in (checks.check_estimator_cloneable, checks.check_estimator_tags_renamed,
+                  checks.check_valid_tag_types, checks.check_estimator_repr,
+                  checks.check_no_attributes_set_in_init, checks.check_parameters_default_constructible,
+                  checks.check_get_params_invariance, checks.check_set_params,
+                  checks.check_do_not_raise_errors_in_init_or_set_params, checks.check_mixin_order,
+                  checks.check_param_validation):
+        check("PhraseDetector", clone(estimator))
+
+
+def test_fit_contracts():
+    from sklearn.base import clone
+
+    docs = _phrase_corpus(100)
+    detector = PhraseDetector(threshold=5.0, connector_words={"w1"})
+    before = detector.get_params(deep=False)
+    assert detector.fit(docs) is detector
+    assert detector.get_params(deep=False) == before
+    first = detector.fit_transform(docs)
+    assert detector.fit_transform(docs) == first
+    assert clone(detector).fit_transform(tuple(docs)) == first
+    assert clone(detector).fit_transform(doc for doc in docs) == first
+    assert clone(detector).fit(docs).transform(doc for doc in docs) == first
