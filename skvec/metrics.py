@@ -426,7 +426,23 @@ def _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, ver
     return pick_answers(top_rows, fold, fold[row_a], fold[row_b], fold[row_c])
 
 
-def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=True, X=None):
+def _pair_rows(pairs, first, case_insensitive):
+    """Candidate rows of the two words of each pair (-1: unknown) and the human scores."""
+    rows, human = [], []
+    for pair in pairs:
+        if isinstance(pair, str) or len(pair) != 3:
+            raise ValueError(f"Each pair must be (word1, word2, score); got {pair!r}.")
+        w1, w2, human_score = pair
+        if not (isinstance(w1, str) and isinstance(w2, str)):
+            raise TypeError(f"Word pair {tuple(pair)!r} holds a word that is not a string.")
+        if case_insensitive:
+            w1, w2 = w1.lower(), w2.lower()
+        rows.append((first.get(w1, -1), first.get(w2, -1)))
+        human.append(check_float(float(human_score), "pair score"))
+    return np.array(rows, dtype=np.int64).reshape(-1, 2), np.array(human, dtype=np.float64)
+
+
+def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=True, oov="skip", X=None):
     """Spearman correlation between cosine similarities and human scores.
 
     Parameters
@@ -440,14 +456,17 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
         Only the first ``restrict_vocab`` words can be looked up.
     case_insensitive : bool, default=True
         Lowercase pairs and vocabulary (first case variant wins).
+    oov : {"skip", "zero"}, default="skip"
+        Pairs with an unknown word are left out, or count with a model
+        similarity of 0 (gensim's ``dummy4unknown``).
     X : iterable of documents, optional
         Training corpus, for pipelines that need it (see ``get_word_vectors``).
 
     Returns
     -------
     dict
-        ``spearman`` (correlation over the pairs whose two words are known;
-        NaN with fewer than two such pairs), ``pearson``, their p-values
+        ``spearman`` (correlation over the pairs evaluated: those whose two
+        words are known, or all with ``oov="zero"``; NaN with fewer than two), ``pearson``, their p-values
         ``spearman_pvalue`` and ``pearson_pvalue``, ``coverage`` (known
         pairs / all pairs), ``n_pairs``, ``n_evaluated``.
 
@@ -466,6 +485,7 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
     restrict_vocab = check_int(restrict_vocab, "restrict_vocab", min_val=1, allow_none=True)
     if isinstance(pairs, (str, os.PathLike)):
         pairs = read_word_pairs(pairs)
+    oov = check_option(oov, "oov", ("skip", "zero"))
     pairs = list(pairs)
     if not pairs:
         raise ValueError("pairs is empty.")
@@ -473,28 +493,19 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
     n_candidates = len(wv) if restrict_vocab is None else min(restrict_vocab, len(wv))
     unit = wv.unit_vectors
     first, _ = _candidate_index(wv.words, n_candidates, case_insensitive, _zero_rows(unit, n_candidates))
-    known_rows, human = [], []
-    for pair in pairs:
-        if isinstance(pair, str) or len(pair) != 3:
-            raise ValueError(f"Each pair must be (word1, word2, score); got {pair!r}.")
-        w1, w2, human_score = pair
-        if not (isinstance(w1, str) and isinstance(w2, str)):
-            raise TypeError(f"Word pair {tuple(pair)!r} holds a word that is not a string.")
-        if case_insensitive:
-            w1, w2 = w1.lower(), w2.lower()
-        r1, r2 = first.get(w1), first.get(w2)
-        if r1 is not None and r2 is not None:
-            known_rows.append((r1, r2))
-            human.append(check_float(float(human_score), "pair score"))
-    n_evaluated = len(known_rows)
+    rows, human = _pair_rows(pairs, first, case_insensitive)
+    known = np.all(rows >= 0, axis=1)
+    if oov == "skip":
+        rows, human = rows[known], human[known]
+    n_evaluated = len(rows)
     spearman = pearson = spearman_pvalue = pearson_pvalue = float("nan")
     if n_evaluated >= 2:
-        left, right = np.array(known_rows).T
-        a, b = unit[left], unit[right]
+        a, b = unit[np.maximum(rows[:, 0], 0)], unit[np.maximum(rows[:, 1], 0)]
         if sp.issparse(a):
-            model = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+            model = np.asarray(a.multiply(b).sum(axis=1), dtype=np.float64).ravel()
         else:
             model = np.einsum("ij,ij->i", a, b, dtype=np.float64)
+        model[~np.all(rows >= 0, axis=1)] = 0.0  # unknown words (oov="zero")
         with warnings.catch_warnings():
             # A constant column gives NaN, which is the honest answer.
             warnings.simplefilter("ignore")
@@ -506,7 +517,7 @@ def word_similarity(vectors, pairs, *, restrict_vocab=None, case_insensitive=Tru
         "pearson": pearson,
         "spearman_pvalue": spearman_pvalue,
         "pearson_pvalue": pearson_pvalue,
-        "coverage": n_evaluated / len(pairs),
+        "coverage": float(known.mean()),
         "n_pairs": len(pairs),
         "n_evaluated": n_evaluated,
     }

@@ -260,3 +260,11 @@ def test_line_corpus_trains_a_count_pipeline(corpus_file):
 def test_bundled_files_exist():
     for name in ("questions-words.txt", "wiki-sample.tsv.gz", "LICENSE-Apache-2.0.txt", "README.txt"):
         assert os.path.isfile(data_path(name)), name
+
+
+def test_read_word_pairs_with_a_delimiter_and_an_encoding(tmp_path):
+    path = tmp_path / "pairs.csv"
+    path.write_bytes("word1,word2,score\nnew york,city,7.5\ncafé,coffee,8\n".encode("latin-1"))
+    assert read_word_pairs(path, delimiter=",", encoding="latin-1") == [("new york", "city", 7.5), ("café", "coffee", 8.0)]
+    with pytest.raises(ValueError, match="delimiter"):
+        read_word_pairs(path, delimiter="")

@@ -388,3 +388,16 @@ def test_grid_search_over_a_cached_count_pipeline(tmp_path):
     pipeline.memory = str(tmp_path / "cache2")
     parallel = GridSearchCV(pipeline, grid, scoring=scorer, cv=WholeCorpusSplit(), n_jobs=2).fit(corpus)
     np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], scores)
+
+
+def test_word_similarity_counts_unknown_pairs_as_zero_on_request():
+    wv = WordVectors(["cat", "dog", "car"], np.array([[1.0, 0.1], [0.9, 0.3], [0.0, 1.0]]))
+    pairs = [("cat", "dog", 8.0), ("cat", "car", 1.0), ("dog", "car", 2.0), ("cat", "unicorn", 3.0)]
+    skipped = word_similarity(wv, pairs)
+    zero = word_similarity(wv, pairs, oov="zero")
+    assert skipped["n_evaluated"] == 3 and zero["n_evaluated"] == 4
+    assert skipped["coverage"] == zero["coverage"] == 0.75
+    # cosines 0.98, 0.10, 0.32 and 0 for the unknown pair, against 8, 1, 2, 3
+    assert zero["spearman"] == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="oov"):
+        word_similarity(wv, pairs, oov="drop")

@@ -294,16 +294,18 @@ def test_evaluate_word_analogies(ours, theirs, tmp_path, restrict_vocab, dummy4u
     assert result.evaluated == len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
 
 
-def test_evaluate_word_pairs(ours, theirs, tmp_path):
+@pytest.mark.parametrize("dummy4unknown", [False, True])
+@pytest.mark.parametrize("delimiter", ["\t", ","])
+def test_evaluate_word_pairs(ours, theirs, tmp_path, dummy4unknown, delimiter):
     rng = np.random.default_rng(6)
     lines = [f"{WORDS[a]}\t{WORDS[b]}\t{score:.2f}" for a, b, score in zip(
         rng.integers(0, N_WORDS, 40), rng.integers(0, N_WORDS, 40), rng.uniform(0, 10, 40))]
-    lines += ["w1\tunknown\t5.0", "unknown\tw2\t1.0"]
+    lines += ["w1\tunknown\t5.0", "unknown\tw2\t1.0", "w3\tnope\t9.5"]
     path = tmp_path / "pairs.tsv"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(line.replace("\t", delimiter) for line in lines) + "\n")
     logging.getLogger("gensim").setLevel(logging.ERROR)
-    pearson, spearman, oov_ratio = ours.evaluate_word_pairs(path)
-    expected = theirs.evaluate_word_pairs(str(path))
+    pearson, spearman, oov_ratio = ours.evaluate_word_pairs(path, delimiter, dummy4unknown=dummy4unknown)
+    expected = theirs.evaluate_word_pairs(str(path), delimiter, dummy4unknown=dummy4unknown)
     np.testing.assert_allclose(pearson, tuple(expected[0]), atol=1e-5)
     np.testing.assert_allclose(spearman, tuple(expected[1]), atol=1e-5)
     assert oov_ratio == pytest.approx(expected[2])

@@ -11,10 +11,10 @@ __all__ = ["read_analogies", "read_word_pairs"]
 DEFAULT_SECTION = "questions"
 
 
-def _lines(path_or_lines):
+def _lines(path_or_lines, encoding="utf-8"):
     """Yield (line number, text) from a path or an iterable of lines."""
     if isinstance(path_or_lines, (str, bytes, os.PathLike)):
-        with open_file(path_or_lines, "rt", encoding="utf-8") as f:
+        with open_file(path_or_lines, "rt", encoding=encoding) as f:
             yield from enumerate(f, 1)
     else:
         yield from enumerate(path_or_lines, 1)
@@ -84,18 +84,23 @@ def read_analogies(path):
     return sections
 
 
-def read_word_pairs(path):
+def read_word_pairs(path, delimiter=None, encoding="utf-8"):
     """Read scored word pairs, one ``word1 word2 score`` a line.
 
-    Fields are separated by tabs or other whitespace; extra fields after the
-    score are ignored. Blank lines and lines starting with ``#`` are skipped,
+    Fields are separated by tabs, or by other whitespace in a line without
+    tabs, or by ``delimiter`` when given; extra fields after the score are
+    ignored. Blank lines and lines starting with ``#`` are skipped,
     and so is a first line whose third field is not a number (a header, as
     in WordSim-353 or SimLex-999).
 
     Parameters
     ----------
     path : str, path-like or iterable of str
-        A file (UTF-8, plain or compressed with gzip, bzip2 or xz), or its lines.
+        A file (plain or compressed with gzip, bzip2 or xz), or its lines.
+    delimiter : str or None, default=None
+        The field separator; ``None``: tab, or whitespace.
+    encoding : str, default="utf-8"
+        The file's encoding.
 
     Returns
     -------
@@ -119,11 +124,16 @@ def read_word_pairs(path):
     """
     pairs = []
     first = True
-    for number, line in _lines(path):
+    if delimiter is not None and (not isinstance(delimiter, str) or not delimiter):
+        raise ValueError(f"delimiter must be a non-empty string or None, got {delimiter!r}.")
+    for number, line in _lines(path, encoding):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        fields = text.split("\t") if "\t" in text else text.split()
+        if delimiter is not None:
+            fields = text.split(delimiter)
+        else:
+            fields = text.split("\t") if "\t" in text else text.split()
         fields = [field.strip() for field in fields]
         score = None
         if len(fields) >= 3:

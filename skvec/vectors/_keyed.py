@@ -631,7 +631,10 @@ class WordVectors(SimilarityQueries):
         )
         return result.accuracy, result
 
-    def evaluate_word_pairs(self, pairs, restrict_vocab=300000, case_insensitive=True):
+    def evaluate_word_pairs(
+        self, pairs, delimiter=None, encoding="utf-8", restrict_vocab=300000, case_insensitive=True,
+        dummy4unknown=False,
+    ):
         """Correlation with human similarity scores, called as gensim's ``evaluate_word_pairs``.
 
         Delegates to :func:`skvec.word_similarity`.
@@ -639,9 +642,16 @@ class WordVectors(SimilarityQueries):
         Parameters
         ----------
         pairs : path or iterable of (str, str, float)
-            A ``word1 word2 score`` file (tab- or space-separated) or the pairs.
+            A ``word1 word2 score`` file or the pairs.
+        delimiter : str or None, default=None
+            The file's field separator; ``None`` (gensim: a tab) reads tab-
+            and space-separated files.
+        encoding : str, default="utf-8"
         restrict_vocab : int, default=300000
         case_insensitive : bool, default=True
+        dummy4unknown : bool, default=False
+            Count pairs with an unknown word with a similarity of 0 instead of
+            leaving them out.
 
         Returns
         -------
@@ -662,9 +672,15 @@ class WordVectors(SimilarityQueries):
         >>> round(spearman[0], 3), oov_ratio
         (1.0, 25.0)
         """
+        from ..datasets import read_word_pairs
         from ..metrics import word_similarity  # metrics builds on this module, not the reverse
 
-        result = word_similarity(self, pairs, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
+        if isinstance(pairs, (str, os.PathLike)):
+            pairs = read_word_pairs(pairs, delimiter=delimiter, encoding=encoding)
+        result = word_similarity(
+            self, pairs, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive,
+            oov="zero" if dummy4unknown else "skip",
+        )
         return (
             (result["pearson"], result["pearson_pvalue"]),
             (result["spearman"], result["spearman_pvalue"]),
