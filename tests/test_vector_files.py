@@ -183,3 +183,15 @@ def test_round_trip_property(tmp_path, words, dim, data, layout, suffix):
     # A headerless file is read with no_header=True: with one dimension, its first line can be two integers.
     loaded = WordVectors.load_word2vec_format(path, binary=binary, no_header=None if header else True)
     assert_same_vectors(loaded, wv)
+
+
+@pytest.mark.parametrize("name, binary, header", [("a.txt.gz", False, False), ("b.bin.xz", True, True), ("c.txt.bz2", False, True)])
+def test_rows_of_a_compressed_file_grow_block_by_block(tmp_path, monkeypatch, name, binary, header):
+    import skvec.vectors._formats as formats
+
+    monkeypatch.setattr(formats, "_FIRST_BLOCK_BYTES", 64)  # a first block of 4 rows, then doublings
+    wv = random_vectors(n=300, d=4)
+    wv.save_word2vec_format(tmp_path / name, binary=binary, write_header=header)
+    loaded = WordVectors.load_word2vec_format(tmp_path / name, binary=binary)
+    assert_same_vectors(loaded, wv)
+    assert loaded.vectors.flags.owndata and loaded.vectors.flags.c_contiguous

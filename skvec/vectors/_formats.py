@@ -73,18 +73,17 @@ class _Rows:
             size = 2 * len(self.block)
             if self.max_rows is not None:
                 size = min(size, self.max_rows)
-            grown = np.empty((size, self.block.shape[1]), dtype=np.float32)
-            grown[: self.n_rows] = self.block
-            self.block = grown
+            # In place (realloc): no view of the block outlives the row it was given for.
+            self.block.resize((size, self.vector_size), refcheck=False)
         self.n_rows += 1
         return self.block[self.n_rows - 1]
 
     def result(self):
         if self.block is None:
             return np.empty((0, self.vector_size), dtype=np.float32)
-        if self.n_rows == len(self.block):
-            return self.block
-        return self.block[: self.n_rows].copy()
+        if self.n_rows < len(self.block):
+            self.block.resize((self.n_rows, self.vector_size), refcheck=False)  # gives the rest back
+        return self.block
 
 
 def _first_capacity(path, n_rows, vector_size, min_row_bytes):
