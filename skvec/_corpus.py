@@ -156,7 +156,8 @@ def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer
     return analyzer
 
 
-def _check_docs(docs):
+def check_documents(docs):
+    """Raise a TypeError unless ``docs`` is an iterable of documents (not a single string)."""
     if isinstance(docs, (str, bytes)):
         raise TypeError(
             "Expected an iterable of documents (strings or token sequences), got a single "
@@ -206,14 +207,14 @@ def _check_new_words(index, n_before, tokens, doc_index):
         _raise_bad_token(tokens, doc_index)
 
 
-def _encode(docs, analyzer, index, grow, verbose, desc):
+def encode_documents(docs, analyzer, index, grow, verbose, desc):
     """Map every token to its id in ``index``; return (ids, offsets).
 
     With ``grow``, unseen tokens are added to ``index`` with the next free id
     (so ids follow first occurrence); otherwise they get -1.  The per-token
     work is done by C-level dict methods driven by ``map``.
     """
-    _check_docs(docs)
+    check_documents(docs)
     ids = array("i")
     lengths = array("q")
     extend = ids.extend
@@ -257,7 +258,7 @@ def _encode(docs, analyzer, index, grow, verbose, desc):
     return np.frombuffer(ids, dtype=np.int32), offsets
 
 
-def _check_fixed_vocabulary(vocabulary):
+def check_fixed_vocabulary(vocabulary):
     """Return the words of a user-given vocabulary in row order."""
     if isinstance(vocabulary, Mapping):
         words = [None] * len(vocabulary)
@@ -299,8 +300,8 @@ def encode_with_vocabulary(
         Document boundaries in ``ids``.
     """
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
-    ids, offsets = _encode(docs, analyzer, vocabulary, False, verbose, "encoding")
-    return _drop_unknown(ids, offsets)
+    ids, offsets = encode_documents(docs, analyzer, vocabulary, False, verbose, "encoding")
+    return drop_unknown(ids, offsets)
 
 
 def encode_all_tokens(
@@ -320,10 +321,11 @@ def encode_all_tokens(
         Document boundaries in ``ids``.
     """
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
-    return _encode(docs, analyzer, index, True, verbose, "encoding")
+    return encode_documents(docs, analyzer, index, True, verbose, "encoding")
 
 
-def _drop_unknown(ids, offsets):
+def drop_unknown(ids, offsets):
+    """Remove the ids -1 (words outside the vocabulary); return (ids, offsets) shifted to match."""
     known = ids >= 0
     if known.all():
         return np.ascontiguousarray(ids, dtype=np.int32), offsets
@@ -388,16 +390,16 @@ def encode_corpus(
     """
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
     if vocabulary is not None:
-        words = _check_fixed_vocabulary(vocabulary)
-        raw_ids, raw_offsets = _encode(docs, analyzer, vocabulary_dict(words), False, verbose, "vocabulary")
+        words = check_fixed_vocabulary(vocabulary)
+        raw_ids, raw_offsets = encode_documents(docs, analyzer, vocabulary_dict(words), False, verbose, "vocabulary")
         n_tokens = len(raw_ids)
-        ids, offsets = _drop_unknown(raw_ids, raw_offsets)
+        ids, offsets = drop_unknown(raw_ids, raw_offsets)
         counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
         return EncodedCorpus(words, counts, ids, offsets, n_tokens)
 
     # Provisional ids in order of first occurrence.
     first_seen = {}
-    provisional, offsets = _encode(docs, analyzer, first_seen, True, verbose, "vocabulary")
+    provisional, offsets = encode_documents(docs, analyzer, first_seen, True, verbose, "vocabulary")
     n_tokens = len(provisional)
     if n_tokens == 0:
         raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
@@ -411,7 +413,7 @@ def encode_corpus(
     for start in range(0, n_tokens, _REMAP_SLICE):
         part = provisional[start:start + _REMAP_SLICE]
         part[...] = remap[part]
-    ids, offsets = _drop_unknown(provisional, offsets)
+    ids, offsets = drop_unknown(provisional, offsets)
     all_words = list(first_seen)
     words = [all_words[i] for i in kept]
     log_vocabulary(verbose, n_types=len(all_words), n_kept_types=n_kept, n_tokens=n_tokens,

@@ -2,9 +2,21 @@
 
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator
-from sklearn.utils.validation import _num_samples
 
 __all__ = ["WholeCorpusSplit"]
+
+
+def _n_documents(X):
+    """Number of documents of a corpus: its first dimension, or its length."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    try:
+        return len(X)
+    except TypeError:
+        raise TypeError(
+            f"Expected a corpus with a length (a list, an array, a LineCorpus), got {type(X).__name__}."
+        ) from None
 
 
 class WholeCorpusSplit(BaseCrossValidator):
@@ -44,8 +56,8 @@ class WholeCorpusSplit(BaseCrossValidator):
         ------
         train, test : ndarray of int64
         """
-        indices = np.arange(_num_samples(X))
+        indices = np.arange(_n_documents(X))
         yield indices, indices.copy()
 
     def _iter_test_indices(self, X=None, y=None, groups=None):
-        yield np.arange(_num_samples(X))
+        yield np.arange(_n_documents(X))
