@@ -63,7 +63,7 @@ def corpus_path(copies):
 
 
 def count_spills():
-    import skvec._spill as spill
+    import skvec._counting.spill as spill
 
     written = [0]
     original = spill.Run.write.__func__

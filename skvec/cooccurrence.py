@@ -4,23 +4,20 @@ import math
 from numbers import Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import (
     DEFAULT_TOKEN_PATTERN,
-    _check_fixed_vocabulary,
+    check_fixed_vocabulary,
     encode_corpus,
     encode_with_vocabulary,
     select_vocabulary,
     vocabulary_dict,
 )
-from ._kernels import cooccurrence as kernels
-from ._progress import Progress
-from ._random import thread_seeds
-from ._shards import ShardedCorpus
-from ._spill import (
+from ._counting.engine import canonical_csr, count_window
+from ._counting.shards import ShardedCorpus
+from ._counting.spill import (
     RunCollector,
     SpillDirectory,
     chunks,
@@ -30,6 +27,9 @@ from ._spill import (
     vocabulary_limit,
     warn_pruned,
 )
+from ._kernels import cooccurrence as kernels
+from ._progress import Progress
+from ._random import thread_seeds
 from ._threads import numba_threads
 from ._validation import (
     FIXED_VOCABULARY,
@@ -50,8 +50,6 @@ CONTEXTS = ("both", "left", "right")
 
 # Fixed-point sums must stay below this bound (int64 with a factor 2 spare).
 _MAX_FIXED_POINT = 2**62
-# Parallel row blocks per thread: enough to even out rows of unequal work.
-_BLOCKS_PER_THREAD = 4
 
 
 def weight_table(window, weighting, max_count):
@@ -113,76 +111,17 @@ def keep_probabilities(word_counts, subsample):
     return keep
 
 
-def _row_blocks(starts, n_blocks):
-    """Contiguous row ranges of about equal number of occurrences."""
-    n_words = len(starts) - 1
-    targets = np.linspace(0, starts[-1], n_blocks + 1)
-    bounds = np.searchsorted(starts, targets, side="left").astype(np.int64)
-    bounds[0], bounds[-1] = 0, n_words
-    bounds = np.minimum(np.maximum.accumulate(bounds), n_words)
-    return np.unique(bounds)
-
-
-def count_window(ids, offsets, n_words, weights, left, right, n_jobs, scale=None, dtype=np.float32):
-    """Count the co-occurrences of an encoded corpus.
-
-    With ``scale``, returns a canonical CSR matrix of ``dtype`` holding
-    ``sum / scale``; without, the exact int64 fixed-point sums (partial
-    counts that can be added to others).
-    """
-    n_tokens = len(ids)
-    positions = np.empty(n_tokens, dtype=np.int32 if n_tokens < 2**31 else np.int64)
-    with numba_threads(n_jobs) as n_threads:
-        starts = kernels.invert_index(ids, n_words, positions)
-        blocks = _row_blocks(starts, n_threads * _BLOCKS_PER_THREAD)
-        row_nnz = np.zeros(n_words, dtype=np.int64)
-        kernels.count_row_nnz(ids, offsets, positions, starts, weights, left, right, blocks, row_nnz)
-        nnz = int(row_nnz.sum())
-        index_dtype = np.int32 if nnz < 2**31 else np.int64
-        indptr = np.zeros(n_words + 1, dtype=index_dtype)
-        np.cumsum(row_nnz, out=indptr[1:])
-        del row_nnz
-        indices = np.empty(nnz, dtype=np.int32)
-        if scale is None:
-            data = np.empty(nnz, dtype=np.int64)
-            kernels.fill_rows_exact(
-                ids, offsets, positions, starts, weights, left, right, blocks, indptr, indices, data
-            )
-        else:
-            data = np.empty(nnz, dtype=dtype)
-            kernels.fill_rows_scaled(
-                ids, offsets, positions, starts, weights, left, right, blocks, indptr, float(scale),
-                indices, data,
-            )
-    del positions
-    matrix = sp.csr_matrix((n_words, n_words), dtype=data.dtype)
-    # Assigning the arrays directly skips scipy's index-dtype checks and copies.
-    matrix.data, matrix.indices, matrix.indptr = data, indices, indptr
-    matrix.has_sorted_indices = True
-    matrix.has_canonical_format = True
-    return matrix
-
-
-def _csr(shape, indptr, indices, data):
-    matrix = sp.csr_matrix(shape, dtype=data.dtype)
-    index_dtype = np.int32 if len(indices) < 2**31 else np.int64
-    matrix.data, matrix.indices, matrix.indptr = data, indices, indptr.astype(index_dtype, copy=False)
-    matrix.has_sorted_indices = True
-    matrix.has_canonical_format = True
-    return matrix
-
-
 def _sum_in_memory(partials, scale, dtype, n_jobs):
     """Add int64 partial counts as they arrive; the last addition writes the floats."""
     total = pending = None
     with numba_threads(n_jobs):
         for partial in partials:
             if pending is not None:
-                total = pending if total is None else _csr(total.shape, *kernels.add_pair(total, pending, np.int64, 0))
+                total = pending if total is None else canonical_csr(total.shape, *kernels.add_pair(total, pending, np.int64, 0))
             pending = partial
         if total is None:
             return scaled(pending, scale, dtype)
-        return _csr(total.shape, *kernels.add_pair(total, pending, dtype, scale))
+        return canonical_csr(total.shape, *kernels.add_pair(total, pending, dtype, scale))
 
 
 class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
@@ -528,7 +467,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
             kept = select_vocabulary(all_counts, self.min_count, self.max_vocab_size)
             words = [all_words[i] for i in kept]
         else:
-            words = _check_fixed_vocabulary(self.vocabulary) if fit else list(self.get_feature_names_out())
+            words = check_fixed_vocabulary(self.vocabulary) if fit else list(self.get_feature_names_out())
             position = vocabulary_dict(all_words)
             kept = np.array([position.get(w, -1) for w in words], dtype=np.int64)
         padded = np.append(all_counts, 0)

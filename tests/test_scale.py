@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-import skvec._spill as spill
+import skvec._counting.spill as spill
 import skvec.cooccurrence as cooccurrence
 from conftest import random_documents
 from skvec import CooccurrenceVectorizer
-from skvec._spill import parse_memory
+from skvec._counting.spill import parse_memory
 from skvec.datasets import LineCorpus
 
 

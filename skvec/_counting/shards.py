@@ -15,13 +15,14 @@ import numpy as np
 from joblib import Parallel, delayed
 from joblib import effective_n_jobs as joblib_n_jobs
 
-from ._corpus import _encode, _check_docs, encode_with_vocabulary, make_analyzer
-from ._kernels import cooccurrence as kernels
-from ._threads import effective_n_jobs
+from .._corpus import check_documents, encode_documents, encode_with_vocabulary, make_analyzer
+from .._kernels import cooccurrence as kernels
+from .._threads import effective_n_jobs
+from .engine import count_window
 
 
 def _check_indexable(docs):
-    _check_docs(docs)
+    check_documents(docs)
     if not hasattr(docs, "__len__") or not hasattr(docs, "__getitem__"):
         raise TypeError(
             "n_shards needs a corpus that supports len() and slicing (a list, or a file-backed corpus); "
@@ -59,13 +60,11 @@ def _shard_docs(docs, start, stop):
 
 def _vocabulary_job(docs, start, stop, tokenization):
     index = {}
-    ids, _ = _encode(_shard_docs(docs, start, stop), make_analyzer(**tokenization), index, True, 0, "vocabulary")
+    ids, _ = encode_documents(_shard_docs(docs, start, stop), make_analyzer(**tokenization), index, True, 0, "vocabulary")
     return list(index), np.bincount(ids, minlength=len(index)).astype(np.int64)
 
 
 def _count_job(docs, start, stop, tokenization, vocabulary, count_args, subsample_args, n_threads):
-    from .cooccurrence import count_window
-
     ids, offsets = encode_with_vocabulary(_shard_docs(docs, start, stop), vocabulary, **tokenization)
     if subsample_args is not None:
         keep, seed, first_position = subsample_args

@@ -21,21 +21,21 @@ import warnings
 from itertools import islice
 
 import numpy as np
-import scipy.sparse as sp
 
-from ._corpus import (
-    _check_docs,
-    _check_fixed_vocabulary,
-    _drop_unknown,
-    _encode,
+from .._corpus import (
+    check_documents,
+    check_fixed_vocabulary,
+    drop_unknown,
+    encode_documents,
     make_analyzer,
     select_vocabulary,
     vocabulary_dict,
 )
-from ._kernels import cooccurrence as kernels
-from ._progress import Progress, log_vocabulary
-from ._validation import user_stacklevel
-from ._threads import numba_threads
+from .._kernels import cooccurrence as kernels
+from .._progress import Progress, log_vocabulary
+from .._threads import numba_threads
+from .._validation import user_stacklevel
+from .engine import canonical_csr, thread_blocks
 
 # Bytes of one entry of a partial count: int32 column + int64 fixed-point sum.
 ENTRY_BYTES = 12
@@ -121,7 +121,7 @@ class EncodedFile:
                 lengths = np.fromfile(lengths_file, dtype=np.int64, count=n_docs)
                 offsets = np.zeros(n_docs + 1, dtype=np.int64)
                 np.cumsum(lengths, out=offsets[1:])
-                yield _drop_unknown(final_ids[epoch][ids], offsets)
+                yield drop_unknown(final_ids[epoch][ids], offsets)
 
 
 def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, vocabulary, max_words, verbose):
@@ -129,11 +129,11 @@ def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, voca
 
     Returns ``(words, counts, n_tokens, encoded, final_ids, n_pruned)``.
     """
-    _check_docs(docs)
+    check_documents(docs)
     analyzer = make_analyzer(**tokenization)
     fixed = vocabulary is not None
     if fixed:
-        words = _check_fixed_vocabulary(vocabulary)
+        words = check_fixed_vocabulary(vocabulary)
         index = vocabulary_dict(words)
         counts = np.zeros(len(words), dtype=np.int64)
     else:
@@ -150,7 +150,7 @@ def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, voca
             if not batch:
                 break
             try:
-                ids, offsets = _encode(batch, analyzer, index, not fixed, 0, "vocabulary")
+                ids, offsets = encode_documents(batch, analyzer, index, not fixed, 0, "vocabulary")
             except TypeError as exc:
                 # Name the document by its position in the whole corpus.
                 match = re.match(r"Document (\d+)(.*)", str(exc), re.S)
@@ -260,13 +260,6 @@ def _merge_blocks(row_nnz, block_entries):
     return bounds
 
 
-def _thread_blocks(row_nnz, n_threads):
-    from .cooccurrence import _row_blocks
-
-    starts = np.concatenate([[0], np.cumsum(row_nnz)])
-    return _row_blocks(starts, n_threads * 4)
-
-
 def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=None):
     """Add runs row block by row block.
 
@@ -294,7 +287,7 @@ def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=
                 for (f, g), start, n in zip(files, starts, sizes):
                     _read_into(f, indices[start : start + n])
                     _read_into(g, data[start : start + n])
-                blocks = _thread_blocks(row_nnz[r0:r1], n_threads)
+                blocks = thread_blocks(np.concatenate([[0], np.cumsum(row_nnz[r0:r1])]), n_threads)
                 block_indptr, block_indices, block_data = kernels.sum_partials(
                     indptrs, starts, indices, data, n_cols, blocks, out_dtype, scale if final else 0
                 )
@@ -307,27 +300,17 @@ def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=
                 handle.close()
     if not final:
         return out
-    nnz = int(out.indptr[-1])
-    index_dtype = np.int32 if nnz < 2**31 else np.int64
-    matrix = sp.csr_matrix((n_rows, n_cols), dtype=out_dtype)
-    matrix.indptr = out.indptr.astype(index_dtype)
-    matrix.indices = np.fromfile(out.indices_path, dtype=np.int32)
+    indices = np.fromfile(out.indices_path, dtype=np.int32)
     os.remove(out.indices_path)
-    matrix.data = np.fromfile(out.data_path, dtype=out_dtype)
+    data = np.fromfile(out.data_path, dtype=out_dtype)
     os.remove(out.data_path)
-    matrix.has_sorted_indices = True
-    matrix.has_canonical_format = True
-    return matrix
+    return canonical_csr((n_rows, n_cols), out.indptr, indices, data)
 
 
 def scaled(matrix, scale, dtype):
     """Float copy of an int64 fixed-point count (same arithmetic as the kernels)."""
     data = (matrix.data.astype(np.float64) / float(scale)).astype(dtype)
-    result = sp.csr_matrix((matrix.shape), dtype=dtype)
-    result.data, result.indices, result.indptr = data, matrix.indices, matrix.indptr
-    result.has_sorted_indices = True
-    result.has_canonical_format = True
-    return result
+    return canonical_csr(matrix.shape, matrix.indptr, matrix.indices, data)
 
 
 class RunCollector:
