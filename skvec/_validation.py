@@ -159,3 +159,27 @@ def user_stacklevel():
         frame = frame.f_back
         level += 1
     return level
+
+
+def physical_memory():
+    """Bytes of physical memory of this machine, or None where unknown."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+        return None
+
+
+def check_fits_in_memory(parts, remedy):
+    """Raise MemoryError, before allocating, if ``parts`` (role -> bytes) exceed the machine's memory.
+
+    ``remedy`` says which parameter to change, e.g. "lower n_components (now 10**9)".
+    """
+    total = sum(parts.values())
+    available = physical_memory()
+    if available is None or total <= available:
+        return
+    detail = ", ".join(f"{role} {size / 2**30:.3g} GiB" for role, size in parts.items())
+    raise MemoryError(
+        f"Training would need {total / 2**30:.3g} GiB ({detail}), more than this machine's "
+        f"{available / 2**30:.3g} GiB of memory; {remedy}."
+    )

@@ -17,6 +17,7 @@ from ._validation import (
     POSITIVE_REAL,
     VERBOSE,
     StrOptions,
+    check_fits_in_memory,
     check_random_state,
 )
 
@@ -31,6 +32,11 @@ _BLOCKS_PER_CALL = 64
 # Parameter rows are padded to a multiple of 16 floats (one cache line).
 _ALIGN_FLOATS = 16
 _LOG_CHUNK = 1 << 20
+
+
+def _stride(n_components):
+    """Floats per parameter row: vector and bias, padded to whole cache lines."""
+    return -(-(n_components + 1) // _ALIGN_FLOATS) * _ALIGN_FLOATS
 
 
 def _aligned_empty(n_rows, n_cols):
@@ -285,6 +291,11 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 f"(rows and columns the same words); got shape {X.shape}. Use vectors='word' "
                 "for a rectangular matrix."
             )
+        stride = _stride(params["n_components"])
+        check_fits_in_memory(
+            {"parameters": 8 * stride * (n_rows + n_cols), "entries": 12 * (X.nnz if sp.issparse(X) else X.size)},
+            f"lower n_components (now {self.n_components!r})",
+        )
         if not sp.issparse(X):
             X = sp.csr_matrix(X)
         rows, cols, logx = _entries(X)
@@ -317,7 +328,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         d = params["n_components"]
         verbose = params["verbose"]
         rng = check_random_state(self.random_state)
-        stride = -(-(d + 1) // _ALIGN_FLOATS) * _ALIGN_FLOATS
+        stride = _stride(d)
         word_params = _init_params(n_rows, d, stride, rng)
         context_params = _init_params(n_cols, d, stride, rng)
 

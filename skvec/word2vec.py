@@ -19,6 +19,7 @@ from ._validation import (
     VOCABULARY_CONSTRAINTS,
     Interval,
     StrOptions,
+    check_fits_in_memory,
 )
 
 # Bound of |ns_exponent|: count ** 10 stays finite in float64 for any count
@@ -278,7 +279,12 @@ class Word2VecEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         self.vocabulary_ = vocabulary_dict(corpus.words)
         self.word_counts_ = corpus.counts
         self.n_train_words_ = int(len(corpus.ids))
-        log_memory(params["verbose"], "word2vec", _training_memory(corpus, params))
+        memory = _training_memory(corpus, params)
+        check_fits_in_memory(
+            memory,
+            f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
+        )
+        log_memory(params["verbose"], "word2vec", memory)
         started = time.perf_counter()
         self._train(corpus.ids, corpus.offsets, corpus.counts, params)
         self.training_time_ = time.perf_counter() - started

@@ -331,6 +331,16 @@ def test_svd_of_an_all_zero_matrix(algorithm, sparse):
         SVDEmbedder(n_components=2, algorithm=algorithm).fit(X)
 
 
+def test_word2vec_vectors_larger_than_memory_name_n_components():
+    with raises(MemoryError, "n_components (now 1000000000000)", "GiB"):
+        Word2VecEmbedder(n_components=10**12, min_count=1).fit(DOCS)
+
+
+def test_glove_vectors_larger_than_memory_name_n_components():
+    with raises(MemoryError, "n_components (now 1000000000000)", "GiB"):
+        GloVeEmbedder(n_components=10**12).fit(count_matrix())
+
+
 def test_glove_divergence_names_learning_rate():
     with raises(ValueError, "diverged", "learning_rate"):
         GloVeEmbedder(n_components=4, learning_rate=1e30, grad_clip=1e30, max_iter=3, n_jobs=1,
