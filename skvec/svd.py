@@ -1,5 +1,7 @@
 """Truncated SVD of a word x context matrix into word vectors ``U S^p``."""
 
+from numbers import Real
+
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
@@ -18,6 +20,7 @@ from ._validation import (
     NON_NEGATIVE_REAL,
     POSITIVE_INT,
     VERBOSE,
+    Interval,
     StrOptions,
     check_random_state,
 )
@@ -182,7 +185,8 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     n_oversamples : int, default=20
         Extra random directions of the randomized solver.
     tol : float, default=0.0
-        Convergence tolerance of ARPACK (0 means machine precision).
+        Convergence tolerance of ARPACK, in ``[0, 1)`` (0 means machine
+        precision).
     random_state : int, RandomState instance or None, default=None
         Seed of the random start; an int makes the result reproducible.
     n_jobs : int or None, default=None
@@ -255,7 +259,8 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         "algorithm": [StrOptions({"randomized", "arpack"})],
         "n_iter": [NON_NEGATIVE_INT],
         "n_oversamples": [NON_NEGATIVE_INT],
-        "tol": [NON_NEGATIVE_REAL],
+        # A relative accuracy: 1 or more asks for nothing (and overflows ARPACK).
+        "tol": [Interval(Real, 0, 1, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": N_JOBS,
         "verbose": VERBOSE,
