@@ -336,3 +336,41 @@ def test_get_word_vectors_from_count_pipeline():
     wv = get_word_vectors(sppmi, X=docs)
     assert wv.is_sparse and wv.vectors.shape == (len(wv), len(wv))
     assert wv.most_similar("cat", topn=1)[0][0] in wv
+
+
+class LetterVectors(WordVectors):
+    """A subclass that composes a vector for any string from its letters' vectors."""
+
+    def missing_vector(self, word):
+        letters = [letter for letter in word if letter in self.index]
+        if not letters:
+            raise KeyError(f"word {word!r} has no known letter")
+        return self[letters].mean(axis=0)
+
+    def __contains__(self, word):
+        return isinstance(word, str) and any(letter in self.index for letter in word)
+
+
+def test_a_subclass_composing_missing_words_reaches_every_query():
+    rng = np.random.default_rng(0)
+    wv = LetterVectors(list("abcdefgh"), rng.standard_normal((8, 5)))
+    composed = wv.vectors[[0, 1]].mean(axis=0)
+    np.testing.assert_allclose(wv["ab"], composed, rtol=1e-6)
+    np.testing.assert_allclose(wv[["ab", "c"]], [composed, wv.vectors[2]], rtol=1e-6)
+    np.testing.assert_allclose(wv.get_vector("ab", norm=True), composed / np.linalg.norm(composed), rtol=1e-6)
+    assert "ab" in wv and not wv.has_index_for("ab")
+    assert wv.similarity("ab", "a") == pytest.approx(cosine(composed, wv.vectors[0]), abs=1e-6)
+    # the composed word is a query, never an answer; its letters are answers
+    answers = [word for word, _ in wv.most_similar("ab", topn=8)]
+    assert "ab" not in answers and sorted(answers) == list("abcdefgh")
+    assert len(wv.most_similar_cosmul(["ab", "c"], ["d"], topn=3)) == 3
+    with pytest.warns(UserWarning, match="'xyz'") as record:  # "xyz" has no known letter
+        assert wv.doesnt_match(["ab", "a", "b", "xyz"]) in ("ab", "a", "b")
+    assert record[0].filename == __file__  # the warning points at the caller
+    assert wv.n_similarity(["ab"], ["a", "b"]) == pytest.approx(1.0, abs=1e-6)
+    assert wv.distances("ab", ["a", "ab"])[1] == pytest.approx(0.0, abs=1e-6)
+    assert wv.closer_than("ab", "a") == [w for w in "abcdefgh" if wv.distance("ab", w) < wv.distance("ab", "a")]
+    assert wv.vectors_for_all(["ab", "c"]).words == ["ab", "c"]
+    assert wv.vectors_for_all(["ab", "c"], allow_inference=False).words == ["c"]
+    with pytest.raises(KeyError, match="no known letter"):
+        wv.most_similar("xyz")

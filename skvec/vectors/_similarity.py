@@ -356,13 +356,17 @@ class SimilarityQueries:
         >>> [word for _, word in wv.rank_by_centrality(["a", "b", "c"])]
         ['b', 'a', 'c']
         """
+        return self._rank_by_centrality(words, use_norm)
+
+    def _rank_by_centrality(self, words, use_norm):
         if isinstance(words, str):
             raise TypeError("words must be a list of words, not a single string.")
         words = list(words)
         used = [word for word in words if word in self or self.has_index_for(word)]
         if len(used) != len(words):
             ignored = sorted({short_repr(word) for word in words} - {short_repr(word) for word in used})
-            warnings.warn(f"Words outside the vocabulary are ignored: {', '.join(ignored)}.", stacklevel=2)
+            # stacklevel 3: the caller of rank_by_centrality or doesnt_match
+            warnings.warn(f"Words outside the vocabulary are ignored: {', '.join(ignored)}.", stacklevel=3)
         if not used:
             raise ValueError("None of the words is in the vocabulary; there is nothing to rank.")
         vectors = np.vstack([self.get_vector(word, norm=use_norm) for word in used]).astype(np.float32)
@@ -383,7 +387,7 @@ class SimilarityQueries:
         >>> wv.doesnt_match(["cat", "dog", "car"])
         'car'
         """
-        return self.rank_by_centrality(words)[-1][1]
+        return self._rank_by_centrality(words, use_norm=True)[-1][1]
 
     def similarity(self, word1, word2):
         """Cosine similarity of two words.
