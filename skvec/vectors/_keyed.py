@@ -164,21 +164,54 @@ class WordVectors(SimilarityQueries):
 
     @property
     def vector_size(self):
+        """Number of dimensions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> WordVectors(["a"], np.ones((1, 3))).vector_size
+        3
+        """
         return self.vectors.shape[1]
 
     @property
     def is_sparse(self):
-        """Whether the vectors are the rows of a sparse matrix."""
+        """Whether the vectors are the rows of a sparse matrix.
+
+        Examples
+        --------
+        >>> import numpy as np, scipy.sparse as sp
+        >>> from skvec import WordVectors
+        >>> WordVectors(["a"], sp.csr_matrix(np.ones((1, 3)))).is_sparse
+        True
+        """
         return sp.issparse(self.vectors)
 
     @property
     def index_to_key(self):
-        """The vocabulary in row order (gensim's name for :attr:`words`)."""
+        """The vocabulary in row order (gensim's name for :attr:`words`, the same list).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> WordVectors(["a", "b"], np.eye(2)).index_to_key
+        ['a', 'b']
+        """
         return self.words
 
     @property
     def key_to_index(self):
-        """Word -> row (gensim's name for :attr:`index`)."""
+        """Word -> row (gensim's name for :attr:`index`, the same dict).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> WordVectors(["a", "b"], np.eye(2)).key_to_index
+        {'a': 0, 'b': 1}
+        """
         return self.index
 
     def __len__(self):
@@ -304,6 +337,14 @@ class WordVectors(SimilarityQueries):
         ------
         KeyError
             If a word is not in the vocabulary; the message names it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> wv = WordVectors(["a", "b"], np.array([[1.0, 2.0], [3.0, 4.0]]))
+        >>> wv["b"], wv[["b", "a"]].shape
+        (array([3., 4.], dtype=float32), (2, 2))
         """
         if isinstance(key, (str, numbers.Integral)):
             return self.get_vector(key)
@@ -318,7 +359,15 @@ class WordVectors(SimilarityQueries):
 
     @property
     def unit_vectors(self):
-        """The vectors scaled to unit length (computed once, then kept; zero rows stay zero)."""
+        """The vectors scaled to unit length (computed once, then kept; zero rows stay zero).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> WordVectors(["a"], np.array([[0.0, 2.0]])).unit_vectors
+        array([[0., 1.]], dtype=float32)
+        """
         if self._unit is None:
             unit = unit_rows(self.vectors)
             if not sp.issparse(unit):
@@ -429,7 +478,17 @@ class WordVectors(SimilarityQueries):
         return self.index[key]
 
     def __setitem__(self, keys, weights):
-        """Set the vectors of words, adding the new ones (``add_vectors(..., replace=True)``)."""
+        """Set the vectors of words, adding the new ones (``add_vectors(..., replace=True)``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import WordVectors
+        >>> wv = WordVectors(["a"], np.array([[1.0, 0.0]]))
+        >>> wv["a"] = np.array([0.0, 5.0])
+        >>> wv["a"]
+        array([0., 5.], dtype=float32)
+        """
         if isinstance(keys, str):
             keys, weights = [keys], np.asarray(weights).reshape(1, -1)
         self.add_vectors(keys, weights, replace=True)
