@@ -335,11 +335,12 @@ def drop_unknown(ids, offsets):
     return np.ascontiguousarray(ids[known], dtype=np.int32), offsets - unknown_before
 
 
-def select_vocabulary(counts, min_count, max_vocab_size):
+def select_vocabulary(counts, min_count, max_vocab_size, verbose=0):
     """Provisional ids kept, by count descending, ties by provisional id.
 
     Provisional ids follow first occurrence, so a stable sort by descending
-    count keeps first-occurrence order among ties.
+    count keeps first-occurrence order among ties.  With ``verbose >= 1``,
+    logs the vocabulary summary (types and tokens kept, what was dropped).
     """
     order = np.argsort(-counts, kind="stable")
     n_kept = int(np.searchsorted(-counts[order], -min_count, side="right"))
@@ -350,6 +351,9 @@ def select_vocabulary(counts, min_count, max_vocab_size):
             f"No word occurs at least min_count={min_count} times (the most frequent occurs "
             f"{counts.max() if len(counts) else 0} times); lower min_count or use a larger corpus."
         )
+    log_vocabulary(verbose, n_types=len(counts), n_kept_types=n_kept, n_tokens=int(counts.sum()),
+                   n_kept_tokens=int(counts[order[:n_kept]].sum()), min_count=min_count,
+                   max_vocab_size=max_vocab_size)
     return order[:n_kept]
 
 
@@ -404,7 +408,7 @@ def encode_corpus(
     if n_tokens == 0:
         raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
     counts = np.bincount(provisional, minlength=len(first_seen)).astype(np.int64)
-    kept = select_vocabulary(counts, min_count, max_vocab_size)
+    kept = select_vocabulary(counts, min_count, max_vocab_size, verbose)
     n_kept = len(kept)
     remap = np.full(len(first_seen), -1, dtype=np.int32)
     remap[kept] = np.arange(n_kept, dtype=np.int32)
@@ -416,6 +420,4 @@ def encode_corpus(
     ids, offsets = drop_unknown(provisional, offsets)
     all_words = list(first_seen)
     words = [all_words[i] for i in kept]
-    log_vocabulary(verbose, n_types=len(all_words), n_kept_types=n_kept, n_tokens=n_tokens,
-                   n_kept_tokens=len(ids), min_count=min_count, max_vocab_size=max_vocab_size)
     return EncodedCorpus(words, counts[kept], ids, offsets, n_tokens)

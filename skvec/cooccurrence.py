@@ -464,7 +464,7 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         sharded = ShardedCorpus(docs, n_shards, self._tokenization(), self.n_jobs, self.verbose)
         all_words, all_counts, shard_rows, n_tokens = sharded.vocabulary_counts()
         if fit and self.vocabulary is None:
-            kept = select_vocabulary(all_counts, self.min_count, self.max_vocab_size)
+            kept = select_vocabulary(all_counts, self.min_count, self.max_vocab_size, self.verbose)
             words = [all_words[i] for i in kept]
         else:
             words = check_fixed_vocabulary(self.vocabulary) if fit else list(self.get_feature_names_out())

@@ -313,3 +313,18 @@ def test_vector_formats_are_detected(vector_file, tmp_path, capsys):
     expected = _similar(capsys, vector_file, "cat", 3)
     assert _similar(capsys, binary, "cat", 3) == expected
     assert _similar(capsys, glove, "cat", 3) == expected
+
+
+@pytest.mark.parametrize("suffix, compress", [(".gz", "gzip"), (".bz2", "bz2"), (".xz", "lzma")])
+def test_compressed_corpus(corpus_file, tmp_path, capsys, suffix, compress):
+    import importlib
+
+    packed = tmp_path / f"corpus.txt{suffix}"
+    packed.write_bytes(importlib.import_module(compress).compress(corpus_file.read_bytes()))
+    out = tmp_path / "v.txt"
+    params = [arg for value in W2V_PARAMS for arg in ("--param", value)]
+    assert main(["train", "word2vec", "--corpus", str(packed), "--out", str(out), *params]) == 0
+    plain = tmp_path / "plain.txt"
+    assert main(["train", "word2vec", "--corpus", str(corpus_file), "--out", str(plain), *params]) == 0
+    assert out.read_text() == plain.read_text()  # n_jobs=1 and a seed: the same vectors
+    capsys.readouterr()

@@ -175,3 +175,13 @@ def test_terminal_overwrites_periodic_lines():
     assert terminal.getvalue().count("\n") == 1
     assert terminal.getvalue().count("\r\x1b[K") == 4
     assert terminal.getvalue().endswith("t: done, 4 words, in 0.0s\n")
+
+
+@pytest.mark.parametrize("counting", [{}, {"max_memory": "1MB"}, {"n_shards": 2, "n_jobs": 1}])
+def test_every_counting_path_logs_one_vocabulary_summary(caplog, counting):
+    CooccurrenceVectorizer(window=2, min_count=2, verbose=1, **counting).fit(_corpus(60))
+    summaries = [m for m in _messages(caplog, "skvec._corpus") if "word types kept" in m]
+    assert summaries == [
+        "vocabulary: 48 word types kept of 50 seen; 1,200 of 1,202 tokens kept (99.8%); "
+        "min_count=2 dropped 2 types (2 tokens)"
+    ]

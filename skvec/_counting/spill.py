@@ -32,7 +32,7 @@ from .._corpus import (
     vocabulary_dict,
 )
 from .._kernels import cooccurrence as kernels
-from .._progress import Progress, log_vocabulary
+from .._progress import Progress
 from .._threads import numba_threads
 from .._validation import user_stacklevel
 from .engine import canonical_csr, thread_blocks
@@ -185,11 +185,9 @@ def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, voca
     else:
         if n_tokens == 0:
             raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
-        kept = select_vocabulary(counts, min_count, max_vocab_size)
+        kept = select_vocabulary(counts, min_count, max_vocab_size, verbose)
         all_words = list(index)
         words = [all_words[i] for i in kept]
-        log_vocabulary(verbose, n_types=len(all_words) + n_pruned, n_kept_types=len(kept), n_tokens=n_tokens,
-                       n_kept_tokens=int(counts[kept].sum()), min_count=min_count, max_vocab_size=max_vocab_size)
         counts = counts[kept]
         final = np.full(len(all_words) + 1, -1, dtype=np.int32)
         final[kept] = np.arange(len(kept), dtype=np.int32)
