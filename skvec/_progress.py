@@ -41,6 +41,11 @@ LINES_PER_EPOCH = 10
 MIN_RATE_SECONDS = 0.05
 
 
+def clock():
+    """Seconds from an arbitrary origin (``time.perf_counter``); one place for tests to replace."""
+    return time.perf_counter()
+
+
 def format_seconds(seconds):
     """``4.2s``, ``37s``, ``2m05s``, ``1h07m``."""
     if seconds < 10:
@@ -102,6 +107,14 @@ class TerminalHandler(logging.Handler):
             stream.flush()
         except Exception:  # noqa: BLE001 - logging's own contract for handlers
             self.handleError(record)
+
+    def finish(self):
+        """End a transient line left on the terminal, so that what follows starts on a new line."""
+        if self._pending:
+            stream = self._stream if self._stream is not None else sys.stderr
+            stream.write("\n")
+            stream.flush()
+            self._pending = False
 
 
 def _isatty(stream):
@@ -218,7 +231,7 @@ class Progress:
         self.unit = unit
         self.interval = interval
         self.logger = logger or caller_logger()
-        self.start = time.perf_counter()
+        self.start = clock()
         self._last = self.start
         self._step = total / (max(epochs, 1) * LINES_PER_EPOCH) if total else None
         self._next_mark = self._step
@@ -227,7 +240,7 @@ class Progress:
 
     def elapsed(self):
         """Seconds since the start."""
-        return time.perf_counter() - self.start
+        return clock() - self.start
 
     def _line(self, parts):
         prefix = f"{self.desc}: " if self.desc else ""
@@ -256,7 +269,7 @@ class Progress:
         self.done = done
         if self.verbose < 2:
             return
-        now = time.perf_counter()
+        now = clock()
         if not force and not self._due(now, done):
             return
         self._last = now
@@ -272,7 +285,7 @@ class Progress:
         """Log the summary of a finished epoch (``verbose >= 1``): fields, rate, time, time left."""
         if done is not None:
             self.done = done
-        now = time.perf_counter()
+        now = clock()
         started, done_before = self._epoch_start
         self._epoch_start = (now, self.done)
         if self.verbose < 1:

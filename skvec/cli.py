@@ -851,6 +851,7 @@ def main(argv=None):
     try:
         return _main(make_parser(), argv)
     finally:
+        handler.finish()  # an error after a progress line starts on its own line
         ROOT_LOGGER.removeHandler(handler)
 
 

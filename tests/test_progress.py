@@ -120,7 +120,7 @@ def test_periodic_lines_only_at_verbose_2(caplog):
 
 def test_unknown_total_spacing_grows(caplog, monkeypatch):
     clock = iter(np.arange(0.0, 10_000.0, 1.0))
-    monkeypatch.setattr("skvec._progress.time.perf_counter", lambda: next(clock))
+    monkeypatch.setattr("skvec._progress.clock", lambda: next(clock))
     progress = Progress(None, desc="reading", verbose=2, unit="tokens", interval=1.0)
     for done in range(1, 5000):
         progress.update(done)
@@ -174,7 +174,22 @@ def test_terminal_overwrites_periodic_lines():
     # In a terminal: one line rewritten in place, then the final line.
     assert terminal.getvalue().count("\n") == 1
     assert terminal.getvalue().count("\r\x1b[K") == 4
-    assert terminal.getvalue().endswith("t: done, 4 words, in 0.0s\n")
+    assert re.search(r"\r\x1b\[Kt: done, 4 words, [^\n]*in [\d.]+s\n$", terminal.getvalue())
+
+
+def test_terminal_line_left_open_is_ended():
+    terminal = _Terminal()
+    handler = TerminalHandler(terminal)
+    logger = logging.getLogger("skvec.test_finish")
+    logger.addHandler(handler)
+    try:
+        Progress(4, desc="t", verbose=2, interval=0, logger=logger).update(1)
+    finally:
+        logger.removeHandler(handler)
+    assert not terminal.getvalue().endswith("\n")
+    handler.finish()
+    handler.finish()  # only once
+    assert re.fullmatch(r"t: 25\.0%, [^\n]*left [\d.]+s\n", terminal.getvalue())
 
 
 @pytest.mark.parametrize("counting", [{}, {"max_memory": "1MB"}, {"n_shards": 2, "n_jobs": 1}])
