@@ -14,6 +14,8 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from ._common import prefetch_row_for_write
+
 # A hash table: row ``i`` of ``slots`` is (key, aux, value), the key and aux
 # together being the lookup key (key -1 marks an empty row); one row per
 # cache-line fetch.  ``size[0]`` counts the occupied rows.
@@ -32,6 +34,9 @@ SCORING_GENSIM = 1
 SCORING_NPMI = 2
 
 _NO_LIMIT = np.int64(2**62)
+# The counting pass prefetches the table row of the pair this many tokens
+# ahead, so the cache misses of successive pairs overlap.
+_LOOKAHEAD = 16
 
 
 @njit(cache=True)
@@ -154,9 +159,11 @@ def count_candidates(ids, offsets, is_connector, max_vocab_size, join_documents)
         Unigrams with a non-zero count.
     """
     n_words = is_connector.shape[0]
+    n_tokens = ids.shape[0]
     limit = _NO_LIMIT if max_vocab_size < 0 else max_vocab_size
     unigram_counts = np.zeros(n_words, dtype=np.int64)
-    candidates = new_table(min(ids.shape[0] // 8, limit))
+    # Natural text has about one distinct pair per three to five tokens.
+    candidates = new_table(min(n_tokens // 4, limit))
     middles = new_table(16)
     n_unigrams = 0
     min_reduce = 1
@@ -167,6 +174,11 @@ def count_candidates(ids, offsets, is_connector, max_vocab_size, join_documents)
             start = -1
             node = 0
         for i in range(offsets[d], offsets[d + 1]):
+            ahead = i + _LOOKAHEAD
+            if ahead < n_tokens:
+                # Only a hint: the pair there as if no connector came between.
+                pair = np.int64(ids[ahead - 1]) * n_words + ids[ahead]
+                prefetch_row_for_write(candidates.slots, _home(pair, 0, candidates.slots.shape[0] - 1))
             w = ids[i]
             if is_connector[w]:
                 if start >= 0:
