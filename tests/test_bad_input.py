@@ -22,6 +22,7 @@ from skvec import (
     CooccurrenceVectorizer,
     EmbeddingVectorizer,
     GloVeEmbedder,
+    PhraseDetector,
     SPPMITransformer,
     SVDEmbedder,
     Word2VecEmbedder,
@@ -130,6 +131,26 @@ def test_cooccurrence_parameters(params, exception, name):
 def test_word2vec_parameters(params, exception, name):
     with raises(exception, name):
         Word2VecEmbedder(**params).fit(UnreadableCorpus())
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"min_count": 0}, ValueError, "min_count"),
+        ({"threshold": float("nan")}, ValueError, "threshold"),
+        ({"threshold": 2.0, "scoring": "npmi"}, ValueError, "threshold"),
+        ({"threshold": -1.0}, ValueError, "threshold"),
+        ({"scoring": "pmi"}, ValueError, "scoring"),
+        ({"delimiter": 0}, TypeError, "delimiter"),
+        ({"connector_words": "french"}, ValueError, "connector_words"),
+        ({"connector_words": [1, 2]}, TypeError, "connector_words"),
+        ({"max_vocab_size": 0}, ValueError, "max_vocab_size"),
+        ({"lowercase": 1.0}, TypeError, "lowercase"),
+    ],
+)
+def test_phrase_detector_parameters(params, exception, name):
+    with raises(exception, name):
+        PhraseDetector(**params).fit(UnreadableCorpus())
 
 
 @pytest.mark.parametrize(
@@ -303,6 +324,17 @@ RANDOM_PARAMETERS = {
             "random_state": drawn(0, None),
         },
     ),
+    "PhraseDetector": (
+        PhraseDetector,
+        {
+            "min_count": drawn(1, 2, 10**12),
+            "threshold": drawn(None, -1.0, 0.5, 1.0, 10.0, 1e300),
+            "scoring": drawn("word2phrase", "npmi"),
+            "delimiter": drawn("_", " ", ""),
+            "connector_words": drawn(None, "english", ["of", "the"]),
+            "max_vocab_size": drawn(None, 1, 3, 10**12),
+        },
+    ),
     "EmbeddingVectorizer": (
         lambda **params: EmbeddingVectorizer(
             Word2VecEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1, random_state=0), **params
@@ -319,6 +351,11 @@ RANDOM_PARAMETERS = {
 
 
 def _fit_output(name, estimator):
+    if name == "PhraseDetector":
+        out = estimator.fit_transform(TINY_TEXT)
+        # Rewritten documents: one per input document, each a list of strings.
+        assert len(out) == len(TINY_TEXT) and all(isinstance(t, str) for doc in out for t in doc)
+        return np.zeros((len(out), 0)), len(out)
     if name in ("CooccurrenceVectorizer", "Word2VecEmbedder", "EmbeddingVectorizer"):
         out = estimator.fit_transform(TINY_TEXT)
         n_rows = len(TINY_TEXT) if name == "EmbeddingVectorizer" else len(estimator.vocabulary_)
@@ -335,6 +372,8 @@ def _expected_columns(name, estimator, out):
         return TINY_MATRIX.shape[1]
     if name == "EmbeddingVectorizer":
         return 4
+    if name == "PhraseDetector":
+        return 0
     return estimator.n_components
 
 
@@ -380,8 +419,9 @@ def test_random_parameters_give_an_error_or_finite_output(name):
         lambda: CooccurrenceVectorizer(min_count=1),
         lambda: CooccurrenceVectorizer(min_count=1, max_memory="64MB"),
         lambda: Word2VecEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1),
+        lambda: PhraseDetector(min_count=1),
     ],
-    ids=["cooccurrence", "cooccurrence-spilled", "word2vec"],
+    ids=["cooccurrence", "cooccurrence-spilled", "word2vec", "phrases"],
 )
 def test_non_string_tokens(make, docs, document, position):
     with raises(TypeError, f"Document {document}, token {position}", "strings"):
