@@ -12,6 +12,7 @@ from ._corpus import (
     check_fixed_vocabulary,
     encode_corpus,
     encode_with_vocabulary,
+    make_analyzer,
     select_vocabulary,
     vocabulary_dict,
 )
@@ -295,6 +296,8 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
     def _validate(self):
         """Check every parameter, before any document is read."""
         self._validate_params()
+        # The pattern is compiled here: the sharded count tokenizes in its jobs.
+        make_analyzer(**self._tokenization())
         # A string budget is parsed here so that its errors come early too.
         max_memory = parse_memory(self.max_memory)
         if max_memory is not None and max_memory < MIN_MEMORY:

@@ -95,6 +95,8 @@ def count_matrix(n_words=12, seed=0, dtype=np.float32):
         ({"lowercase": "yes"}, TypeError, "lowercase"),
         ({"tokenizer": "split"}, TypeError, "tokenizer"),
         ({"token_pattern": "(a)(b)"}, ValueError, "token_pattern"),
+        ({"token_pattern": "(", "n_shards": 2}, ValueError, "token_pattern"),
+        ({"vocabulary": "abc"}, TypeError, "vocabulary"),
         ({"random_state": "abc"}, ValueError, "random_state"),
     ],
 )
