@@ -51,11 +51,13 @@ def _check_header(header, path):
 
 
 class _Rows:
-    """Float32 rows filled one at a time, in a block that never outgrows the data.
+    """Float32 rows filled one at a time, in one block resized in place.
 
-    The first block holds ``capacity`` rows; it doubles (up to ``max_rows``)
-    only when a row arrives that does not fit, so a header announcing more
-    vectors than the file holds allocates nothing for them.
+    The block is allocated when the first row arrives, with ``capacity``
+    rows (what the file can hold at most, or a guess); it doubles (up to
+    ``max_rows``) only when a row arrives that does not fit, and shrinks to
+    the rows read at the end. A header announcing more vectors than the file
+    holds therefore allocates nothing for them.
     """
 
     def __init__(self, capacity, vector_size, max_rows=None):
@@ -105,7 +107,6 @@ def _decode(word, encoding, errors, path, where):
         ) from None
 
 
-
 def _is_number(field):
     try:
         float(field)
@@ -115,12 +116,12 @@ def _is_number(field):
 
 
 def _binary_hint(line):
-    """A hint when a line that should be text holds raw bytes."""
+    """A hint when a line that should be text holds raw bytes (NUL, or not UTF-8)."""
     try:
-        line.decode("utf-8")
+        raw = b"\x00" in line or not line.decode("utf-8")
     except UnicodeDecodeError:
-        return " It looks like the binary word2vec format: pass binary=True."
-    return " It looks like the binary word2vec format: pass binary=True." if b"\x00" in line else ""
+        raw = True
+    return " It looks like the binary word2vec format: pass binary=True." if raw else ""
 
 
 # -- text ----------------------------------------------------------------------------
