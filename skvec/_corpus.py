@@ -51,6 +51,9 @@ class EncodedCorpus:
         Document boundaries in ``ids``.
     n_tokens : int
         Tokens read, before out-of-vocabulary tokens were removed.
+    longest_document : int
+        Tokens read in the longest document, before out-of-vocabulary tokens
+        were removed.
     """
 
     words: list
@@ -58,15 +61,63 @@ class EncodedCorpus:
     ids: np.ndarray
     offsets: np.ndarray
     n_tokens: int
+    longest_document: int = 0
 
     @property
     def n_docs(self):
         return len(self.offsets) - 1
 
+    @property
+    def vocabulary(self):
+        return Vocabulary(self.words, self.counts)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of a vocabulary in row order, and their counts in a corpus.
+
+    Attributes
+    ----------
+    words : list of str
+        Row order: count descending, ties by first occurrence (or the order
+        of a user-given vocabulary).
+    counts : ndarray of int64
+        Occurrences of each word.
+    """
+
+    words: list
+    counts: np.ndarray
+
+    def __len__(self):
+        return len(self.words)
+
+    def index(self):
+        """Map each word to its row."""
+        return vocabulary_dict(self.words)
+
 
 def vocabulary_dict(words):
     """Map each word to its row."""
     return {word: row for row, word in enumerate(words)}
+
+
+def words_in_row_order(mapping, name="vocabulary"):
+    """The words of a mapping word -> row, in row order.
+
+    The rows must be the integers ``0..len(mapping) - 1``, each used once;
+    ``name`` is how the error messages call the mapping.
+    """
+    words = [None] * len(mapping)
+    for word, row in mapping.items():
+        if not isinstance(row, (int, np.integer)) or not 0 <= row < len(mapping):
+            raise ValueError(
+                f"{name} as a mapping must map each word to a distinct row in "
+                f"0..{len(mapping) - 1}; {word!r} maps to {row!r}."
+            )
+        if words[row] is not None:
+            raise ValueError(f"{name} maps {words[row]!r} and {word!r} to the same row {row}.")
+        words[row] = word
+    return words
 
 
 @functools.lru_cache(maxsize=1)
@@ -261,16 +312,7 @@ def encode_documents(docs, analyzer, index, grow, verbose, desc):
 def check_fixed_vocabulary(vocabulary):
     """Return the words of a user-given vocabulary in row order."""
     if isinstance(vocabulary, Mapping):
-        words = [None] * len(vocabulary)
-        for word, row in vocabulary.items():
-            if not isinstance(row, (int, np.integer)) or not 0 <= row < len(vocabulary):
-                raise ValueError(
-                    "vocabulary as a mapping must map each word to a distinct row in "
-                    f"0..{len(vocabulary) - 1}; {word!r} maps to {row!r}."
-                )
-            if words[row] is not None:
-                raise ValueError(f"vocabulary maps {words[row]!r} and {word!r} to the same row {row}.")
-            words[row] = word
+        words = words_in_row_order(vocabulary)
     elif isinstance(vocabulary, (str, bytes)) or not isinstance(vocabulary, Iterable):
         raise TypeError(
             f"vocabulary must be a mapping word -> row or an iterable of words, got {type(vocabulary).__name__}."
@@ -357,6 +399,59 @@ def select_vocabulary(counts, min_count, max_vocab_size, verbose=0):
     return order[:n_kept]
 
 
+@dataclass(frozen=True)
+class VocabularyRule:
+    """How the vocabulary of a corpus is chosen: a fixed list of words, or by count.
+
+    Build it with :meth:`from_params` (the estimators have validated
+    ``min_count`` and ``max_vocab_size``; a fixed vocabulary is checked here).
+    """
+
+    fixed_words: object = None
+    min_count: int = 1
+    max_vocab_size: object = None
+
+    @classmethod
+    def from_params(cls, vocabulary=None, min_count=1, max_vocab_size=None):
+        if vocabulary is not None:
+            return cls(check_fixed_vocabulary(vocabulary))
+        return cls(None, min_count, max_vocab_size)
+
+    @property
+    def grows(self):
+        """Whether the encoder adds the words it meets (no fixed vocabulary)."""
+        return self.fixed_words is None
+
+    def initial_index(self):
+        """The encoder's index before the corpus is read: the fixed words, or nothing."""
+        return {} if self.grows else vocabulary_dict(self.fixed_words)
+
+    def choose(self, seen_words, seen_counts, verbose=0):
+        """The vocabulary among the words met while reading.
+
+        ``seen_words`` are in provisional-id order (first occurrence, or the
+        fixed words first), ``seen_counts`` their counts; a vocabulary chosen
+        by count is summarized in the log when ``verbose >= 1``.  Returns
+        ``(vocabulary, remap)``: ``remap[i]`` is the row of provisional id
+        ``i`` or -1, and its extra last entry is -1, so that -1 maps to -1.
+        """
+        seen_counts = np.asarray(seen_counts, dtype=np.int64)
+        if self.grows:
+            if not len(seen_words):
+                raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
+            kept = select_vocabulary(seen_counts, self.min_count, self.max_vocab_size, verbose)
+            remap = np.full(len(seen_words) + 1, -1, dtype=np.int32)
+            remap[kept] = np.arange(len(kept), dtype=np.int32)
+            return Vocabulary([seen_words[i] for i in kept], seen_counts[kept]), remap
+        index = vocabulary_dict(self.fixed_words)
+        remap = np.fromiter((index.get(word, -1) for word in seen_words), dtype=np.int32, count=len(seen_words))
+        remap = np.append(remap, np.int32(-1))
+        counts = np.zeros(len(self.fixed_words), dtype=np.int64)
+        known = remap[:-1] >= 0
+        counts[remap[:-1][known]] = seen_counts[known]
+        return Vocabulary(list(self.fixed_words), counts), remap
+
+
 def encode_corpus(
     docs,
     *,
@@ -393,31 +488,21 @@ def encode_corpus(
     EncodedCorpus
     """
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
-    if vocabulary is not None:
-        words = check_fixed_vocabulary(vocabulary)
-        raw_ids, raw_offsets = encode_documents(docs, analyzer, vocabulary_dict(words), False, verbose, "vocabulary")
-        n_tokens = len(raw_ids)
-        ids, offsets = drop_unknown(raw_ids, raw_offsets)
-        counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
-        return EncodedCorpus(words, counts, ids, offsets, n_tokens)
-
-    # Provisional ids in order of first occurrence.
-    first_seen = {}
-    provisional, offsets = encode_documents(docs, analyzer, first_seen, True, verbose, "vocabulary")
+    rule = VocabularyRule.from_params(vocabulary, min_count, max_vocab_size)
+    # Provisional ids in order of first occurrence (or the fixed words' rows).
+    index = rule.initial_index()
+    provisional, offsets = encode_documents(docs, analyzer, index, rule.grows, verbose, "vocabulary")
     n_tokens = len(provisional)
-    if n_tokens == 0:
-        raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
-    counts = np.bincount(provisional, minlength=len(first_seen)).astype(np.int64)
-    kept = select_vocabulary(counts, min_count, max_vocab_size, verbose)
-    n_kept = len(kept)
-    remap = np.full(len(first_seen), -1, dtype=np.int32)
-    remap[kept] = np.arange(n_kept, dtype=np.int32)
+    longest = int(np.diff(offsets).max())
+    if not rule.grows:
+        ids, offsets = drop_unknown(provisional, offsets)
+        vocabulary, _ = rule.choose(list(index), np.bincount(ids, minlength=len(index)))
+        return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest)
+    vocabulary, remap = rule.choose(list(index), np.bincount(provisional, minlength=len(index)), verbose)
     # Remap in place, a slice at a time, so no second corpus-sized array lives
     # alongside the provisional ids.
     for start in range(0, n_tokens, _REMAP_SLICE):
         part = provisional[start:start + _REMAP_SLICE]
         part[...] = remap[part]
     ids, offsets = drop_unknown(provisional, offsets)
-    all_words = list(first_seen)
-    words = [all_words[i] for i in kept]
-    return EncodedCorpus(words, counts[kept], ids, offsets, n_tokens)
+    return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest)

@@ -1,37 +1,23 @@
-"""Word-context co-occurrence counts from a corpus, as a scikit-learn transformer."""
+"""Word-context co-occurrence counts from a corpus, as a scikit-learn transformer.
 
-import math
+The estimator validates its parameters, chooses a counting strategy (in
+memory, spilled under ``max_memory``, or in ``n_shards``), lets it encode the
+corpus and learn the vocabulary, derives the count's plan (weights,
+fixed-point scale, subsampling) once, and lets the strategy count.  The
+counting itself lives in ``skvec._counting``.
+"""
+
+import logging
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import (
-    DEFAULT_TOKEN_PATTERN,
-    check_fixed_vocabulary,
-    encode_corpus,
-    encode_with_vocabulary,
-    make_analyzer,
-    select_vocabulary,
-    vocabulary_dict,
-)
-from ._counting.engine import canonical_csr, count_window
-from ._counting.shards import ShardedCorpus
-from ._counting.spill import (
-    RunCollector,
-    SpillDirectory,
-    chunks,
-    encode_to_file,
-    parse_memory,
-    scaled,
-    vocabulary_limit,
-    warn_pruned,
-)
-from ._kernels import cooccurrence as kernels
-from ._progress import Progress
-from ._random import thread_seeds
-from ._threads import numba_threads
+from ._corpus import DEFAULT_TOKEN_PATTERN, VocabularyRule, make_analyzer, words_in_row_order
+from ._counting.plan import make_plan
+from ._counting.spill import parse_memory
+from ._counting.strategies import choose_strategy
 from ._validation import (
     FIXED_VOCABULARY,
     FLOAT_DTYPES,
@@ -48,81 +34,6 @@ from ._validation import (
 
 WEIGHTINGS = ("harmonic", "uniform", "linear")
 CONTEXTS = ("both", "left", "right")
-
-# Fixed-point sums must stay below this bound (int64 with a factor 2 spare).
-_MAX_FIXED_POINT = 2**62
-
-
-def weight_table(window, weighting, max_count):
-    """Integer window weights and their common denominator.
-
-    Returns ``(weights, scale)``: ``weights[d] / scale`` is the weight of a
-    context at distance ``d`` (``weights[0]`` unused).  The scale is the least
-    common denominator of the weights, so the fixed-point sums are exact,
-    unless a cell could then overflow int64 (``max_count`` bounds the
-    occurrences of a word; this happens with harmonic weights and a window
-    above about 15 on a huge corpus, or above 40).  The weights are then
-    rounded to multiples of ``2**-k`` with ``k`` as large as int64 allows
-    (29 for a billion tokens and a window of 40), and the sums, still exact
-    and order-independent, are within float32 rounding of the true ones.
-    """
-    distances = np.arange(1, window + 1, dtype=np.float64)
-    if weighting == "uniform":
-        exact = np.ones(window)
-    elif weighting == "linear":
-        exact = (window - distances + 1) / window
-    else:
-        exact = 1.0 / distances
-    max_count = max(int(max_count), 1)
-    # Least common denominator; beyond a window of 40 that of the harmonic
-    # weights is far too large to be of use.
-    if weighting == "uniform":
-        denominator = 1
-    elif weighting == "linear":
-        denominator = window
-    else:
-        denominator = math.lcm(*range(1, window + 1)) if window <= 40 else None
-    if denominator is not None:
-        if weighting == "harmonic":
-            numerators = [denominator // d for d in range(1, window + 1)]
-        else:
-            numerators = [window - d + 1 if weighting == "linear" else 1 for d in range(1, window + 1)]
-        if max_count * 2 * sum(numerators) < _MAX_FIXED_POINT:
-            weights = np.zeros(window + 1, dtype=np.int64)
-            weights[1:] = numerators
-            return weights, denominator
-    bits = int(math.floor(math.log2(_MAX_FIXED_POINT / (max_count * 2 * exact.sum()))))
-    scale = 2.0**bits
-    weights = np.zeros(window + 1, dtype=np.int64)
-    weights[1:] = np.maximum(np.rint(exact * scale), 1).astype(np.int64)
-    return weights, scale
-
-
-def keep_probabilities(word_counts, subsample):
-    """word2vec's probability of keeping each occurrence of a word.
-
-    ``(sqrt(f / (s T)) + 1) * (s T) / f`` for a word seen ``f`` times among
-    ``T`` vocabulary tokens (values above 1 mean always kept).
-    """
-    counts = np.asarray(word_counts, dtype=np.float64)
-    threshold = subsample * counts.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        keep = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
-    keep[counts == 0] = 1.0
-    return keep
-
-
-def _sum_in_memory(partials, scale, dtype, n_jobs):
-    """Add int64 partial counts as they arrive; the last addition writes the floats."""
-    total = pending = None
-    with numba_threads(n_jobs):
-        for partial in partials:
-            if pending is not None:
-                total = pending if total is None else canonical_csr(total.shape, *kernels.add_pair(total, pending, np.int64, 0))
-            pending = partial
-        if total is None:
-            return scaled(pending, scale, dtype)
-        return canonical_csr(total.shape, *kernels.add_pair(total, pending, dtype, scale))
 
 
 class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
@@ -307,42 +218,48 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
             )
         return max_memory
 
-    def _settings(self):
-        window = int(self.window)
-        left = window if self.context in ("both", "left") else 0
-        right = window if self.context in ("both", "right") else 0
-        return window, left, right, np.dtype(self.dtype)
-
     def _tokenization(self):
         return dict(lowercase=self.lowercase, token_pattern=self.token_pattern, tokenizer=self.tokenizer)
 
-    # -- fitting --------------------------------------------------------
+    def _strategy(self, max_memory):
+        return choose_strategy(
+            tokenization=self._tokenization(),
+            max_memory=max_memory,
+            n_shards=self.n_shards,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            logger=logging.getLogger(__name__),
+        )
 
-    def _set_vocabulary(self, words, counts, n_tokens):
-        self.vocabulary_ = vocabulary_dict(words)
-        self.word_counts_ = np.asarray(counts, dtype=np.int64)
-        self.n_tokens_ = int(n_tokens)
+    def _plan(self, corpus):
+        """The count's weights, scale and subsampling, derived once for the whole corpus."""
+        subsampling = None
+        if self.subsample is not None:
+            subsampling = (self.word_counts_, self.subsample, self.random_state)
+        return make_plan(
+            window=int(self.window),
+            weighting=self.weighting,
+            context=self.context,
+            dtype=self.dtype,
+            n_tokens=int(corpus.vocabulary.counts.sum()),
+            longest_document=corpus.longest_document,
+            subsampling=subsampling,
+        )
+
+    # -- fitting --------------------------------------------------------
 
     def _fit_count(self, docs, count):
         """Learn the vocabulary of ``docs``; with ``count``, also return the matrix."""
         max_memory = self._validate()
-        params = self._settings()
-        if self.n_shards is not None:
-            return self._sharded(docs, params, self.n_shards, max_memory, fit=True, count=count)
-        if max_memory is not None:
-            return self._spilled(docs, params, max_memory, fit=True, count=count)
-        corpus = encode_corpus(
-            docs,
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            vocabulary=self.vocabulary,
-            verbose=self.verbose,
-            **self._tokenization(),
-        )
-        self._set_vocabulary(corpus.words, corpus.counts, corpus.n_tokens)
-        if count:
-            return self._count(corpus.ids, corpus.offsets, params)
-        return None
+        rule = VocabularyRule.from_params(self.vocabulary, self.min_count, self.max_vocab_size)
+        with self._strategy(max_memory) as strategy:
+            corpus = strategy.encode(docs, rule)
+            self.vocabulary_ = corpus.vocabulary.index()
+            self.word_counts_ = np.asarray(corpus.vocabulary.counts, dtype=np.int64)
+            self.n_tokens_ = int(corpus.n_tokens)
+            if not count:
+                return None
+            return strategy.count(corpus, self._plan(corpus))
 
     def fit(self, X, y=None):
         """Learn the vocabulary of a corpus.
@@ -394,110 +311,10 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "vocabulary_")
         max_memory = self._validate()
-        params = self._settings()
-        if self.n_shards is not None:
-            return self._sharded(X, params, self.n_shards, max_memory, fit=False, count=True)
-        if max_memory is not None:
-            return self._spilled(X, params, max_memory, fit=False, count=True)
-        ids, offsets = encode_with_vocabulary(X, self.vocabulary_, verbose=self.verbose, **self._tokenization())
-        return self._count(ids, offsets, params)
-
-    def _subsampling(self):
-        if self.subsample is None:
-            return None, None
-        return keep_probabilities(self.word_counts_, self.subsample), thread_seeds(self.random_state, 1)[0]
-
-    def _count(self, ids, offsets, params):
-        window, left, right, dtype = params
-        n_words = len(self.vocabulary_)
-        # The scale depends on the corpus size only, not on its split into
-        # pieces, so every way of counting it agrees bit for bit.
-        weights, scale = weight_table(window, self.weighting, len(ids))
-        keep, seed = self._subsampling()
-        if keep is not None:
-            ids, offsets = kernels.subsample(ids, offsets, keep, seed, 0)
-        progress = Progress(None, desc="cooccurrence", verbose=self.verbose, unit="tokens")
-        matrix = count_window(ids, offsets, n_words, weights, left, right, self.n_jobs, scale, dtype)
-        progress.update(len(ids))
-        progress.close(nnz=matrix.nnz)
-        return matrix
-
-    def _spilled(self, docs, params, max_memory, fit, count):
-        window, left, right, dtype = params
-        with SpillDirectory() as spill:
-            max_words = vocabulary_limit(max_memory)
-            words, counts, n_tokens, encoded, final_ids, n_pruned = encode_to_file(
-                docs,
-                spill,
-                tokenization=self._tokenization(),
-                min_count=self.min_count,
-                max_vocab_size=self.max_vocab_size,
-                vocabulary=self.vocabulary if fit else self.vocabulary_,
-                max_words=max_words,
-                verbose=self.verbose,
-            )
-            warn_pruned(n_pruned, max_words)
-            if fit:
-                self._set_vocabulary(words, counts, n_tokens)
-            if not count:
-                return None
-            n_words = len(self.vocabulary_)
-            weights, scale = weight_table(window, self.weighting, int(counts.sum()))
-            keep, seed = self._subsampling()
-            collector = RunCollector((n_words, n_words), spill, max_memory=max_memory, n_jobs=self.n_jobs,
-                                     verbose=self.verbose)
-            progress = Progress(int(counts.sum()), desc="cooccurrence", verbose=self.verbose, unit="tokens")
-            position = 0
-            for ids, offsets in chunks(encoded.read(final_ids), n_words, left + right, max_memory // 2):
-                n_chunk = len(ids)
-                if keep is not None:
-                    ids, offsets = kernels.subsample(ids, offsets, keep, seed, position)
-                position += n_chunk
-                # Spill the previous partial before counting the next chunk, so
-                # that one partial at a time is in memory.
-                collector.flush()
-                collector.add(count_window(ids, offsets, n_words, weights, left, right, self.n_jobs))
-                del ids, offsets
-                progress.update(position, runs=collector.n_spilled)
-            progress.close(runs=collector.n_spilled)
-            return collector.result(scale, dtype)
-
-    def _sharded(self, docs, params, n_shards, max_memory, fit, count):
-        window, left, right, dtype = params
-        sharded = ShardedCorpus(docs, n_shards, self._tokenization(), self.n_jobs, self.verbose)
-        all_words, all_counts, shard_rows, n_tokens = sharded.vocabulary_counts()
-        if fit and self.vocabulary is None:
-            kept = select_vocabulary(all_counts, self.min_count, self.max_vocab_size, self.verbose)
-            words = [all_words[i] for i in kept]
-        else:
-            words = check_fixed_vocabulary(self.vocabulary) if fit else list(self.get_feature_names_out())
-            position = vocabulary_dict(all_words)
-            kept = np.array([position.get(w, -1) for w in words], dtype=np.int64)
-        padded = np.append(all_counts, 0)
-        counts = padded[kept]
-        if fit:
-            self._set_vocabulary(words, counts, n_tokens)
-        if not count:
-            return None
-        n_words = len(words)
-        in_vocabulary = np.zeros(len(all_words) + 1, dtype=bool)
-        in_vocabulary[kept] = True
-        in_vocabulary[-1] = False
-        shard_tokens = [int(c[in_vocabulary[rows]].sum()) for rows, c in shard_rows]
-        weights, scale = weight_table(window, self.weighting, sum(shard_tokens))
-        keep, seed = self._subsampling()
-        subsample_args = None
-        if keep is not None:
-            subsample_args = (keep, seed, np.concatenate([[0], np.cumsum(shard_tokens)[:-1]]))
-        partials = sharded.count(self.vocabulary_, (n_words, weights, left, right), subsample_args)
-        if max_memory is None:
-            return _sum_in_memory(partials, scale, dtype, self.n_jobs)
-        with SpillDirectory() as spill:
-            collector = RunCollector((n_words, n_words), spill, max_memory=max_memory, n_jobs=self.n_jobs,
-                                     verbose=self.verbose)
-            for partial in partials:
-                collector.add(partial)
-            return collector.result(scale, dtype)
+        rule = VocabularyRule(words_in_row_order(self.vocabulary_, "vocabulary_"))
+        with self._strategy(max_memory) as strategy:
+            corpus = strategy.encode(X, rule)
+            return strategy.count(corpus, self._plan(corpus))
 
     def get_feature_names_out(self, input_features=None):
         """Context words, in column order.
@@ -513,6 +330,5 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "vocabulary_")
         words = np.empty(len(self.vocabulary_), dtype=object)
-        for word, row in self.vocabulary_.items():
-            words[row] = word
+        words[:] = words_in_row_order(self.vocabulary_, "vocabulary_")
         return words

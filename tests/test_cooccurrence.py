@@ -21,7 +21,7 @@ from sklearn.utils.estimator_checks import (
 from conftest import ALPHABET, random_documents, reference_vocabulary
 from skvec import CooccurrenceVectorizer
 from skvec._kernels import cooccurrence as kernels
-from skvec.cooccurrence import keep_probabilities, weight_table
+from skvec._counting.plan import keep_probabilities, weight_table
 
 
 # -- brute-force reference ---------------------------------------------------

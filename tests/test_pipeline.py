@@ -10,7 +10,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 
-import skvec.cooccurrence
+import skvec._counting.strategies
 from conftest import N_PAIRS, planted_analogies, planted_questions
 from skvec import (
     CooccurrenceVectorizer,
@@ -113,13 +113,13 @@ def grid_search(cache, n_jobs):
 
 def test_grid_search_counts_the_corpus_once(docs, tmp_path, monkeypatch):
     calls = []
-    count_window = skvec.cooccurrence.count_window
+    count_window = skvec._counting.strategies.count_window
 
     def counting(*args, **kwargs):
         calls.append(1)
         return count_window(*args, **kwargs)
 
-    monkeypatch.setattr(skvec.cooccurrence, "count_window", counting)
+    monkeypatch.setattr(skvec._counting.strategies, "count_window", counting)
     sppmi_fits = []
     sppmi_fit = SPPMITransformer.fit
 

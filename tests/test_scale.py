@@ -7,7 +7,7 @@ import pytest
 from sklearn.base import clone
 
 import skvec._counting.spill as spill
-import skvec.cooccurrence as cooccurrence
+import skvec._counting.strategies as strategies
 from conftest import random_documents
 from skvec import CooccurrenceVectorizer
 from skvec._counting.spill import parse_memory
@@ -143,8 +143,8 @@ def test_temporary_files_removed_on_keyboard_interrupt(small_spills, monkeypatch
         return original(*args, **kwargs)
 
     if where == "count":
-        original = cooccurrence.count_window
-        monkeypatch.setattr(cooccurrence, "count_window", interrupt)
+        original = strategies.count_tokens
+        monkeypatch.setattr(strategies, "count_tokens", interrupt)
     else:
         original = spill.kernels.sum_partials
         monkeypatch.setattr(spill.kernels, "sum_partials", interrupt)
@@ -155,7 +155,7 @@ def test_temporary_files_removed_on_keyboard_interrupt(small_spills, monkeypatch
 
 
 def test_vocabulary_pruning_warns_and_keeps_frequent_words(small_spills, monkeypatch):
-    monkeypatch.setattr(cooccurrence, "vocabulary_limit", lambda max_memory: 40)
+    monkeypatch.setattr(strategies, "vocabulary_limit", lambda max_memory: 40)
     rng = np.random.RandomState(5)
     frequent = [f"f{i}" for i in range(10)]
     docs = [list(rng.choice(frequent, size=10)) + [f"rare{rng.randint(10**6)}" for _ in range(3)]

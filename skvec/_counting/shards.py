@@ -16,9 +16,8 @@ from joblib import Parallel, delayed
 from joblib import effective_n_jobs as joblib_n_jobs
 
 from .._corpus import check_documents, encode_documents, encode_with_vocabulary, make_analyzer
-from .._kernels import cooccurrence as kernels
 from .._threads import effective_n_jobs
-from .engine import count_window
+from .engine import count_tokens
 
 
 def _check_indexable(docs):
@@ -60,17 +59,15 @@ def _shard_docs(docs, start, stop):
 
 def _vocabulary_job(docs, start, stop, tokenization):
     index = {}
-    ids, _ = encode_documents(_shard_docs(docs, start, stop), make_analyzer(**tokenization), index, True, 0, "vocabulary")
-    return list(index), np.bincount(ids, minlength=len(index)).astype(np.int64)
+    analyzer = make_analyzer(**tokenization)
+    ids, offsets = encode_documents(_shard_docs(docs, start, stop), analyzer, index, True, 0, "vocabulary")
+    longest = int(np.diff(offsets).max())
+    return list(index), np.bincount(ids, minlength=len(index)).astype(np.int64), longest
 
 
-def _count_job(docs, start, stop, tokenization, vocabulary, count_args, subsample_args, n_threads):
+def _count_job(docs, start, stop, tokenization, vocabulary, plan, first_position, n_threads):
     ids, offsets = encode_with_vocabulary(_shard_docs(docs, start, stop), vocabulary, **tokenization)
-    if subsample_args is not None:
-        keep, seed, first_position = subsample_args
-        ids, offsets = kernels.subsample(ids, offsets, keep, seed, first_position)
-    n_words, weights, left, right = count_args
-    return count_window(ids, offsets, n_words, weights, left, right, n_threads)
+    return count_tokens(ids, offsets, len(vocabulary), plan, n_threads, first_position, exact=True)
 
 
 class ShardedCorpus:
@@ -87,40 +84,40 @@ class ShardedCorpus:
     def _parallel(self, **kwargs):
         return Parallel(n_jobs=self.n_jobs, verbose=max(self.verbose - 1, 0), **kwargs)
 
-    def vocabulary_counts(self):
-        """Words in first-occurrence order, their counts, per-shard counts and the token total."""
+    def learn_vocabulary(self, rule):
+        """Count every shard's words in jobs, add them up and choose the vocabulary by ``rule``.
+
+        Sets ``vocabulary``, ``n_tokens``, ``longest_document`` and the
+        position of each shard's first vocabulary token (for subsampling).
+        """
         results = self._parallel()(
             delayed(_vocabulary_job)(docs, start, stop, self.tokenization)
             for docs, start, stop in _shard_arguments(self.docs, self.bounds)
         )
         index = {}
-        for words, _ in results:
+        for words, _, _ in results:
             for word in words:
                 index.setdefault(word, len(index))
         counts = np.zeros(len(index), dtype=np.int64)
         shard_rows = []
-        for words, shard_counts in results:
+        for words, shard_counts, _ in results:
             rows = np.fromiter((index[w] for w in words), dtype=np.int64, count=len(words))
             counts[rows] += shard_counts
             shard_rows.append((rows, shard_counts))
-        n_tokens = int(counts.sum())
-        return list(index), counts, shard_rows, n_tokens
+        self.n_tokens = int(counts.sum())
+        self.longest_document = max(longest for _, _, longest in results)
+        self.vocabulary, remap = rule.choose(list(index), counts, self.verbose)
+        shard_tokens = [int(c[remap[rows] >= 0].sum()) for rows, c in shard_rows]
+        self.first_positions = np.concatenate([[0], np.cumsum(shard_tokens)[:-1]]).astype(np.int64)
 
-    def count(self, vocabulary, count_args, subsample_args):
-        """Yield the int64 partial count of each shard, in shard order.
-
-        ``subsample_args`` is None or ``(keep, seed, first_positions)`` with
-        one first position per shard.
-        """
+    def count(self, plan):
+        """Yield the int64 partial count of each shard, in shard order."""
         n_threads = max(1, effective_n_jobs(None) // max(1, joblib_n_jobs(self.n_jobs)))
-        jobs = []
-        for i, (docs, start, stop) in enumerate(_shard_arguments(self.docs, self.bounds)):
-            shard_subsample = None
-            if subsample_args is not None:
-                keep, seed, first_positions = subsample_args
-                shard_subsample = (keep, seed, int(first_positions[i]))
-            jobs.append(delayed(_count_job)(docs, start, stop, self.tokenization, vocabulary, count_args,
-                                            shard_subsample, n_threads))
+        vocabulary = self.vocabulary.index()
+        jobs = [
+            delayed(_count_job)(docs, start, stop, self.tokenization, vocabulary, plan, int(first), n_threads)
+            for (docs, start, stop), first in zip(_shard_arguments(self.docs, self.bounds), self.first_positions)
+        ]
         # Partials are handed over as they come, so that a capped reduction
         # can spill each before the next arrives.
         yield from self._parallel(return_as="generator")(jobs)

@@ -22,20 +22,12 @@ from itertools import islice
 
 import numpy as np
 
-from .._corpus import (
-    check_documents,
-    check_fixed_vocabulary,
-    drop_unknown,
-    encode_documents,
-    make_analyzer,
-    select_vocabulary,
-    vocabulary_dict,
-)
+from .._corpus import check_documents, drop_unknown, encode_documents, make_analyzer
 from .._kernels import cooccurrence as kernels
 from .._progress import Progress
 from .._threads import numba_threads
 from .._validation import user_stacklevel
-from .engine import canonical_csr, thread_blocks
+from .engine import canonical_csr, scaled, thread_blocks
 
 # Bytes of one entry of a partial count: int32 column + int64 fixed-point sum.
 ENTRY_BYTES = 12
@@ -100,108 +92,114 @@ class SpillDirectory:
 # -- vocabulary pass ------------------------------------------------------------
 
 
-class EncodedFile:
-    """Provisional ids of a corpus, on disk, in batches of documents."""
+class SpilledCorpus:
+    """Provisional ids of a corpus, on disk, in batches of documents, and its vocabulary.
+
+    Attributes
+    ----------
+    vocabulary : Vocabulary
+        Chosen after the vocabulary pass.
+    n_tokens : int
+        Tokens read.
+    longest_document : int
+        Tokens read in the longest document.
+    n_pruned : int
+        Word entries dropped while reading because the vocabulary outgrew the cap.
+    """
 
     def __init__(self, spill):
         self.ids_path = spill.new_file("ids")
         self.lengths_path = spill.new_file("lengths")
         self.batches = []  # (epoch, n_docs, n_tokens)
         self.remaps = []  # provisional ids of epoch e -> ids of epoch e + 1 (-1 pruned)
+        self.final_ids = None  # final_ids[e]: provisional ids of epoch e -> rows (-1 -> -1)
+        self.vocabulary = None
+        self.n_tokens = self.longest_document = self.n_pruned = 0
 
-    def read(self, final_ids):
-        """Yield (ids, offsets) of each batch in final ids, unknown words removed.
+    def set_vocabulary(self, vocabulary, remap):
+        """Fix the vocabulary; ``remap`` maps the last epoch's provisional ids to rows."""
+        self.vocabulary = vocabulary
+        self.final_ids = [remap]
+        for epoch_remap in reversed(self.remaps):
+            self.final_ids.insert(0, self.final_ids[0][epoch_remap])
 
-        ``final_ids[e]`` maps the provisional ids of epoch ``e`` to rows; its
-        last entry is -1 so that an id of -1 stays -1.
-        """
+    def read(self):
+        """Yield (ids, offsets) of each batch in rows, words outside the vocabulary removed."""
         with open(self.ids_path, "rb") as ids_file, open(self.lengths_path, "rb") as lengths_file:
             for epoch, n_docs, n_tokens in self.batches:
                 ids = np.fromfile(ids_file, dtype=np.int32, count=n_tokens)
                 lengths = np.fromfile(lengths_file, dtype=np.int64, count=n_docs)
                 offsets = np.zeros(n_docs + 1, dtype=np.int64)
                 np.cumsum(lengths, out=offsets[1:])
-                yield drop_unknown(final_ids[epoch][ids], offsets)
+                yield drop_unknown(self.final_ids[epoch][ids], offsets)
 
 
-def encode_to_file(docs, spill, *, tokenization, min_count, max_vocab_size, vocabulary, max_words, verbose):
-    """Vocabulary pass: build the vocabulary and write the encoded corpus to disk.
+def _encode_batch(batch, analyzer, index, grows, first_doc):
+    """Encode a batch of documents, naming a bad document by its position in the corpus."""
+    try:
+        return encode_documents(batch, analyzer, index, grows, 0, "vocabulary")
+    except TypeError as exc:
+        match = re.match(r"Document (\d+)(.*)", str(exc), re.S)
+        if match is None:
+            raise
+        raise TypeError(f"Document {first_doc + int(match.group(1))}{match.group(2)}") from None
 
-    Returns ``(words, counts, n_tokens, encoded, final_ids, n_pruned)``.
+
+def _prune(corpus, index, counts, min_reduce):
+    """word2vec's ReduceVocab: drop the words seen at most ``min_reduce`` times."""
+    keep = counts > min_reduce
+    remap = np.full(len(counts) + 1, -1, dtype=np.int32)
+    remap[:-1][keep] = np.arange(int(keep.sum()), dtype=np.int32)
+    corpus.remaps.append(remap)
+    corpus.n_pruned += int((~keep).sum())
+    return {word: int(remap[i]) for word, i in index.items() if keep[i]}, counts[keep]
+
+
+def encode_to_file(docs, spill, *, tokenization, rule, max_words, verbose):
+    """Vocabulary pass: write the encoded corpus to disk and choose its vocabulary by ``rule``.
+
+    Returns a ``SpilledCorpus``.
     """
     check_documents(docs)
     analyzer = make_analyzer(**tokenization)
-    fixed = vocabulary is not None
-    if fixed:
-        words = check_fixed_vocabulary(vocabulary)
-        index = vocabulary_dict(words)
-        counts = np.zeros(len(words), dtype=np.int64)
-    else:
-        index = {}
-        counts = np.zeros(0, dtype=np.int64)
-    encoded = EncodedFile(spill)
+    index = rule.initial_index()
+    counts = np.zeros(len(index), dtype=np.int64)
+    corpus = SpilledCorpus(spill)
     progress = Progress(None, desc="vocabulary", verbose=verbose, unit="tokens")
-    n_tokens = n_docs = n_pruned = 0
+    n_docs = 0
     min_reduce = 1
     iterator = iter(docs)
-    with open(encoded.ids_path, "wb") as ids_file, open(encoded.lengths_path, "wb") as lengths_file:
-        while True:
-            batch = list(islice(iterator, BATCH_DOCS))
-            if not batch:
-                break
-            try:
-                ids, offsets = encode_documents(batch, analyzer, index, not fixed, 0, "vocabulary")
-            except TypeError as exc:
-                # Name the document by its position in the whole corpus.
-                match = re.match(r"Document (\d+)(.*)", str(exc), re.S)
-                if match is None:
-                    raise
-                raise TypeError(f"Document {n_docs + int(match.group(1))}{match.group(2)}") from None
+    with open(corpus.ids_path, "wb") as ids_file, open(corpus.lengths_path, "wb") as lengths_file:
+        while batch := list(islice(iterator, BATCH_DOCS)):
+            ids, offsets = _encode_batch(batch, analyzer, index, rule.grows, n_docs)
             ids.tofile(ids_file)
-            np.diff(offsets).tofile(lengths_file)
-            encoded.batches.append((len(encoded.remaps), len(batch), len(ids)))
+            lengths = np.diff(offsets)
+            lengths.tofile(lengths_file)
+            corpus.batches.append((len(corpus.remaps), len(batch), len(ids)))
             n_docs += len(batch)
-            n_tokens += len(ids)
-            known = ids[ids >= 0] if fixed else ids
+            corpus.n_tokens += len(ids)
+            corpus.longest_document = max(corpus.longest_document, int(lengths.max()))
             if len(counts) < len(index):
                 counts = np.concatenate([counts, np.zeros(len(index) - len(counts), dtype=np.int64)])
-            counts += np.bincount(known, minlength=len(index))
-            if not fixed and max_words is not None and len(index) > max_words:
-                # word2vec's ReduceVocab.
-                keep = counts > min_reduce
-                remap = np.full(len(counts) + 1, -1, dtype=np.int32)
-                remap[:-1][keep] = np.arange(int(keep.sum()), dtype=np.int32)
-                index = {word: int(remap[i]) for word, i in index.items() if keep[i]}
-                counts = counts[keep]
-                encoded.remaps.append(remap)
-                n_pruned += int((~keep).sum())
+            counts += np.bincount(ids if rule.grows else ids[ids >= 0], minlength=len(index))
+            if rule.grows and max_words is not None and len(index) > max_words:
+                index, counts = _prune(corpus, index, counts, min_reduce)
                 min_reduce += 1
-            progress.update(n_tokens, docs=n_docs)
+            progress.update(corpus.n_tokens, docs=n_docs)
     progress.close(docs=n_docs)
     if n_docs == 0:
         raise ValueError("The corpus is empty: it contains no document.")
-    if fixed:
-        final = np.append(np.arange(len(words), dtype=np.int32), np.int32(-1))
-    else:
-        if n_tokens == 0:
-            raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
-        kept = select_vocabulary(counts, min_count, max_vocab_size, verbose)
-        all_words = list(index)
-        words = [all_words[i] for i in kept]
-        counts = counts[kept]
-        final = np.full(len(all_words) + 1, -1, dtype=np.int32)
-        final[kept] = np.arange(len(kept), dtype=np.int32)
-    final_ids = [final]
-    for remap in reversed(encoded.remaps):
-        final_ids.insert(0, final_ids[0][remap])
-    return words, counts, n_tokens, encoded, final_ids, n_pruned
+    corpus.set_vocabulary(*rule.choose(list(index), counts, verbose))
+    return corpus
 
 
 def vocabulary_limit(max_memory):
+    """Distinct words the vocabulary pass may hold under ``max_memory`` before pruning."""
     return max(max_memory // 4 // BYTES_PER_WORD, 1000)
 
 
 def warn_pruned(n_pruned, max_words):
+    """Warn that the vocabulary pass pruned rare words (if it did)."""
     if n_pruned:
         warnings.warn(
             f"The vocabulary pass outgrew max_memory ({max_words} distinct words) and was pruned as "
@@ -303,12 +301,6 @@ def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=
     data = np.fromfile(out.data_path, dtype=out_dtype)
     os.remove(out.data_path)
     return canonical_csr((n_rows, n_cols), out.indptr, indices, data)
-
-
-def scaled(matrix, scale, dtype):
-    """Float copy of an int64 fixed-point count (same arithmetic as the kernels)."""
-    data = (matrix.data.astype(np.float64) / float(scale)).astype(dtype)
-    return canonical_csr(matrix.shape, matrix.indptr, matrix.indices, data)
 
 
 class RunCollector:

@@ -130,10 +130,13 @@ def _emit_order(acc, touched, n, n_words):
 
 
 @njit(parallel=True, cache=True)
-def fill_rows_scaled(
-    ids, offsets, positions, starts, weights, left, right, block_bounds, indptr, scale, indices, data
-):
-    """Fill CSR ``indices`` and float ``data`` (= integer sum / ``scale``)."""
+def fill_rows(ids, offsets, positions, starts, weights, left, right, block_bounds, indptr, scale, indices, data):
+    """Fill CSR ``indices`` and ``data``.
+
+    ``data`` receives the fixed-point sums themselves when ``scale`` is 0
+    (an int64 partial count), else ``sum / scale`` (a float count).  The
+    test is the same for every cell, so it costs nothing measurable.
+    """
     n_words = starts.shape[0] - 1
     for b in prange(block_bounds.shape[0] - 1):
         acc = np.zeros(n_words, dtype=np.int64)
@@ -145,25 +148,10 @@ def fill_rows_scaled(
             for i in range(n):
                 c = touched[i]
                 indices[j + i] = c
-                data[j + i] = np.float64(acc[c]) / scale
-                acc[c] = 0
-
-
-@njit(parallel=True, cache=True)
-def fill_rows_exact(ids, offsets, positions, starts, weights, left, right, block_bounds, indptr, indices, data):
-    """Fill CSR ``indices`` and int64 ``data`` (the fixed-point sums themselves)."""
-    n_words = starts.shape[0] - 1
-    for b in prange(block_bounds.shape[0] - 1):
-        acc = np.zeros(n_words, dtype=np.int64)
-        touched = np.empty(n_words, dtype=np.int32)
-        for w in range(block_bounds[b], block_bounds[b + 1]):
-            n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
-            _emit_order(acc, touched, n, n_words)
-            j = indptr[w]
-            for i in range(n):
-                c = touched[i]
-                indices[j + i] = c
-                data[j + i] = acc[c]
+                if scale > 0:
+                    data[j + i] = np.float64(acc[c]) / scale
+                else:
+                    data[j + i] = acc[c]
                 acc[c] = 0
 
 
