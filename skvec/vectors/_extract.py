@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from .._corpus import words_in_row_order
 from ._gensim import keyed_vectors_of, words_and_vectors
 from ._keyed import WordVectors
 
@@ -11,12 +12,7 @@ __all__ = ["get_word_vectors"]
 def _words_from_vocabulary(vocabulary, owner):
     if not isinstance(vocabulary, Mapping):
         raise TypeError(f"{owner}.vocabulary_ must be a dict word -> row, got {type(vocabulary).__name__}.")
-    words = [None] * len(vocabulary)
-    for word, row in vocabulary.items():
-        if not 0 <= row < len(words) or words[row] is not None:
-            raise ValueError(f"{owner}.vocabulary_ does not map the words to distinct rows 0..{len(words) - 1}.")
-        words[row] = word
-    return words
+    return words_in_row_order(vocabulary, f"{owner}.vocabulary_")
 
 
 def unfrozen(model):
