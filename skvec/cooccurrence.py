@@ -54,7 +54,10 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     window : int, default=10
-        Maximum distance between a word and its context.
+        Maximum distance between a word and its context.  A window longer
+        than the longest document takes the whole document and costs no more
+        memory than that.  A matrix that cannot fit in the machine's memory
+        is refused with a ``MemoryError`` before it is allocated.
     weighting : {"harmonic", "uniform", "linear"}, default="harmonic"
         Weight of a context at distance ``d``: ``1/d`` (GloVe), ``1``, or
         ``(window - d + 1) / window``, the expected weight under word2vec's
@@ -92,11 +95,14 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         ids are kept in a temporary file, it is counted in chunks that fit
         the budget, and the partial counts are spilled to temporary files and
         merged with a bounded number of files open.  The result is identical
-        to the uncapped count.  The temporary files are removed on success,
-        error and interruption.  If the vocabulary pass itself outgrows a
-        quarter of the budget, rare words are pruned while reading as
-        word2vec's C tool does, with a warning.  The budget covers the
-        counting, not the returned matrix.
+        to the uncapped count.  The temporary files live in one directory,
+        ``skvec-cooccurrence-<pid>-<random>`` in ``tempfile.gettempdir()``,
+        removed on success, error, ``KeyboardInterrupt`` and SIGTERM; the
+        directory of a process killed outright (SIGKILL) is removed by the
+        next capped count once that process id is gone.  If the vocabulary
+        pass itself outgrows a quarter of the budget, rare words are pruned
+        while reading as word2vec's C tool does, with a warning.  The budget
+        covers the counting, not the returned matrix.
     n_shards : int or None, default=None
         Cut the corpus (which must support ``len`` and slicing) into this
         many shards of consecutive documents and count them in joblib jobs

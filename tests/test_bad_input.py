@@ -10,13 +10,23 @@ Sections: parameters of each estimator; corpus and tokens; numerical safety
 and temporary files, and the command line, each in its own section at the end.
 """
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from fractions import Fraction
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import skvec
 
 from skvec import (
     CooccurrenceVectorizer,
@@ -779,6 +789,191 @@ def test_writer_refuses_what_the_format_cannot_hold(tmp_path):
 
 
 # -- counting: memory estimates and temporary files -----------------------------------------------
+
+# A window is the distance a count reaches; no distance exceeds the longest
+# document, so a longer window must cost nothing more.  Memory the count cannot
+# have is refused before it is allocated.  A spilled count removes its
+# temporary directory on every way out (SIGTERM included), and the directory
+# of a process killed outright is removed by the next spilled count.
+
+
+def _traced_peak(function):
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _linear_reference(window):
+    """Counts of WINDOW_DOCS with linear weights (window - d + 1) / window, in exact fractions."""
+    w1, w2 = Fraction(1), Fraction(window - 1, window)
+    # rows/columns a, c, b: a-c at distances 2 and 1, a-b and b-c at distance 1
+    dense = [[0, w2 + w1, w1], [w2 + w1, 0, w1], [w1, w1, 0]]
+    return np.array([[float(x) for x in row] for row in dense]).astype(np.float32)
+
+
+WINDOW_DOCS = ["a b c", "c a"]
+STRATEGIES = [{}, {"max_memory": "1MB"}, {"n_shards": 2, "n_jobs": 1}]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES, ids=["in_memory", "spilled", "sharded"])
+@pytest.mark.parametrize("weighting", ["harmonic", "uniform", "linear"])
+def test_window_longer_than_every_document_costs_no_memory(weighting, strategy):
+    huge = CooccurrenceVectorizer(window=10**9, weighting=weighting, min_count=1, **strategy)
+    counts, peak = _traced_peak(lambda: huge.fit_transform(WINDOW_DOCS))
+    assert peak < 64 * 2**20, f"window=10**9 on two short documents traced {peak / 2**20:.0f} MiB"
+    assert huge.window == 10**9  # the parameter is the user's, unchanged
+    assert huge.get_feature_names_out().tolist() == ["a", "c", "b"]
+    if weighting == "linear":
+        np.testing.assert_array_equal(counts.toarray(), _linear_reference(10**9))
+    else:
+        # 1/d and 1 do not depend on the window: the whole document is window 2 here.
+        whole = CooccurrenceVectorizer(window=2, weighting=weighting, min_count=1).fit_transform(WINDOW_DOCS)
+        np.testing.assert_array_equal(counts.indptr, whole.indptr)
+        np.testing.assert_array_equal(counts.indices, whole.indices)
+        np.testing.assert_array_equal(counts.data, whole.data)
+
+
+@pytest.mark.parametrize("weighting", ["harmonic", "uniform", "linear"])
+def test_window_beyond_the_documents_gives_the_exact_counts(weighting):
+    docs = [["a", "b", "c", "a", "d"], ["b", "d"], ["c"]]
+    expected = {"harmonic": lambda d: Fraction(1, d), "uniform": lambda d: Fraction(1),
+                "linear": lambda d: Fraction(50 - d + 1, 50)}[weighting]
+    vectorizer = CooccurrenceVectorizer(window=50, weighting=weighting, min_count=1, dtype=np.float64)
+    counts = vectorizer.fit_transform(docs).toarray()
+    row = vectorizer.vocabulary_
+    reference = np.zeros_like(counts)
+    for doc in docs:
+        for p, word in enumerate(doc):
+            for q, context in enumerate(doc):
+                if p != q:
+                    reference[row[word], row[context]] += float(expected(abs(p - q)))
+    np.testing.assert_allclose(counts, reference, rtol=1e-15)
+
+
+def test_matrix_that_cannot_fit_is_refused_before_it_is_allocated(monkeypatch):
+    import skvec._counting.engine as engine
+
+    monkeypatch.setattr(engine, "physical_memory", lambda: 64)
+    with pytest.raises(MemoryError, match=r"needs .* GiB.*Lower window.*max_memory") as error:
+        CooccurrenceVectorizer(window=5, min_count=1).fit_transform(DOCS)
+    assert "entries" in str(error.value)
+    # The vocabulary alone still fits.
+    assert len(CooccurrenceVectorizer(window=5, min_count=1).fit(DOCS).vocabulary_) == 9
+
+
+SPILL_SCRIPT = """
+import os, sys, time
+import skvec._counting.spill as spill
+from skvec import CooccurrenceVectorizer
+
+marker = sys.argv[1]
+spill.BATCH_DOCS = 13
+merge = spill.kernels.sum_partials
+
+
+def slow_merge(*args, **kwargs):
+    n_files = sum(len(files) for _, _, files in os.walk(spill.tempfile.gettempdir()))
+    with open(marker + ".tmp", "w") as handle:
+        handle.write(str(n_files))
+    os.replace(marker + ".tmp", marker)
+    time.sleep(120)
+    return merge(*args, **kwargs)
+
+
+spill.kernels.sum_partials = slow_merge
+docs = [" ".join(f"w{(7 * i + 3 * j) % 97}" for j in range(25)) for i in range(300)]
+CooccurrenceVectorizer(min_count=1, max_memory="20kB", n_jobs=1).fit_transform(docs)
+"""
+
+
+def _killed_during_merge(tmp_path, signum):
+    """Run a spilled count in a child process and send it ``signum`` during the merge."""
+    spill_root = tmp_path / "spill"
+    spill_root.mkdir()
+    marker = tmp_path / "merging"
+    repository = os.path.dirname(os.path.dirname(os.path.abspath(skvec.__file__)))
+    env = {**os.environ, "TMPDIR": str(spill_root), "PYTHONPATH": repository}
+    child = subprocess.Popen([sys.executable, "-c", SPILL_SCRIPT, str(marker)], env=env, cwd=repository)
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            assert child.poll() is None, "the child ended before the merge"
+            assert time.monotonic() < deadline, "the child never reached the merge"
+            time.sleep(0.1)
+        child.send_signal(signum)
+        returncode = child.wait(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert int(marker.read_text()) > 4, "runs should be on disk when the merge starts"
+    return spill_root, child.pid, returncode
+
+
+def test_temporary_files_removed_on_sigterm(tmp_path):
+    spill_root, _, returncode = _killed_during_merge(tmp_path, signal.SIGTERM)
+    assert returncode == -signal.SIGTERM  # the process still ends as SIGTERM ends it
+    assert os.listdir(spill_root) == []
+
+
+def test_leftovers_of_a_killed_process_are_removed_by_the_next_count(tmp_path, monkeypatch):
+    spill_root, pid, returncode = _killed_during_merge(tmp_path, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL
+    leftovers = os.listdir(spill_root)
+    assert len(leftovers) == 1 and leftovers[0].startswith(f"skvec-cooccurrence-{pid}-")
+    # Directories of live processes, and names that are not spill directories, stay.
+    alive = spill_root / f"skvec-cooccurrence-{os.getppid()}-live"
+    other = spill_root / "skvec-cooccurrence-notapid"
+    alive.mkdir()
+    other.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill_root))
+    CooccurrenceVectorizer(min_count=1, max_memory="1MB").fit_transform(DOCS)
+    assert sorted(os.listdir(spill_root)) == sorted([alive.name, other.name])
+
+
+class _Handled(Exception):
+    pass
+
+
+def test_sigterm_reaches_the_previous_handler_which_is_restored(tmp_path, monkeypatch):
+    import skvec._counting.spill as spill
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    calls = []
+
+    def handler(signum, frame):
+        calls.append(signum)
+        raise _Handled
+
+    merge = spill.kernels.sum_partials
+
+    def terminated_merge(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return merge(*args, **kwargs)
+
+    monkeypatch.setattr(spill, "BATCH_DOCS", 2)
+    monkeypatch.setattr(spill.kernels, "sum_partials", terminated_merge)
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        with pytest.raises(_Handled):
+            CooccurrenceVectorizer(min_count=1, max_memory="16KiB", n_jobs=1).fit_transform(DOCS * 20)
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert calls == [signal.SIGTERM]
+    assert os.listdir(tmp_path) == []
+
+
+def test_spilled_count_leaves_the_sigterm_handler_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    before = signal.getsignal(signal.SIGTERM)
+    CooccurrenceVectorizer(min_count=1, max_memory="1MB").fit_transform(DOCS)
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert os.listdir(tmp_path) == []
+
 
 
 # -- command line ------------------------------------------------------------------------------------

@@ -10,13 +10,16 @@ it as a sorted run.  A k-way merge with a bounded fan-in (in rounds when there
 are more runs) adds the runs row block by row block.  Integer sums do not
 depend on the order of addition, so the result equals the in-memory count
 bit for bit.  Every temporary file lives in one directory that is removed on
-success, on error and on ``KeyboardInterrupt``.
+success, on error, on ``KeyboardInterrupt`` and on SIGTERM (see
+``SpillDirectory``).
 """
 
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import warnings
 from itertools import islice
 
@@ -69,23 +72,93 @@ def parse_memory(value, name="max_memory"):
     return number
 
 
+# Name of a spill directory in the temporary directory: this prefix, the
+# process id, a dash and a random part, e.g. ``skvec-cooccurrence-4242-k3v9x1qz``.
+SPILL_PREFIX = "skvec-cooccurrence-"
+_SPILL_NAME = re.compile(re.escape(SPILL_PREFIX) + r"(\d+)-")
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while a spill directory was open (raised in the main thread)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated("The spilled co-occurrence count was stopped by SIGTERM.")
+
+
+def _process_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_directories(root=None):
+    """Remove the spill directories of processes that are gone (killed with SIGKILL, say)."""
+    root = tempfile.gettempdir() if root is None else root
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        match = _SPILL_NAME.match(name)
+        if match is not None and not _process_alive(int(match.group(1))):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+
+
 class SpillDirectory:
-    """A temporary directory removed, with everything in it, on exit."""
+    """A temporary directory removed, with everything in it, on exit.
+
+    It is ``skvec-cooccurrence-<pid>-<random>`` in ``tempfile.gettempdir()``
+    and is removed on success, on an exception, on ``KeyboardInterrupt`` and
+    on SIGTERM: while it exists, a SIGTERM handler (installed only from the
+    main thread, and only over the default or a Python handler) turns the
+    signal into an exception, so the directory is removed on the way out;
+    then the previous handler is restored and the signal raised again, so
+    the process ends as it would have.  A process killed outright (SIGKILL)
+    cannot clean up: the next spill directory opened on the machine removes
+    the directories whose process id is no longer running.
+    """
 
     def __init__(self):
         self.path = None
         self.n_files = 0
+        self._previous_handler = None
 
     def __enter__(self):
-        self.path = tempfile.mkdtemp(prefix="skvec-cooccurrence-")
+        remove_stale_directories()
+        self.path = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+        self._install_handler()
         return self
+
+    def _install_handler(self):
+        if threading.current_thread() is not threading.main_thread():
+            return
+        previous = signal.getsignal(signal.SIGTERM)
+        if previous is signal.SIG_DFL or (callable(previous) and previous is not _raise_terminated):
+            signal.signal(signal.SIGTERM, _raise_terminated)
+            self._previous_handler = previous
 
     def new_file(self, stem):
         self.n_files += 1
         return os.path.join(self.path, f"{stem}-{self.n_files}.bin")
 
-    def __exit__(self, *exc):
-        shutil.rmtree(self.path, ignore_errors=True)
+    def __exit__(self, exc_type, exc, traceback):
+        try:
+            shutil.rmtree(self.path, ignore_errors=True)
+        finally:
+            if self._previous_handler is not None:
+                signal.signal(signal.SIGTERM, self._previous_handler)
+                self._previous_handler = None
+        if exc_type is Terminated:
+            # Deliver the signal again to the handler it was meant for
+            # (by default, the process ends with the status of SIGTERM).
+            signal.raise_signal(signal.SIGTERM)
         return False
 
 
