@@ -376,32 +376,18 @@ def read_corpus(path):
     return LineCorpus(path)
 
 
-def _looks_binary(path):
-    """Whether a vector file is in the binary format: its start is not UTF-8 text."""
-    import codecs
-
-    with open_file(path, "rb") as f:
-        head = f.read(4096)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return True
-    return b"\x00" in head
-
-
 def load_vectors(path):
     """Load a vector file: word2vec text or binary, headerless text (GloVe), fastText ``.vec``; clear errors."""
     from .vectors import WordVectors
 
     _open_text(path).close()  # the clear message for a missing or unreadable file
-    binary = _looks_binary(path)
     try:
-        return WordVectors.load_word2vec_format(path, binary=binary)
+        # binary=None: the reader tells text from binary by the line after the header.
+        return WordVectors.load_word2vec_format(path, binary=None)
     except MemoryError as exc:
         raise Failure(f"{path}: not enough memory to load it; does its header give the right word count?") from exc
     except (ValueError, UnicodeDecodeError, EOFError, OSError) as exc:
-        kind = "binary word2vec" if binary else "text"
-        raise Failure(f"{path}: not a readable {kind} vector file: {exc}") from exc
+        raise Failure(f"{path}: not a readable vector file: {exc}") from exc
 
 
 # Errors reading a compressed or mis-encoded corpus while training.

@@ -151,7 +151,7 @@ def test_unknown_parameter_lists_the_valid_ones(capsys):
 
 def test_runtime_failures(vector_file, corpus_file, tmp_path, capsys):
     assert main(["similar", str(corpus_file), "cat"]) == 1
-    assert "not a readable text vector file" in capsys.readouterr().err
+    assert "not a readable vector file" in capsys.readouterr().err
     assert main(["similar", str(vector_file), "zebra"]) == 1
     assert "'zebra' is not in the vocabulary" in capsys.readouterr().err
     assert main(["evaluate", str(vector_file), "--analogies", str(corpus_file)]) == 1

@@ -195,3 +195,13 @@ def test_rows_of_a_compressed_file_grow_block_by_block(tmp_path, monkeypatch, na
     loaded = WordVectors.load_word2vec_format(tmp_path / name, binary=binary)
     assert_same_vectors(loaded, wv)
     assert loaded.vectors.flags.owndata and loaded.vectors.flags.c_contiguous
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize("binary, write_header", [(False, True), (True, True), (False, False)])
+def test_binary_none_detects_the_format(tmp_path, suffix, binary, write_header):
+    wv = random_vectors()
+    path = tmp_path / f"vectors{suffix}"
+    wv.save_word2vec_format(path, binary=binary, write_header=write_header)
+    assert_same_vectors(WordVectors.load_word2vec_format(path, binary=None), wv)
+    assert_same_vectors(WordVectors.load_word2vec_format(path, binary=None, limit=3), WordVectors(wv.words[:3], wv.vectors[:3]))

@@ -307,9 +307,18 @@ def _read_binary(f, header_bytes, header, limit, path, encoding, errors):
 # -- entry points --------------------------------------------------------------------
 
 
+def _data_is_binary(f, vector_size):
+    """Whether the vectors after a header are binary: the next line is not a word and ``vector_size`` numbers."""
+    start = f.tell()
+    line = f.readline(min(32 * vector_size + 1024, 1 << 22))
+    f.seek(start)
+    return bool(line.strip()) and not _looks_like_text(line, vector_size)
+
+
 def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8", unicode_errors="strict"):
     """Words (list of str) and float32 rows of a vector file.
 
+    ``binary``: None detects the format from the line after the header.
     ``no_header``: None detects a header line ``"<n_words> <vector_size>"``
     (two integers); True reads the first line as a vector (GloVe); False
     requires the header.
@@ -332,6 +341,8 @@ def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8
             )
         if header is not None:
             _check_header(header, path)
+        if binary is None:
+            binary = header is not None and _data_is_binary(f, header[1])
         if binary:
             return _read_binary(f, f.tell(), header, limit, path, encoding, unicode_errors)
         try:

@@ -556,7 +556,10 @@ class WordVectors(SimilarityQueries):
         Parameters
         ----------
         path : str or path-like
-        binary : bool, default=False
+        binary : bool or None, default=False
+            ``None`` detects the format: binary unless the line after the
+            header is a word and ``vector_size`` numbers (a file without a
+            header is text).
         no_header : bool or None, default=None
             ``None`` detects a header line (two integers); ``True`` reads
             the first line as a vector; ``False`` requires a header.
@@ -582,7 +585,8 @@ class WordVectors(SimilarityQueries):
         limit = check_int(limit, "limit", min_val=0, allow_none=True)
         if no_header not in (None, True, False):
             raise TypeError(f"no_header must be None, True or False, got {no_header!r}.")
-        words, vectors = read_vectors(path, bool(binary), no_header, limit, encoding, unicode_errors)
+        binary = None if binary is None else bool(binary)
+        words, vectors = read_vectors(path, binary, no_header, limit, encoding, unicode_errors)
         keep = {}
         for row, word in enumerate(words):
             if word in keep:
