@@ -189,43 +189,44 @@ def subsample(ids, offsets, keep_probability, seed, first_position):
     return kept[:j].copy(), new_offsets
 
 
-@njit(parallel=True, cache=True)
-def _sum_partials_nnz(indptrs, starts, indices, n_cols, block_bounds, row_nnz):
-    n_parts = indptrs.shape[0]
-    for b in prange(block_bounds.shape[0] - 1):
-        mark = np.zeros(n_cols, dtype=np.bool_)
-        touched = np.empty(n_cols, dtype=np.int32)
-        for r in range(block_bounds[b], block_bounds[b + 1]):
-            n = 0
-            for k in range(n_parts):
-                base = starts[k]
-                for j in range(indptrs[k, r], indptrs[k, r + 1]):
-                    c = indices[base + j]
-                    if not mark[c]:
-                        mark[c] = True
-                        touched[n] = c
-                        n += 1
-            row_nnz[r] = n
-            for i in range(n):
-                mark[touched[i]] = False
+@njit(cache=True, inline="always")
+def _sum_row(r, indptrs, starts, indices, data, acc, touched):
+    """Add row ``r`` of every part into ``acc`` (zero on entry); return its distinct columns.
+
+    Columns first reached are appended to ``touched`` (partial sums are
+    positive, so a zero cell means untouched).
+    """
+    n = 0
+    for k in range(indptrs.shape[0]):
+        base = starts[k]
+        for j in range(indptrs[k, r], indptrs[k, r + 1]):
+            c = indices[base + j]
+            if acc[c] == 0:
+                touched[n] = c
+                n += 1
+            acc[c] += data[base + j]
+    return n
 
 
 @njit(parallel=True, cache=True)
-def _sum_partials_fill(indptrs, starts, indices, data, n_cols, block_bounds, indptr, out_indices, out_data, scale):
-    n_parts = indptrs.shape[0]
+def _sum_partials_nnz(indptrs, starts, indices, data, n_cols, block_bounds, row_nnz):
     for b in prange(block_bounds.shape[0] - 1):
         acc = np.zeros(n_cols, dtype=np.int64)
         touched = np.empty(n_cols, dtype=np.int32)
         for r in range(block_bounds[b], block_bounds[b + 1]):
-            n = 0
-            for k in range(n_parts):
-                base = starts[k]
-                for j in range(indptrs[k, r], indptrs[k, r + 1]):
-                    c = indices[base + j]
-                    if acc[c] == 0:
-                        touched[n] = c
-                        n += 1
-                    acc[c] += data[base + j]
+            n = _sum_row(r, indptrs, starts, indices, data, acc, touched)
+            row_nnz[r] = n
+            for i in range(n):
+                acc[touched[i]] = 0
+
+
+@njit(parallel=True, cache=True)
+def _sum_partials_fill(indptrs, starts, indices, data, n_cols, block_bounds, indptr, out_indices, out_data, scale):
+    for b in prange(block_bounds.shape[0] - 1):
+        acc = np.zeros(n_cols, dtype=np.int64)
+        touched = np.empty(n_cols, dtype=np.int32)
+        for r in range(block_bounds[b], block_bounds[b + 1]):
+            n = _sum_row(r, indptrs, starts, indices, data, acc, touched)
             _emit_order(acc, touched, n, n_cols)
             o = indptr[r] - indptr[block_bounds[0]]
             for i in range(n):
@@ -259,7 +260,7 @@ def sum_partials(indptrs, starts, indices, data, n_cols, block_bounds, out_dtype
     """
     n_rows = indptrs.shape[1] - 1
     row_nnz = np.zeros(n_rows, dtype=np.int64)
-    _sum_partials_nnz(indptrs, starts, indices, n_cols, block_bounds, row_nnz)
+    _sum_partials_nnz(indptrs, starts, indices, data, n_cols, block_bounds, row_nnz)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(row_nnz, out=indptr[1:])
     nnz = int(indptr[block_bounds[-1]] - indptr[block_bounds[0]])
