@@ -96,6 +96,20 @@ class Vocabulary:
         return vocabulary_dict(self.words)
 
 
+class CorpusInputMixin:
+    """Tags of an estimator whose ``X`` is a corpus: string documents, not a 2-d array.
+
+    scikit-learn's estimator checks read them and skip what needs numeric
+    arrays.  Put it first among the bases, so that its tags build on theirs.
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
 def vocabulary_dict(words):
     """Map each word to its row."""
     return {word: row for row, word in enumerate(words)}

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, VocabularyRule, make_analyzer, words_in_row_order
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, VocabularyRule, make_analyzer, words_in_row_order
 from ._counting.plan import make_plan
 from ._counting.spill import parse_memory
 from ._counting.strategies import choose_strategy
@@ -36,7 +36,7 @@ WEIGHTINGS = ("harmonic", "uniform", "linear")
 CONTEXTS = ("both", "left", "right")
 
 
-class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
+class CooccurrenceVectorizer(CorpusInputMixin, TransformerMixin, BaseEstimator):
     """Count how often each word occurs near each other word.
 
     Every vocabulary word is a row; its columns are the context words (the
@@ -200,13 +200,6 @@ class CooccurrenceVectorizer(TransformerMixin, BaseEstimator):
         self.n_shards = n_shards
         self.n_jobs = n_jobs
         self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.sparse = False
-        return tags
 
     # -- validation -----------------------------------------------------
 

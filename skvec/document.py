@@ -8,7 +8,7 @@ from sklearn.preprocessing import normalize
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, encode_with_vocabulary
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary
 from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
@@ -80,7 +80,7 @@ def _materialize(docs):
     return docs
 
 
-class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Turn documents into vectors pooled from the word vectors of a word model.
 
     This is the document plane of skvec: each sample is a document. ``fit``
@@ -405,9 +405,3 @@ class EmbeddingVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     @property
     def _n_features_out(self):
         return self.word_vectors_.vectors.shape[1]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags

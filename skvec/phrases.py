@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, encode_all_tokens, vocabulary_dict
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_all_tokens, vocabulary_dict
 from ._kernels import phrases as _k
 from ._progress import log_info
 from ._validation import TOKENIZATION_CONSTRAINTS, VERBOSE, VOCABULARY_CONSTRAINTS, Interval, StrOptions
@@ -26,7 +26,7 @@ _SCORINGS = {
 _DEFAULT_THRESHOLDS = {"word2phrase": 100.0, "gensim": 10.0, "npmi": 0.5}
 
 
-class PhraseDetector(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Join frequent adjacent words into phrases ("new york" -> "new_york").
 
     ``fit`` counts every word and every pair of adjacent words of a corpus
@@ -162,13 +162,6 @@ class PhraseDetector(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer
         self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.sparse = False
-        return tags
 
     # -- validation -----------------------------------------------------
 

@@ -5,7 +5,7 @@ from numbers import Real
 
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, vocabulary_dict
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_corpus, vocabulary_dict
 from ._progress import log_memory
 from ._training.word2vec import train_word2vec
 from ._validation import (
@@ -27,7 +27,7 @@ from ._validation import (
 _MAX_NS_EXPONENT = 10.0
 
 
-class Word2VecEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Word vectors learned by word2vec (skip-gram or CBOW).
 
     Training follows the original C tool (``word2vec.c``) rather than the
@@ -212,12 +212,6 @@ class Word2VecEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
 
     def _check_params(self):
         """Validate the parameters (before any document is read); return the settings."""
