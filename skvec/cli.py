@@ -654,6 +654,14 @@ def _add_common(parser):
     )
 
 
+def _add_corpus_option(parser):
+    parser.add_argument(
+        "--corpus",
+        metavar="FILE",
+        help="text file, one document a line (.gz, .bz2, .xz allowed); default: the bundled Wikipedia sample",
+    )
+
+
 def _add_train_parser(commands):
     train = commands.add_parser(
         "train",
@@ -678,11 +686,7 @@ def _add_train_parser(commands):
 
 
 def _add_train_options(parser):
-    parser.add_argument(
-        "--corpus",
-        metavar="FILE",
-        help="text file, one document a line (.gz, .bz2, .xz allowed); default: the bundled Wikipedia sample",
-    )
+    _add_corpus_option(parser)
     parser.add_argument("--out", metavar="FILE", default="vectors.txt", help="output file (default: vectors.txt)")
     parser.add_argument(
         "--param",
@@ -713,10 +717,7 @@ def _add_phrases_parser(commands):
         description="Learn the phrases of a corpus (PhraseDetector) and write it with them joined, one "
         "document a line, tokens separated by spaces.",
     )
-    phrases.add_argument(
-        "--corpus", metavar="FILE",
-        help="text file, one document a line (.gz, .bz2, .xz allowed); default: the bundled Wikipedia sample",
-    )
+    _add_corpus_option(phrases)
     phrases.add_argument(
         "--out", metavar="FILE", default="phrases.txt",
         help="output file (default: phrases.txt; .gz, .bz2, .xz compress)",
