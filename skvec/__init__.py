@@ -23,6 +23,7 @@ _PUBLIC = {
     "EmbeddingVectorizer": "skvec.document",
     "PhraseDetector": "skvec.phrases",
     "WordVectors": "skvec.vectors",
+    "SubwordVectors": "skvec.subwords",
     "get_word_vectors": "skvec.vectors",
     "analogy_accuracy": "skvec.metrics",
     "word_similarity": "skvec.metrics",
