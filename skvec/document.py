@@ -8,10 +8,11 @@ from sklearn.preprocessing import normalize
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, drop_unknown, encode_all_tokens, encode_with_vocabulary
 from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
+from .subwords import SubwordVectors
 from .vectors import WordVectors, get_word_vectors
 from .vectors._extract import document_steps, pipeline_ends, unfrozen
 from .vectors._gensim import keyed_vectors_of
@@ -94,7 +95,8 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
 
     Documents are tokenized exactly as the word model tokenizes them (its
     ``lowercase``, ``token_pattern`` and ``tokenizer``); words outside its
-    vocabulary are ignored.
+    vocabulary are ignored, unless the word model has subword vectors (see
+    ``use_subwords``).
 
     Parameters
     ----------
@@ -129,6 +131,14 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         model fitted: wrap it in ``sklearn.frozen.FrozenEstimator`` there.
     sif_a : float, default=1e-3
         The smoothing constant ``a`` of ``"sif"`` pooling (ignored otherwise).
+    use_subwords : bool, default=True
+        When the word model has subword vectors (a
+        :class:`~skvec.FastTextEmbedder`, or a :class:`~skvec.SubwordVectors`
+        with ``prefit=True``), a word outside its vocabulary contributes the
+        mean of its character n-gram vectors instead of being ignored.  Such
+        a word weighs as a word seen in no document with ``"tfidf"`` pooling
+        (``idf = log(1 + n) + 1``) and as a word of frequency 0 with
+        ``"sif"`` pooling.  No effect on other word models.
     n_jobs : int or None, default=None
         Threads for ``"max"`` pooling (``None``: all of Numba's). The other
         poolings are one sparse matrix product. The result does not depend
@@ -187,15 +197,19 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         "norm": [StrOptions(set(_NORMS)), None],
         "prefit": ["boolean"],
         "sif_a": [POSITIVE_REAL],
+        "use_subwords": ["boolean"],
         "n_jobs": N_JOBS,
     }
 
-    def __init__(self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3, n_jobs=None):
+    def __init__(
+        self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3, use_subwords=True, n_jobs=None
+    ):
         self.embedder = embedder
         self.pooling = pooling
         self.norm = norm
         self.prefit = prefit
         self.sif_a = sif_a
+        self.use_subwords = use_subwords
         self.n_jobs = n_jobs
 
     def _check_params(self):
@@ -242,8 +256,8 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         ndarray of shape (n_docs, n_features)
             The document vectors.
         """
-        ids, offsets = self._fit(X)
-        return self._pool(ids, offsets)
+        ids, offsets, extra = self._fit(X)
+        return self._pool(ids, offsets, extra)
 
     def _fit(self, docs):
         self._check_params()
@@ -269,26 +283,29 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
                 f"({word_vectors.vectors.shape[1]} columns); end the pipeline with an SVD step "
                 "or choose another pooling."
             )
-        ids, offsets = self._encode(docs)
+        ids, offsets, extra = self._encode(docs)
         n_words = len(word_vectors.words)
         if self.pooling == "tfidf":
             n_docs = len(offsets) - 1
             rows = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(offsets))
+            known = ids < n_words
             presence = sp.csr_matrix(
-                (np.ones(len(ids), dtype=np.int8), (rows, ids)), shape=(n_docs, n_words)
+                (np.ones(int(known.sum()), dtype=np.int8), (rows[known], ids[known])), shape=(n_docs, n_words)
             )
             presence.sum_duplicates()
             doc_freq = np.diff(presence.tocsc().indptr)
             self.idf_ = np.log((1.0 + n_docs) / (1.0 + doc_freq)) + 1.0
+            # Words outside the vocabulary (subword vectors only) weigh as unseen words.
+            self._unseen_idf = float(np.log(1.0 + n_docs) + 1.0)
         elif self.pooling == "sif":
-            counts = self._word_counts(model, ids, n_words)
+            counts = self._word_counts(model, ids[ids < n_words], n_words)
             total = counts.sum()
             probabilities = counts / total if total > 0 else np.zeros(n_words)
             a = float(self.sif_a)
             self.word_weights_ = a / (a + probabilities)
-            pooled = self._weighted_average(ids, offsets, self.word_weights_)
+            pooled = self._weighted_average(ids, offsets, extra, self._weights(self.word_weights_, extra, 1.0))
             self.sif_component_ = _first_singular_vector(pooled)
-        return ids, offsets
+        return ids, offsets, extra
 
     def _prefit_word_vectors(self, model):
         if _is_word_vectors(model):
@@ -325,22 +342,57 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         # A model that keeps no counts: count the documents given to fit.
         return np.bincount(ids, minlength=n_words).astype(np.float64)
 
+    def _subwords_used(self):
+        wv = self.word_vectors_
+        return bool(self.use_subwords) and isinstance(wv, SubwordVectors) and wv.has_subwords
+
     def _encode(self, docs):
+        """Token ids, document offsets and the vectors of the words outside the vocabulary.
+
+        Without subword vectors, words outside the vocabulary are dropped and
+        the extra vectors are None; with them, the words with an n-gram get
+        ids after the vocabulary and their vectors are returned.
+        """
         # Steps before the word model (a PhraseDetector) rewrite the documents first.
         for step in document_steps(self.embedder_):
             docs = step.transform(docs)
-        return encode_with_vocabulary(docs, self.word_vectors_.index, **self._tokenization)
+        wv = self.word_vectors_
+        if not self._subwords_used():
+            ids, offsets = encode_with_vocabulary(docs, wv.index, **self._tokenization)
+            return ids, offsets, None
+        index = dict(wv.index)
+        ids, offsets = encode_all_tokens(docs, index, **self._tokenization)
+        n_words = len(wv.index)
+        new_words = list(index)[n_words:]
+        if not new_words:
+            return ids, offsets, None
+        vectors, found = wv.vectors_for(new_words)
+        # New words with an n-gram take ids after the vocabulary; the others are dropped.
+        remap = np.concatenate([np.arange(n_words), np.full(len(new_words), -1)]).astype(np.int32)
+        remap[n_words + np.flatnonzero(found)] = n_words + np.arange(int(found.sum()), dtype=np.int32)
+        ids, offsets = drop_unknown(remap[ids], offsets)
+        return ids, offsets, vectors[found]
 
-    def _vectors(self):
-        return self.word_vectors_.vectors
+    @staticmethod
+    def _weights(word_weights, extra, unseen):
+        """Per-row weights with ``unseen`` for the rows of words outside the vocabulary."""
+        if extra is None or word_weights is None or not len(extra):
+            return word_weights
+        return np.concatenate([word_weights, np.full(len(extra), unseen)])
 
-    def _weighted_average(self, ids, offsets, word_weights=None):
+    def _vectors(self, extra=None):
+        vectors = self.word_vectors_.vectors
+        if extra is None or not len(extra):
+            return vectors
+        return np.vstack([vectors, extra.astype(vectors.dtype, copy=False)])
+
+    def _weighted_average(self, ids, offsets, extra=None, word_weights=None):
         """Row d: sum of weight(w) * vector(w) over d's tokens, over its number of tokens.
 
         Built as one sparse (documents x words) matrix times the word vectors,
         so no Python code runs per token and repeated words add up.
         """
-        vectors = self._vectors()
+        vectors = self._vectors(extra)
         lengths = np.diff(offsets)
         n_docs = len(lengths)
         per_token = 1.0 / np.repeat(np.maximum(lengths, 1), lengths)
@@ -351,8 +403,8 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         )
         return _dense(weights @ vectors)
 
-    def _pool(self, ids, offsets):
-        vectors = self._vectors()
+    def _pool(self, ids, offsets, extra=None):
+        vectors = self._vectors(extra)
         n_docs = len(offsets) - 1
         lengths = np.diff(offsets)
         if self.pooling == "max":
@@ -365,9 +417,9 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
             )
             pooled = _dense(weights @ vectors)
         elif self.pooling == "mean":
-            pooled = self._weighted_average(ids, offsets)
+            pooled = self._weighted_average(ids, offsets, extra)
         elif self.pooling == "tfidf":
-            token_idf = self.idf_[ids]
+            token_idf = self._weights(self.idf_, extra, getattr(self, "_unseen_idf", 1.0))[ids]
             # Sum of the idf of each document's tokens, the denominator of the weighted mean.
             idf_sums = np.add.reduceat(token_idf, offsets[:-1][lengths > 0]) if len(ids) else np.zeros(0)
             denominators = np.ones(n_docs)
@@ -378,7 +430,7 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
             )
             pooled = _dense(weights @ vectors)
         else:  # sif
-            pooled = self._weighted_average(ids, offsets, self.word_weights_)
+            pooled = self._weighted_average(ids, offsets, extra, self._weights(self.word_weights_, extra, 1.0))
             component = self.sif_component_
             pooled = pooled - np.outer(pooled @ component, component)
         if self.norm is not None:
@@ -399,8 +451,8 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
             One row per document; a document with no known word is a zero row.
         """
         check_is_fitted(self, "word_vectors_")
-        ids, offsets = self._encode(X)
-        return self._pool(ids, offsets)
+        ids, offsets, extra = self._encode(X)
+        return self._pool(ids, offsets, extra)
 
     @property
     def _n_features_out(self):

@@ -165,3 +165,16 @@ def test_load_fasttext_bin(tmp_path):
         np.testing.assert_allclose(wv[word], model.get_word_vector(word), rtol=0, atol=1e-6)
     with pytest.raises(ValueError, match="not a fastText"):
         SubwordVectors.load_fasttext_bin(corpus)
+
+
+def test_embedding_vectorizer_with_prefit_subword_vectors():
+    from skvec import EmbeddingVectorizer
+
+    rng = np.random.default_rng(3)
+    wv = SubwordVectors(["walk", "talk"], rng.normal(size=(2, 4)), rng.normal(size=(50, 4)), min_n=4, max_n=5)
+    vectorizer = EmbeddingVectorizer(wv, prefit=True, norm=None).fit(["walk"])
+    np.testing.assert_allclose(vectorizer.transform(["walking talk x"])[0], (wv["walking"] + wv["talk"]) / 2,
+                               atol=1e-6)
+    assert not vectorizer.set_params(use_subwords=False).transform(["walking"]).any()
+    plain = EmbeddingVectorizer(WordVectors(wv.words, wv.vectors), prefit=True).fit(["walk"])
+    assert not plain.transform(["walking"]).any()
