@@ -28,13 +28,12 @@ MODEL_FORMAT_VERSION = 1
 HASH_NAME = "fnv1a-32, bytes sign-extended (fastText)"
 
 
-def wrapped_utf8(words):
-    """UTF-8 bytes of ``<word>`` for every word, flat, with int64 offsets."""
-    encoded = [("<" + word + ">").encode("utf-8") for word in words]
+def utf8_with_offsets(strings):
+    """UTF-8 bytes of every string, flat (uint8), with int64 offsets."""
+    encoded = [string.encode("utf-8") for string in strings]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return data, offsets
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
 def subwords_enabled(min_n, max_n):
@@ -70,7 +69,7 @@ def ngram_buckets(words, min_n=3, max_n=6, bucket=2_000_000):
     """
     if not subwords_enabled(min_n, max_n) or not words:
         return np.zeros(len(words) + 1, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    data, offsets = wrapped_utf8(words)
+    data, offsets = utf8_with_offsets(["<" + word + ">" for word in words])
     return _k.ngram_buckets(data, offsets, int(min_n), int(max_n), int(bucket))
 
 
@@ -239,17 +238,10 @@ class SubwordVectors(WordVectors):
             f"buckets, n-grams of {self.min_n} to {self.max_n} characters>"
         )
 
-    def has_index_for(self, word):
-        """Whether ``word`` is a vocabulary word (has a stored vector)."""
-        try:
-            return word in self.index
-        except TypeError:
-            return False
-
     def __contains__(self, word):
-        if self.has_index_for(word):
+        if super().__contains__(word):
             return True
-        return isinstance(word, str) and self.has_subwords and self.vectors_for([word])[1][0]
+        return isinstance(word, str) and self.has_subwords and bool(self.vectors_for([word])[1][0])
 
     def vectors_for(self, words):
         """Vectors of many strings at once: stored ones, else the mean of their n-grams.
@@ -289,9 +281,26 @@ class SubwordVectors(WordVectors):
             found[unknown] = np.diff(indptr) > 0
         return out, found
 
-    def _oov_vector(self, word):
-        if not isinstance(word, str):
-            raise KeyError(f"word {word!r} is not in the vocabulary (not a string)")
+    def missing_vector(self, word):
+        """The vector of a word outside the vocabulary: the mean of its n-gram vectors.
+
+        Every lookup and query (``wv[word]``, :meth:`get_vector`,
+        :meth:`similarity`, :meth:`most_similar`...) uses it for such words.
+
+        Raises
+        ------
+        KeyError
+            If there are no n-gram vectors, or the word has no n-gram of
+            ``min_n`` to ``max_n`` characters.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import SubwordVectors
+        >>> wv = SubwordVectors(["ab"], np.zeros((1, 2)), np.ones((10, 2)), min_n=3, max_n=3)
+        >>> wv.missing_vector("cd")
+        array([1., 1.], dtype=float32)
+        """
         if not self.has_subwords:
             raise KeyError(f"word {word!r} is not in the vocabulary and these vectors have no n-grams")
         vectors, found = self.vectors_for([word])
@@ -301,48 +310,6 @@ class SubwordVectors(WordVectors):
                 f"{self.min_n} to {self.max_n} characters"
             )
         return vectors[0]
-
-    def __getitem__(self, word):
-        """Return the vector of any string (a list of strings gives a 2-d array).
-
-        Raises
-        ------
-        KeyError
-            If a string is not in the vocabulary and has no n-gram.
-        """
-        if isinstance(word, list):
-            vectors = [self[w] for w in word]
-            return np.stack(vectors) if vectors else np.zeros((0, self.vector_size), dtype=np.float32)
-        if self.has_index_for(word):
-            return super().__getitem__(word)
-        return self._oov_vector(word)
-
-    def get_vector(self, word, norm=False):
-        """Return the vector of any string, scaled to unit length when ``norm``."""
-        if self.has_index_for(word):
-            return super().get_vector(word, norm=norm)
-        vector = self._oov_vector(word)
-        if norm:
-            length = float(np.linalg.norm(vector.astype(np.float64)))
-            vector = vector / np.float32(length) if length > 0 else vector
-        return vector
-
-    def _query(self, positive, negative):
-        # As WordVectors._query, but a word outside the vocabulary contributes
-        # its n-gram vector (and excludes no candidate).
-        positive = [positive] if isinstance(positive, str) else list(positive or [])
-        negative = [negative] if isinstance(negative, str) else list(negative or [])
-        if not positive and not negative:
-            raise ValueError("most_similar needs at least one word in positive or negative.")
-        words = positive + negative
-        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative))
-        picked = np.stack([self.get_vector(word, norm=True) for word in words]).astype(np.float64)
-        query = weights @ picked / len(words)
-        norm = np.linalg.norm(query)
-        if norm > 0:
-            query /= norm
-        rows = [self.index[word] for word in words if self.has_index_for(word)]
-        return query.astype(np.float32), rows
 
     # -- files ------------------------------------------------------------------
 
@@ -440,19 +407,12 @@ class SubwordVectors(WordVectors):
         return wv
 
 
-def _words_to_bytes(words):
-    encoded = [word.encode("utf-8") for word in words]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
-
-
 def write_model_file(path, words, settings, arrays, params=None):
     """Write the versioned subword model archive (see :meth:`SubwordVectors.save`)."""
     meta = {"format": MODEL_FORMAT, "version": MODEL_FORMAT_VERSION, "hash": HASH_NAME}
     meta.update(settings)
     meta["params"] = params or {}
-    data, offsets = _words_to_bytes(words)
+    data, offsets = utf8_with_offsets(words)
     with open(path, "wb") as out:
         np.savez(out, meta=np.array(json.dumps(meta)), words_utf8=data, word_offsets=offsets, **arrays)
 

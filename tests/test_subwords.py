@@ -104,7 +104,7 @@ def test_unknown_word_errors():
     assert "x" not in wv and "xy" in wv
     with pytest.raises(KeyError, match="no n-grams"):
         SubwordVectors(["ab"], np.ones((1, 2)))["abc"]
-    with pytest.raises(KeyError, match="not a string"):
+    with pytest.raises(KeyError, match="word 3 is not in the vocabulary"):
         wv[3]
     with pytest.raises(KeyError, match="'x'"):
         wv[["ab", "x"]]
