@@ -1,4 +1,4 @@
-"""Synthetic corpora shared by the tests.
+"""Synthetic corpora, their reference encoding and random word vectors, shared by the tests.
 
 Every corpus has a known structure (which words should end up close, which
 counts are exact) and is drawn from a fixed seed, so the tests built on it are
