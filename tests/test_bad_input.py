@@ -266,7 +266,7 @@ RANDOM_PARAMETERS = {
     "CooccurrenceVectorizer": (
         CooccurrenceVectorizer,
         {
-            "window": drawn(1, 2, 5, 100_000),
+            "window": drawn(1, 2, 5, 100_000, 10**9, 2**62),
             "weighting": drawn("harmonic", "uniform", "linear"),
             "context": drawn("both", "left", "right"),
             "min_count": drawn(1, 2, 10**12),
@@ -320,7 +320,7 @@ RANDOM_PARAMETERS = {
         {
             "n_components": drawn(1, 4, 10**12),
             "architecture": drawn("skipgram", "cbow"),
-            "window": drawn(1, 5, 10**6),
+            "window": drawn(1, 5, 10**6, 2**62),
             "negative": drawn(0, 1, 5, 1000),
             "hierarchical_softmax": drawn(False, True),
             "ns_exponent": drawn(-10.0, -1.0, 0.0, 0.75, 10.0, 1000.0),
