@@ -38,8 +38,11 @@ from skvec import (
     Word2VecEmbedder,
     WordVectors,
     analogy_accuracy,
+    get_word_vectors,
+    make_analogy_scorer,
     word_similarity,
 )
+from skvec.datasets import LineCorpus, read_analogies
 
 DOCS = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"] * 4
 
@@ -601,6 +604,62 @@ def test_zero_vectors_are_not_answers():
     vectors = np.array([[0.0, 0.0, 0.0], [0.2, 1.0, 0.0], [0.2, -1.0, 0.0], [1.0, 1.0, 0.1], [1.0, -1.0, 0.1]])
     result = analogy_accuracy(WordVectors(words, vectors), [("man", "woman", "king", "queen")])
     assert (result.overall.in_scope, result.overall.correct) == (1, 1)
+
+
+# -- functions and value objects ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [SVDEmbedder(), "vectors.txt", 42], ids=["unfitted", "path", "int"])
+def test_get_word_vectors_of_something_else(model):
+    with raises(TypeError, "get_word_vectors expects", type(model).__name__):
+        get_word_vectors(model)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exception, fragment",
+    [
+        ({"method": "3cosmax"}, ValueError, "method"),
+        ({"oov": "ignore"}, ValueError, "oov"),
+        ({"restrict_vocab": 0}, ValueError, "restrict_vocab"),
+        ({"batch_size": -1}, ValueError, "batch_size"),
+        ({"restrict_vocab": 2.5}, TypeError, "restrict_vocab"),
+    ],
+)
+def test_analogy_accuracy_arguments(kwargs, exception, fragment):
+    with raises(exception, fragment):
+        analogy_accuracy(analogy_vectors(), [("man", "woman", "king", "queen")], **kwargs)
+
+
+def test_analogy_scorer_checks_its_questions_when_made():
+    with raises(ValueError, "4 words"):
+        make_analogy_scorer([("a", "b")])
+
+
+def test_analogy_questions_file_with_a_short_line(tmp_path):
+    path = tmp_path / "questions.txt"
+    path.write_text(": family\nman woman king queen\na b c\n", encoding="utf-8")
+    with raises(ValueError, "Line 3", str(path), "four"):
+        read_analogies(path)
+
+
+def test_missing_corpus_file(tmp_path):
+    with raises(FileNotFoundError, str(tmp_path / "missing.txt")):
+        LineCorpus(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    "words, vectors, exception, fragment",
+    [
+        (["a", "b"], np.ones((3, 2)), ValueError, "3 rows"),
+        (["a", "a"], np.ones((2, 2)), ValueError, "'a' occurs more than once"),
+        (["a", 1], np.ones((2, 2)), TypeError, "words must be strings"),
+        (["a", "b"], np.array([[1.0, np.nan], [1.0, 2.0]]), ValueError, "NaN"),
+        (["a", "b"], np.array([[1.0, np.inf], [1.0, 2.0]]), ValueError, "infinite"),
+    ],
+)
+def test_word_vectors_of_inconsistent_parts(words, vectors, exception, fragment):
+    with raises(exception, fragment):
+        WordVectors(words, vectors)
 
 
 # -- vector files -------------------------------------------------------------------------------
