@@ -100,6 +100,7 @@ def count_matrix(n_words=12, seed=0, dtype=np.float32):
         ({"max_memory": 0}, ValueError, "max_memory"),
         ({"max_memory": 1}, ValueError, "max_memory"),
         ({"max_memory": "1kB"}, ValueError, "max_memory"),
+        ({"max_memory": "1e400GB"}, ValueError, "max_memory"),
         ({"max_memory": 2.5e9}, TypeError, "max_memory"),
         ({"n_shards": 0}, ValueError, "n_shards"),
         ({"n_jobs": 0}, ValueError, "n_jobs"),

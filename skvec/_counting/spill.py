@@ -14,6 +14,7 @@ success, on error, on ``KeyboardInterrupt`` and on SIGTERM (see
 ``SpillDirectory``).
 """
 
+import math
 import os
 import re
 import shutil
@@ -64,7 +65,10 @@ def parse_memory(value, name="max_memory"):
             raise ValueError(
                 f"{name} must be a number of bytes or a string such as '800MB', '1GB' or '2GiB'; got {value!r}."
             )
-        number = int(float(match.group(1)) * _UNITS[unit])
+        size = float(match.group(1)) * _UNITS[unit]
+        if not math.isfinite(size):
+            raise ValueError(f"{name} is too large to be a number of bytes: {value!r}.")
+        number = int(size)
     else:
         raise TypeError(f"{name} must be a number of bytes, a string such as '1GB', or None; got {value!r}.")
     if number < 1:
