@@ -11,6 +11,13 @@ classifiers by macro-F1 on the held-out paragraphs:
    the weight of the document vectors against the tf-idf block chosen by
    3-fold cross-validation on the training paragraphs.
 
+Then it compares subword and plain word vectors where words unseen in
+training matter: ``EmbeddingVectorizer(FastTextEmbedder())`` against
+``EmbeddingVectorizer(Word2VecEmbedder())`` (same settings), each word model
+trained by the vectorizer on the training paragraphs only, so many words of
+the held-out paragraphs are outside its vocabulary: word2vec ignores them,
+fastText builds their vectors from character n-grams.
+
 The word vectors are learned without labels from every paragraph of the
 sample except the held-out ones (1,500 articles: far more text than the
 labelled paragraphs alone), then used as they are (``prefit=True``; wrapped
@@ -21,6 +28,7 @@ Run::
     python examples/text_classification.py                       # SPPMI-SVD word vectors
     python examples/text_classification.py --method word2vec
     python examples/text_classification.py --n-docs 6000         # a quick try on a part of the sample
+    python examples/text_classification.py --skip-subwords       # without the fastText comparison
 """
 
 import argparse
@@ -38,6 +46,7 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 from skvec import (
     CooccurrenceVectorizer,
     EmbeddingVectorizer,
+    FastTextEmbedder,
     SPPMITransformer,
     SVDEmbedder,
     Word2VecEmbedder,
@@ -55,12 +64,35 @@ def word_model(method):
     )
 
 
+def trained_on_training_paragraphs(subwords):
+    """A word model for the vectorizer to train on the training paragraphs (same settings both ways)."""
+    settings = dict(n_components=100, window=5, min_count=3, epochs=10, random_state=0)
+    if subwords:
+        # Far fewer distinct n-grams than 200,000 occur in a few thousand paragraphs.
+        return FastTextEmbedder(min_n=3, max_n=6, bucket=200_000, **settings)
+    return Word2VecEmbedder(**settings)
+
+
+def compare_subwords(X_train, y_train, X_test, y_test):
+    """Macro-F1 of fastText and word2vec document vectors, word models fitted on X_train."""
+    scores = {}
+    print(f"\nword models trained on the {len(X_train)} training paragraphs only:")
+    for name, subwords in (("Word2VecEmbedder", False), ("FastTextEmbedder", True)):
+        model = classifier(EmbeddingVectorizer(trained_on_training_paragraphs(subwords), pooling="tfidf"))
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        label = f"EmbeddingVectorizer({name}) + LogisticRegression"
+        scores[label] = f1_score(y_test, model.predict(X_test), average="macro")
+        print(f"{label:<54} {scores[label]:9.4f} {time.perf_counter() - start:6.1f}s")
+    return scores
+
+
 def classifier(features):
     # saga: the same solution as the default lbfgs here, several times faster on tf-idf features.
     return make_pipeline(features, LogisticRegression(C=10.0, solver="saga", max_iter=5000))
 
 
-def main(n_docs=None, method="sppmi-svd", n_articles=20):
+def main(n_docs=None, method="sppmi-svd", n_articles=20, subwords=True):
     wiki = load_wiki_sample()
     paragraphs = wiki.data[:n_docs]
     articles = np.asarray(wiki.target[: len(paragraphs)])
@@ -111,6 +143,8 @@ def main(n_docs=None, method="sppmi-svd", n_articles=20):
         print(f"{name:<54} {scores[name]:9.4f} {time.perf_counter() - start:6.1f}s")
     weight = models[name].best_params_["featureunion__transformer_weights"]["embedding"]
     print(f"\nweight of the document vectors in the union, chosen by cross-validation: {weight}")
+    if subwords:
+        scores.update(compare_subwords(X_train, y_train, X_test, y_test))
     return scores
 
 
@@ -124,5 +158,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--method", choices=("sppmi-svd", "word2vec"), default="sppmi-svd")
     parser.add_argument("--n-articles", type=int, default=20, help="classify among the N largest articles")
+    parser.add_argument("--skip-subwords", action="store_true", help="leave out the fastText / word2vec comparison")
     args = parser.parse_args()
-    main(args.n_docs, args.method, args.n_articles)
+    main(args.n_docs, args.method, args.n_articles, not args.skip_subwords)

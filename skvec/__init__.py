@@ -20,6 +20,7 @@ _PUBLIC = {
     "SVDEmbedder": "skvec.svd",
     "GloVeEmbedder": "skvec.glove",
     "Word2VecEmbedder": "skvec.word2vec",
+    "FastTextEmbedder": "skvec.fasttext",
     "EmbeddingVectorizer": "skvec.document",
     "PhraseDetector": "skvec.phrases",
     "WordVectors": "skvec.vectors",

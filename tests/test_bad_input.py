@@ -31,6 +31,7 @@ import skvec
 from skvec import (
     CooccurrenceVectorizer,
     EmbeddingVectorizer,
+    FastTextEmbedder,
     GloVeEmbedder,
     PhraseDetector,
     SPPMITransformer,
@@ -340,6 +341,21 @@ RANDOM_PARAMETERS = {
             "random_state": drawn(0, None),
         },
     ),
+    "FastTextEmbedder": (
+        FastTextEmbedder,
+        {
+            "n_components": drawn(1, 4, 10**12),
+            "architecture": drawn("skipgram", "cbow"),
+            "negative": drawn(0, 1, 5),
+            "hierarchical_softmax": drawn(False, True),
+            "min_count": drawn(1, 2, 10**12),
+            "min_n": drawn(0, 1, 3, 6, 10**6),
+            "max_n": drawn(0, 1, 3, 6, 10**6),
+            "bucket": drawn(1, 100, 2**31 - 1),
+            "n_jobs": drawn(1),
+            "random_state": drawn(0),
+        },
+    ),
     "PhraseDetector": (
         PhraseDetector,
         {
@@ -372,7 +388,7 @@ def _fit_output(name, estimator):
         # Rewritten documents: one per input document, each a list of strings.
         assert len(out) == len(TINY_TEXT) and all(isinstance(t, str) for doc in out for t in doc)
         return np.zeros((len(out), 0)), len(out)
-    if name in ("CooccurrenceVectorizer", "Word2VecEmbedder", "EmbeddingVectorizer"):
+    if name in ("CooccurrenceVectorizer", "Word2VecEmbedder", "FastTextEmbedder", "EmbeddingVectorizer"):
         out = estimator.fit_transform(TINY_TEXT)
         n_rows = len(TINY_TEXT) if name == "EmbeddingVectorizer" else len(estimator.vocabulary_)
     else:
@@ -435,9 +451,10 @@ def test_random_parameters_give_an_error_or_finite_output(name):
         lambda: CooccurrenceVectorizer(min_count=1),
         lambda: CooccurrenceVectorizer(min_count=1, max_memory="64MB"),
         lambda: Word2VecEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1),
+        lambda: FastTextEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1, bucket=100),
         lambda: PhraseDetector(min_count=1),
     ],
-    ids=["cooccurrence", "cooccurrence-spilled", "word2vec", "phrases"],
+    ids=["cooccurrence", "cooccurrence-spilled", "word2vec", "fasttext", "phrases"],
 )
 def test_non_string_tokens(make, docs, document, position):
     with raises(TypeError, f"Document {document}, token {position}", "strings"):

@@ -124,7 +124,7 @@ def test_evaluate_with_the_bundled_questions(vector_file, capsys):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["train", "fasttext"], 2, "unknown method 'fasttext'; choose one of sppmi-svd, glove, word2vec"),
+        (["train", "lda"], 2, "unknown method 'lda'; choose one of sppmi-svd, glove, word2vec, fasttext"),
         (["train", "word2vec", "--param", "windw=3"], 2, "did you mean 'window'"),
         (["train", "sppmi-svd", "--param", "shift"], 2, "NAME=VALUE"),
         (["train", "sppmi-svd", "--param", "bogus__window=3"], 2, "unknown parameter 'bogus__window'"),
@@ -179,7 +179,7 @@ def test_python_dash_m_and_exit_codes():
     run = [sys.executable, "-m", "skvec"]
     helped = subprocess.run(run + ["--help"], capture_output=True, text=True)
     assert helped.returncode == 0 and "train" in helped.stdout and "evaluate" in helped.stdout
-    misuse = subprocess.run(run + ["train", "fasttext"], capture_output=True, text=True)
+    misuse = subprocess.run(run + ["train", "lda"], capture_output=True, text=True)
     assert misuse.returncode == 2 and "unknown method" in misuse.stderr
 
 

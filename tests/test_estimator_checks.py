@@ -34,6 +34,7 @@ from sklearn.utils.estimator_checks import (
 from skvec import (
     CooccurrenceVectorizer,
     EmbeddingVectorizer,
+    FastTextEmbedder,
     GloVeEmbedder,
     PhraseDetector,
     SPPMITransformer,
@@ -143,6 +144,9 @@ TEXT_ESTIMATORS = [
     Word2VecEmbedder(architecture="cbow", hierarchical_softmax=True, negative=0, **TINY_WORD2VEC),
     EmbeddingVectorizer(Word2VecEmbedder()),
     EmbeddingVectorizer(Word2VecEmbedder(**TINY_WORD2VEC), pooling="sif", norm=None),
+    FastTextEmbedder(bucket=1000),
+    FastTextEmbedder(architecture="cbow", min_n=2, max_n=4, bucket=50, **TINY_WORD2VEC),
+    EmbeddingVectorizer(FastTextEmbedder(bucket=1000, **TINY_WORD2VEC), pooling="tfidf"),
     PhraseDetector(),
     PhraseDetector(min_count=1, threshold=0.1, scoring="npmi", connector_words="english"),
 ]

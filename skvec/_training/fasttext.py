@@ -1,0 +1,59 @@
+"""Training engine of fastText: word2vec's engine with n-gram input rows.
+
+The input matrix stacks the word rows (``0 .. n_words - 1``) and the n-gram
+bucket rows (``n_words .. n_words + bucket - 1``), all initialised as
+word2vec initialises its input vectors; each word's n-gram buckets become its
+extra input rows (the ``InputRows`` extension point of the word2vec kernels),
+so the input vector of a word is the mean of its row and its n-gram rows and
+its gradient goes to each of them.  Scheduling, sampling, outputs, progress
+and the divergence check are word2vec's.
+"""
+
+import logging
+from functools import partial
+
+import numpy as np
+
+from .._kernels import word2vec as kernels
+from .word2vec import train_word2vec, word_inputs
+
+_LOGGER = logging.getLogger("skvec.fasttext")
+
+
+def subword_inputs(n_words, dim, seed, *, indptr, buckets, bucket):
+    """Input rows of words and n-gram buckets, with each word's buckets as extra rows."""
+    vectors = kernels.init_input_vectors(n_words + bucket, dim, seed)
+    extra_rows = (buckets.astype(np.int64) + n_words).astype(np.int32)
+    return kernels.InputRows(vectors, np.ascontiguousarray(indptr, dtype=np.int64), extra_rows)
+
+
+def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_jobs=None, random_state=None):
+    """Train fastText; ``bucket=0`` (or no n-grams at all) trains plain word2vec.
+
+    Parameters
+    ----------
+    ids, offsets, counts, params
+        As for :func:`skvec._training.word2vec.train_word2vec`.
+    indptr, buckets : ndarray
+        Each vocabulary word's n-gram buckets (CSR).
+    bucket : int
+        Number of n-gram rows; 0 for none.
+
+    Returns
+    -------
+    word_rows : ndarray of shape (n_words, dim)
+    ngram_rows : ndarray of shape (bucket, dim) or None
+        Views of the one trained input matrix.
+    result : Word2VecResult
+        The engine's result (outputs, loss curve).
+    """
+    n_words = len(counts)
+    if bucket > 0:
+        make_inputs = partial(subword_inputs, indptr=indptr, buckets=buckets, bucket=bucket)
+    else:
+        make_inputs = word_inputs
+    result = train_word2vec(ids, offsets, counts, params, n_jobs=n_jobs, random_state=random_state,
+                            make_inputs=make_inputs, logger=_LOGGER)
+    vectors = result.inputs.vectors
+    ngram_rows = vectors[n_words:] if bucket > 0 else None
+    return vectors[:n_words], ngram_rows, result

@@ -1,0 +1,342 @@
+"""FastTextEmbedder: word2vec with character n-gram vectors (fastText's subword model)."""
+
+import json
+import logging
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from ._corpus import DEFAULT_TOKEN_PATTERN, vocabulary_dict
+from ._training.fasttext import train_fasttext
+from ._progress import log_memory
+from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
+from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
+from .word2vec import Word2VecEmbedder
+
+_MAX_BUCKET = int(np.iinfo(np.int32).max)
+_LOGGER = logging.getLogger("skvec.fasttext")
+
+
+class FastTextEmbedder(Word2VecEmbedder):
+    """Word vectors with subword information (fastText), skip-gram or CBOW.
+
+    A word's input vector is the mean of its own row and the rows of its
+    character n-grams: the substrings of ``<word>`` of ``min_n`` to ``max_n``
+    characters, each hashed into one of ``bucket`` rows with fastText's hash
+    (Bojanowski et al. 2017).  The gradient of that mean goes to every one of
+    its rows.  Everything else is :class:`~skvec.Word2VecEmbedder`'s
+    training, shared with it: corpus encoding and vocabulary, C's
+    down-sampling, dynamic window, negative sampling (or hierarchical
+    softmax), linear learning-rate decay, Hogwild threads, progress lines and
+    the divergence check.  With ``min_n=0`` (or ``max_n=0``) there are no
+    n-grams and the result is bit for bit ``Word2VecEmbedder``'s at
+    ``n_jobs=1`` and the same ``random_state``.
+
+    Because a vector is built from n-grams, any string -- a typo, a rare
+    inflection, a name never seen -- gets one: ``word_vectors_`` (also
+    returned by :func:`~skvec.get_word_vectors`) is a
+    :class:`~skvec.SubwordVectors`, and :class:`~skvec.EmbeddingVectorizer`
+    uses it for the words of new documents outside the vocabulary.
+
+    As in word2vec's C tool, in skip-gram each context word's vector is
+    trained to predict the focus word (fastText's tool does the reverse, an
+    equivalent objective), and all input rows (words and n-grams) start
+    uniform in ``[-0.5, 0.5) / n_components``.
+
+    Parameters
+    ----------
+    n_components : int, default=100
+        Dimension of the vectors.
+    architecture : {"skipgram", "cbow"}, default="skipgram"
+        Skip-gram predicts the focus word from each context word; CBOW from
+        the mean (or sum) of all input rows of the context words.
+    window : int, default=5
+        Maximum distance between the focus word and a context word.
+    negative : int, default=5
+        Negative samples per positive example; 0 turns negative sampling off.
+    hierarchical_softmax : bool, default=False
+        Also (or instead) train a hierarchical softmax.
+    ns_exponent : float, default=0.75
+        Negatives are drawn in proportion to ``count ** ns_exponent``.
+    sample : float, default=1e-3
+        Down-sampling threshold for frequent words; 0 disables it.
+    alpha : float or None, default=None
+        Initial learning rate; None means 0.025 for skip-gram and 0.05 for
+        CBOW.
+    min_alpha : float or None, default=None
+        Floor of the linearly decaying learning rate; None means
+        ``alpha * 1e-4``.
+    epochs : int, default=5
+        Passes over the corpus.
+    min_count : int, default=5
+        Words occurring fewer times are dropped before training (they still
+        get vectors from their n-grams afterwards).
+    max_vocab_size : int or None, default=None
+        Keep at most this many of the most frequent words.
+    cbow_mean : bool, default=True
+        In CBOW, average the context rows (True) or sum them.
+    shrink_windows : bool, default=True
+        Draw the effective window size uniformly in ``1..window``.
+    min_n : int, default=3
+        Shortest n-gram, in characters of ``<word>``; 0 turns n-grams off.
+    max_n : int, default=6
+        Longest n-gram; 0 turns n-grams off.  Must be at least ``min_n``
+        otherwise.
+    bucket : int, default=2_000_000
+        Number of n-gram rows (hash buckets).
+    lowercase : bool, default=True
+        Lowercase string documents before tokenizing.
+    token_pattern : str, default=r"(?u)\\b\\w+\\b"
+        Regular expression for tokens of string documents.
+    tokenizer : callable or None, default=None
+        Overrides ``token_pattern``.
+    n_jobs : int or None, default=None
+        Training threads (None: all of Numba's).  With more than one thread
+        training is Hogwild, not bit-reproducible; with ``n_jobs=1`` and a
+        fixed ``random_state`` two fits are bit-identical.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial vectors and each thread's generator.
+    verbose : int, default=0
+        Print progress on stderr.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Word -> row; rows ordered by decreasing count.
+    word_counts_ : ndarray of shape (n_words,), dtype int64
+        Occurrences of each vocabulary word.
+    embedding_ : ndarray of shape (n_words, n_components), dtype float32
+        The word vectors: the mean of each word's row and its n-gram rows,
+        as fastText's ``getWordVector``.
+    input_embedding_ : ndarray of shape (n_words, n_components), dtype float32
+        The words' own input rows (``embedding_`` without n-grams).
+    ngram_embedding_ : ndarray of shape (bucket, n_components) or None
+        The n-gram rows; None when n-grams are off.
+    context_embedding_ : ndarray of shape (n_words, n_components) or None
+        The negative-sampling output vectors; None when ``negative == 0``.
+    ngram_indptr_, ngram_buckets_ : ndarray
+        Each vocabulary word's n-gram buckets as CSR arrays: word ``w``'s
+        are ``ngram_buckets_[ngram_indptr_[w]:ngram_indptr_[w + 1]]``.
+    word_vectors_ : SubwordVectors
+        The vectors as a value object (any string gets a vector).
+    loss_curve_ : list of float
+        Mean loss per training example in each epoch.
+    n_train_words_ : int
+        Vocabulary tokens in the corpus (one epoch, before down-sampling).
+    encoding_time_ : float
+        Seconds spent reading and encoding the corpus.
+    training_time_ : float
+        Seconds spent training (n-gram hashing included).
+
+    See Also
+    --------
+    Word2VecEmbedder : The same without n-grams.
+    SubwordVectors : Lookups of any string.
+
+    Notes
+    -----
+    P. Bojanowski, E. Grave, A. Joulin and T. Mikolov, "Enriching Word
+    Vectors with Subword Information", TACL 2017.  The n-gram hash is 32-bit
+    FNV-1a over the UTF-8 bytes, each byte sign-extended first, as in the
+    fastText C++ tool and gensim >= 4, so n-gram matrices can be exchanged
+    (:meth:`SubwordVectors.load_fasttext_bin`).  The n-gram matrix takes
+    ``bucket * n_components * 4`` bytes (800 MB with the defaults).
+
+    Examples
+    --------
+    >>> from skvec import FastTextEmbedder
+    >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 50
+    >>> model = FastTextEmbedder(n_components=10, min_count=1, bucket=1000, n_jobs=1,
+    ...                          random_state=0).fit(docs)
+    >>> model.embedding_.shape, model.ngram_embedding_.shape
+    ((7, 10), (1000, 10))
+    >>> model.word_vectors_["cats"].shape  # never seen, built from its n-grams
+    (10,)
+    """
+
+    _parameter_constraints = {
+        **Word2VecEmbedder._parameter_constraints,
+        "min_n": [NON_NEGATIVE_INT],
+        "max_n": [NON_NEGATIVE_INT],
+        "bucket": [Interval(Integral, 1, _MAX_BUCKET, closed="both")],
+    }
+
+    def __init__(
+        self,
+        n_components=100,
+        *,
+        architecture="skipgram",
+        window=5,
+        negative=5,
+        hierarchical_softmax=False,
+        ns_exponent=0.75,
+        sample=1e-3,
+        alpha=None,
+        min_alpha=None,
+        epochs=5,
+        min_count=5,
+        max_vocab_size=None,
+        cbow_mean=True,
+        shrink_windows=True,
+        min_n=3,
+        max_n=6,
+        bucket=2_000_000,
+        lowercase=True,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        tokenizer=None,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_components = n_components
+        self.architecture = architecture
+        self.window = window
+        self.negative = negative
+        self.hierarchical_softmax = hierarchical_softmax
+        self.ns_exponent = ns_exponent
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.cbow_mean = cbow_mean
+        self.shrink_windows = shrink_windows
+        self.min_n = min_n
+        self.max_n = max_n
+        self.bucket = bucket
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self):
+        """Word2vec's checks, then the n-gram settings; returns the training settings."""
+        params = super()._check_params()
+        if self.min_n > 0 and self.max_n > 0 and self.min_n > self.max_n:
+            raise ValueError(
+                f"min_n={self.min_n} is greater than max_n={self.max_n}; n-gram lengths need "
+                "min_n <= max_n (or min_n=0 / max_n=0 to turn n-grams off)."
+            )
+        return params
+
+    def _train(self, ids, offsets, counts, params):
+        """Hash the vocabulary's n-grams, train through the shared word2vec engine, compose the vectors."""
+        words = list(self.vocabulary_)  # row order
+        subwords = subwords_enabled(self.min_n, self.max_n)
+        bucket = self.bucket if subwords else 0
+        if len(words) + bucket > _MAX_BUCKET:
+            raise ValueError(
+                f"bucket={self.bucket} plus the {len(words)} vocabulary words exceed 2**31 - 1 input rows; "
+                "use a smaller bucket."
+            )
+        dim = params["n_components"]
+        memory = {"input vectors (words and n-grams)": 4 * (len(words) + bucket) * dim,
+                  "word vectors": 4 * len(words) * dim}
+        check_fits_in_memory(memory, f"lower bucket (now {self.bucket!r}) or n_components (now {dim!r})")
+        log_memory(params["verbose"], "fasttext", memory, logger=_LOGGER)
+        self.ngram_indptr_, self.ngram_buckets_ = ngram_buckets(words, self.min_n, self.max_n, self.bucket)
+        word_rows, ngram_rows, result = train_fasttext(
+            ids, offsets, counts, params, self.ngram_indptr_, self.ngram_buckets_, bucket,
+            n_jobs=self.n_jobs, random_state=self.random_state,
+        )
+        self.context_embedding_ = result.outputs.syn1neg if params["negative"] > 0 else None
+        self.loss_curve_ = result.loss_curve
+        self._set_vectors(words, word_rows, ngram_rows)
+
+    def _set_vectors(self, words, word_rows, ngram_rows):
+        self.input_embedding_ = word_rows
+        self.ngram_embedding_ = ngram_rows
+        if ngram_rows is None:
+            self.embedding_ = word_rows
+        else:
+            self.embedding_ = compose(word_rows, ngram_rows, self.ngram_indptr_, self.ngram_buckets_)
+        self.word_vectors_ = SubwordVectors(words, self.embedding_, ngram_rows, min_n=self.min_n, max_n=self.max_n)
+
+    # -- model files ----------------------------------------------------------------
+
+    def save(self, path):
+        """Write the fitted model (vectors, n-gram matrix, parameters) to a model file.
+
+        The format is :meth:`SubwordVectors.save`'s (a versioned ``.npz``
+        archive), with the words' own input rows, the output rows, the word
+        counts, the parameters and the loss curve added, so that
+        :meth:`load` gives back an equivalent fitted estimator and
+        :meth:`SubwordVectors.load` reads the vectors alone.  Parameters that
+        are not plain numbers, strings or None (a ``tokenizer`` function, a
+        ``RandomState``) are stored as None.  For the word vectors in
+        fastText's ``.vec`` text format use
+        ``model.word_vectors_.save_word2vec_format(path)``.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Written as given (no suffix is added).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from skvec import FastTextEmbedder
+        >>> docs = ["the cat sat on the mat", "the dog sat on the log"] * 50
+        >>> model = FastTextEmbedder(n_components=8, min_count=1, bucket=100, n_jobs=1,
+        ...                          random_state=0).fit(docs)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+        >>> model.save(path)
+        >>> FastTextEmbedder.load(path).word_vectors_["cats"].shape
+        (8,)
+        """
+        check_is_fitted(self, "embedding_")
+        settings, arrays = self.word_vectors_.model_arrays()
+        arrays["input_vectors"] = self.input_embedding_
+        arrays["word_counts"] = self.word_counts_
+        if self.context_embedding_ is not None:
+            arrays["context_vectors"] = self.context_embedding_
+        params = {
+            name: (value if value is None or isinstance(value, (bool, int, float, str)) else None)
+            for name, value in self.get_params().items()
+        }
+        settings["fitted"] = {
+            "loss_curve": [float(v) for v in self.loss_curve_],
+            "n_train_words": int(self.n_train_words_),
+            "encoding_time": float(self.encoding_time_),
+            "training_time": float(self.training_time_),
+        }
+        write_model_file(path, self.word_vectors_.words, settings, arrays, params=json.loads(json.dumps(params)))
+
+    @classmethod
+    def load(cls, path):
+        """Read a model file written by :meth:`save`; returns a fitted estimator.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        FastTextEmbedder
+        """
+        meta, words, arrays = read_model_file(path)
+        if "input_vectors" not in arrays or "fitted" not in meta:
+            raise ValueError(
+                "This model file holds word vectors only (written by SubwordVectors.save); read it with "
+                "SubwordVectors.load."
+            )
+        model = cls(**meta["params"])
+        fitted = meta["fitted"]
+        model.vocabulary_ = vocabulary_dict(words)
+        model.word_counts_ = arrays["word_counts"]
+        model.n_train_words_ = fitted["n_train_words"]
+        model.encoding_time_ = fitted["encoding_time"]
+        model.training_time_ = fitted["training_time"]
+        model.loss_curve_ = fitted["loss_curve"]
+        model.context_embedding_ = arrays.get("context_vectors")
+        model.ngram_indptr_, model.ngram_buckets_ = ngram_buckets(words, meta["min_n"], meta["max_n"], meta["bucket"])
+        model.input_embedding_ = arrays["input_vectors"]
+        model.ngram_embedding_ = arrays.get("ngram_vectors")
+        model.embedding_ = arrays["vectors"]
+        model.word_vectors_ = SubwordVectors(words, model.embedding_, model.ngram_embedding_, min_n=meta["min_n"],
+                                             max_n=meta["max_n"])
+        return model
