@@ -129,6 +129,32 @@ def _arpack_svd(A, n_components, tol, random_state):
     return U[:, order], S[order], Vt[order]
 
 
+# Matrices whose largest entry is outside [2**-40, 2**40] are factorized
+# divided by a power of two (exact), so that no product inside the solvers
+# overflows or underflows; the singular values are scaled back.
+_SAFE_EXPONENT = 40
+
+
+def _binary_exponent(X):
+    """``k`` such that ``X / 2**k`` is safe to factorize (0 when ``X`` already is)."""
+    data = X.data if sp.issparse(X) else X
+    largest = float(np.max(np.abs(data), initial=0.0))
+    if largest == 0.0 or 2.0**-_SAFE_EXPONENT <= largest <= 2.0**_SAFE_EXPONENT:
+        return 0
+    return int(np.frexp(largest)[1])
+
+
+def _scaled(X, exponent):
+    """``X / 2**exponent``, computed exactly (a copy unless ``exponent`` is 0)."""
+    if exponent == 0:
+        return X
+    if sp.issparse(X):
+        X = X.copy()
+        X.data = np.ldexp(X.data, -exponent).astype(X.dtype, copy=False)
+        return X
+    return np.ldexp(X, -exponent).astype(X.dtype, copy=False)
+
+
 def _check_magnitude(S, eig, dtype):
     """Refuse an ``eig`` whose ``S ** eig`` overflows the vectors' type.
 
@@ -360,19 +386,27 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 f"add_context=True needs a square matrix (rows and columns the same words), got shape {X.shape}."
             )
         progress = Progress(self.n_iter, desc="SVD", verbose=self.verbose, unit="iterations")
-        operator = _Operator(X, self.n_jobs)
+        exponent = _binary_exponent(X)
+        X_work = _scaled(X, exponent)
+        operator = _Operator(X_work, self.n_jobs)
         if self.algorithm == "randomized":
             U, S, Vt = _randomized_svd(
                 operator, self.n_components, self.n_oversamples, self.n_iter, self.random_state, progress
             )
         else:
             progress.message(f"ARPACK, {self.n_components} components of a {X.shape[0]} x {X.shape[1]} matrix")
-            U, S, Vt = _arpack_svd(X, self.n_components, self.tol, self.random_state)
+            U, S, Vt = _arpack_svd(X_work, self.n_components, self.tol, self.random_state)
+        S = np.ldexp(S.astype(np.float64), exponent)
+        if S.max(initial=0.0) > np.finfo(X.dtype).max:
+            raise ValueError(
+                f"The singular values of X (largest {S.max():.4g}) exceed the range of {X.dtype}; "
+                "pass X as float64 or divide it by a constant (word vectors keep their directions)."
+            )
         _check_magnitude(S, self.eig, X.dtype)
         U, Vt = svd_flip(U, Vt, u_based_decision=False)
         self.components_ = np.ascontiguousarray(Vt, dtype=X.dtype)
         self.singular_values_ = S.astype(X.dtype)
-        self.embedding_ = self._embed(operator, X.shape[0])
+        self.embedding_ = self._embed(operator, X.shape[0], exponent)
         progress.message(f"done in {progress.elapsed():.1f}s")
         return self.embedding_
 
@@ -385,12 +419,13 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         word_scale = np.zeros_like(S)
         word_scale[positive] = S[positive] ** (float(self.eig) - 1.0)
         context_scale = np.where(positive, S ** float(self.eig), 0.0)
-        return word_scale.astype(self.components_.dtype), context_scale.astype(self.components_.dtype)
+        return word_scale, context_scale.astype(self.components_.dtype)
 
-    def _embed(self, operator, n_samples):
+    def _embed(self, operator, n_samples, exponent=0):
+        """``X V S^(eig - 1)`` for the operator of ``X / 2**exponent``."""
         word_scale, context_scale = self._scales()
         vectors = operator.matmat(self.components_.T)
-        vectors *= word_scale
+        vectors *= np.ldexp(word_scale, exponent).astype(vectors.dtype)
         if self.add_context:
             if n_samples != self.n_features_in_:
                 raise ValueError(
@@ -424,7 +459,8 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             self, X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32), reset=False
         )
         X = X.astype(self.components_.dtype, copy=False)
-        return self._embed(_Operator(X, self.n_jobs), X.shape[0])
+        exponent = _binary_exponent(X)
+        return self._embed(_Operator(_scaled(X, exponent), self.n_jobs), X.shape[0], exponent)
 
     @property
     def _n_features_out(self):

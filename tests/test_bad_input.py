@@ -559,6 +559,26 @@ def test_svd_of_an_all_zero_matrix(algorithm, sparse):
         SVDEmbedder(n_components=2, algorithm=algorithm).fit(X)
 
 
+@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+@pytest.mark.parametrize("factor", [2.0**300, 2.0**-300, 2.0**-1000])
+def test_svd_of_huge_or_tiny_entries(algorithm, factor):
+    # Products inside the solvers would overflow (or underflow); the vectors
+    # of c X are those of X times c ** eig.
+    X = count_matrix(20, dtype=np.float64)
+    svd = SVDEmbedder(n_components=3, algorithm=algorithm, random_state=0)
+    expected = svd.fit_transform(X)
+    vectors = svd.fit_transform(X * factor)
+    assert np.isfinite(vectors).all()
+    np.testing.assert_allclose(vectors, expected * factor**0.5, rtol=1e-6, atol=1e-9 * abs(expected).max() * factor**0.5)
+    np.testing.assert_allclose(svd.transform(X * factor), vectors, rtol=1e-6, atol=1e-9 * abs(vectors).max())
+
+
+def test_svd_singular_values_beyond_float32_name_float64():
+    X = np.full((6, 6), 3e38, dtype=np.float32)
+    with raises(ValueError, "exceed the range of float32", "float64"):
+        SVDEmbedder(n_components=2).fit(X)
+
+
 def test_word2vec_vectors_larger_than_memory_name_n_components():
     with raises(MemoryError, "n_components (now 1000000000000)", "GiB"):
         Word2VecEmbedder(n_components=10**12, min_count=1).fit(DOCS)
