@@ -318,6 +318,18 @@ def gather_input(h, inputs, word, accumulate):
 
 
 @njit(cache=True, inline="always")
+def prefetch_input(inputs, word):
+    """Start loading the extra input rows of ``word`` (subword models; word2vec has none).
+
+    A word entering the window is read as a context several times; its
+    n-gram rows lie all over a matrix far larger than the caches, so their
+    loads are issued one focus word ahead and overlap.
+    """
+    for j in range(inputs.extra_offsets[word], inputs.extra_offsets[word + 1]):
+        prefetch_row(inputs.vectors, inputs.extra_rows[j])
+
+
+@njit(cache=True, inline="always")
 def scatter_gradient(neu1e, inputs, word):
     """Add the input gradient ``neu1e`` to each input row of ``word``."""
     vectors = inputs.vectors
@@ -444,6 +456,8 @@ def _train_focus(i, n, inputs, outputs, tables, params, alpha, scratch, loss, r)
         r = lcg_next(r)
         b = np.int64(r % np.uint64(params.window))
     lo, hi = context_range(i, n, params.window, b)
+    if i + params.window + 1 < n:
+        prefetch_input(inputs, sen[i + params.window + 1])
     if params.skipgram:
         # Each context word's input predicts the focus word.  Its rows stay
         # fixed until the gradient is applied, so the copy in h gives C's
