@@ -1,15 +1,11 @@
 """GloVe word vectors fitted on a co-occurrence matrix."""
 
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_non_negative, validate_data
 
-from ._kernels import glove as kernels
-from ._progress import Progress, log_memory
-from ._random import thread_seeds
-from ._threads import numba_threads
+from ._training.glove import parameter_stride, train_glove
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_REAL,
@@ -18,47 +14,11 @@ from ._validation import (
     VERBOSE,
     StrOptions,
     check_fits_in_memory,
-    check_random_state,
 )
 
 __all__ = ["GloVeEmbedder"]
 
-# Entries per block: a block (12 bytes an entry) is reshuffled in L2 cache
-# just before it is visited.
-_BLOCK_SIZE = 16384
-# Blocks per kernel call; an epoch is cut into several calls so that progress
-# can be reported inside long epochs.  Fixed, so results do not depend on verbose.
-_BLOCKS_PER_CALL = 64
-# Parameter rows are padded to a multiple of 16 floats (one cache line).
-_ALIGN_FLOATS = 16
 _LOG_CHUNK = 1 << 20
-
-
-def _stride(n_components):
-    """Floats per parameter row: vector and bias, padded to whole cache lines."""
-    return -(-(n_components + 1) // _ALIGN_FLOATS) * _ALIGN_FLOATS
-
-
-def _aligned_empty(n_rows, n_cols):
-    """float32 array whose rows start on 64-byte boundaries (n_cols % 16 == 0)."""
-    size = n_rows * n_cols
-    buffer = np.empty(size + _ALIGN_FLOATS, dtype=np.float32)
-    offset = (-buffer.ctypes.data % 64) // 4
-    return buffer[offset : offset + size].reshape(n_rows, n_cols)
-
-
-def _init_params(n_rows, n_components, stride, rng):
-    """Vectors and biases uniform in [-0.5, 0.5) / d, accumulators at 1."""
-    params = _aligned_empty(n_rows, 2 * stride)
-    params[:, n_components + 1 : stride] = 0.0
-    params[:, stride : stride + n_components + 1] = 1.0
-    params[:, stride + n_components + 1 :] = 0.0
-    # Drawn in row blocks so that the float64 draws stay small.
-    for start in range(0, n_rows, 8192):
-        stop = min(start + 8192, n_rows)
-        draws = rng.random_sample((stop - start, n_components + 1))
-        params[start:stop, : n_components + 1] = (draws - 0.5) / n_components
-    return params
 
 
 def _entries(X):
@@ -291,7 +251,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
                 f"(rows and columns the same words); got shape {X.shape}. Use vectors='word' "
                 "for a rectangular matrix."
             )
-        stride = _stride(params["n_components"])
+        stride = parameter_stride(params["n_components"])
         check_fits_in_memory(
             {"parameters": 8 * stride * (n_rows + n_cols), "entries": 12 * (X.nnz if sp.issparse(X) else X.size)},
             f"lower n_components (now {self.n_components!r})",
@@ -325,77 +285,15 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return self.fit(X).embedding_
 
     def _train(self, rows, cols, logx, n_rows, n_cols, params):
-        d = params["n_components"]
-        verbose = params["verbose"]
-        rng = check_random_state(self.random_state)
-        stride = _stride(d)
-        word_params = _init_params(n_rows, d, stride, rng)
-        context_params = _init_params(n_cols, d, stride, rng)
-
-        nnz = len(rows)
-        kernels.shuffle_entries(rows, cols, logx, thread_seeds(rng, 1)[0])
-        n_blocks = -(-nnz // _BLOCK_SIZE)
-        progress = Progress(
-            nnz * params["max_iter"], desc="glove", verbose=verbose, unit="entries", epochs=params["max_iter"]
+        result = train_glove(
+            rows, cols, logx, (n_rows, n_cols), params, n_jobs=self.n_jobs, random_state=self.random_state
         )
-        progress.message(
-            f"{n_rows:,} words x {n_cols:,} contexts, {nnz:,} non-zeros, {d} components, "
-            f"{params['max_iter']} epochs"
-        )
-        log_memory(verbose, "glove", {
-            "parameters": word_params.nbytes + context_params.nbytes,
-            "entries": rows.nbytes + cols.nbytes + logx.nbytes,
-        })
-        self.loss_curve_ = []
-        with numba_threads(self.n_jobs) as n_threads:
-            for epoch in range(params["max_iter"]):
-                block_order = rng.permutation(n_blocks).astype(np.int64)
-                cost = 0.0
-                skipped = 0
-                for first in range(0, n_blocks, _BLOCKS_PER_CALL):
-                    costs = np.zeros(n_threads, dtype=np.float64)
-                    n_skipped = np.zeros(n_threads, dtype=np.int64)
-                    kernels.glove_blocks(
-                        word_params,
-                        context_params,
-                        rows,
-                        cols,
-                        logx,
-                        block_order[first : first + _BLOCKS_PER_CALL],
-                        _BLOCK_SIZE,
-                        d,
-                        params["learning_rate"],
-                        params["grad_clip"],
-                        params["x_max"],
-                        params["alpha"],
-                        thread_seeds(rng, n_threads),
-                        True,
-                        costs,
-                        n_skipped,
-                    )
-                    cost += costs.sum()
-                    skipped += int(n_skipped.sum())
-                    done = min((first + _BLOCKS_PER_CALL) * _BLOCK_SIZE, nnz)
-                    progress.update(epoch * nnz + done, epoch=f"{epoch + 1}/{params['max_iter']}")
-                loss = cost / nnz
-                self._check_finite(epoch, loss, skipped, word_params, context_params, params)
-                self.loss_curve_.append(loss)
-                progress.epoch(epoch + 1, params["max_iter"], (epoch + 1) * nnz, cost=loss)
-                if (
-                    params["tol"] is not None
-                    and epoch > 0
-                    and self.loss_curve_[-2] - loss < params["tol"] * self.loss_curve_[-2]
-                ):
-                    break
-        progress.close(epochs=len(self.loss_curve_), cost=self.loss_curve_[-1])
-        self.n_iter_ = len(self.loss_curve_)
-
-        self.word_embedding_ = np.ascontiguousarray(word_params[:, :d])
-        self.word_bias_ = word_params[:, d].copy()
-        del word_params
-        self.context_embedding_ = np.ascontiguousarray(context_params[:, :d])
-        self.context_bias_ = context_params[:, d].copy()
-        del context_params
+        self.loss_curve_ = result.loss_curve
+        self.n_iter_ = len(result.loss_curve)
+        self.word_embedding_ = result.word_vectors
+        self.word_bias_ = result.word_bias
+        self.context_embedding_ = result.context_vectors
+        self.context_bias_ = result.context_bias
         if params["vectors"] == "word+context":
             self.embedding_ = self.word_embedding_ + self.context_embedding_
         else:
@@ -404,17 +302,3 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     @property
     def _n_features_out(self):
         return self.embedding_.shape[1]
-
-    def _check_finite(self, epoch, loss, skipped, word_params, context_params, params):
-        finite = (
-            np.isfinite(loss)
-            and skipped == 0
-            and np.isfinite(word_params).all()
-            and np.isfinite(context_params).all()
-        )
-        if not finite:
-            raise ValueError(
-                f"GloVe training diverged in epoch {epoch + 1} (cost {loss!r}, {skipped} non-finite "
-                f"steps): lower learning_rate (now {params['learning_rate']!r}) or grad_clip "
-                f"(now {params['grad_clip']!r})."
-            )

@@ -13,7 +13,7 @@ from skvec import (
     make_analogy_scorer,
 )
 from conftest import gender_pair_sentences, random_documents
-from skvec._kernels.glove import glove_blocks, shuffle_entries
+from skvec._kernels.glove import Entries, GloVeModel, GloVeParams, glove_blocks, shuffle_entries
 
 
 def small_counts(seed=0, n=12, density=0.6, scale=20.0):
@@ -71,8 +71,9 @@ def test_kernel_pass_matches_numpy(grad_clip):
     ref_C = (C[:, : d + 1].astype(np.float64), C[:, stride : stride + d + 1].astype(np.float64))
     costs, skipped = np.zeros(1), np.zeros(1, dtype=np.int64)
     glove_blocks(
-        W, C, rows, cols, logx, np.array([0]), len(rows), d, eta, grad_clip, x_max, alpha,
-        np.array([1], dtype=np.uint64), False, costs, skipped,
+        GloVeModel(W, C), Entries(rows, cols, logx), np.array([0]),
+        GloVeParams(d, eta, grad_clip, x_max, alpha, len(rows), False), np.array([1], dtype=np.uint64),
+        costs, skipped,
     )
     ref_cost = numpy_glove_pass(ref_W, ref_C, rows, cols, values, d, eta, grad_clip, x_max, alpha)
 
@@ -106,8 +107,9 @@ def test_kernel_shuffles_are_permutations():
     logx = np.arange(100, dtype=np.float32)
     before = set(zip(rows.tolist(), cols.tolist(), logx.tolist()))
     glove_blocks(
-        W, C, rows, cols, logx, np.array([1, 0, 3, 2]), 25, 4, 0.05, 100.0, 10.0, 0.75,
-        np.array([5, 6], dtype=np.uint64), True, np.zeros(2), np.zeros(2, dtype=np.int64),
+        GloVeModel(W, C), Entries(rows, cols, logx), np.array([1, 0, 3, 2]),
+        GloVeParams(4, 0.05, 100.0, 10.0, 0.75, 25, True), np.array([5, 6], dtype=np.uint64),
+        np.zeros(2), np.zeros(2, dtype=np.int64),
     )
     assert set(zip(rows.tolist(), cols.tolist(), logx.tolist())) == before
     for block in range(4):

@@ -33,71 +33,45 @@ block order (Hogwild: the parameter updates are unsynchronised, as in the C
 tool).
 """
 
-import numpy as np
-from llvmlite import ir
-from numba import njit, prange
-from numba.core import cgutils, types
-from numba.extending import intrinsic
+from collections import namedtuple
 
-# Float flags that allow vectorising the d-loops (reassociation, reciprocal and
-# fast approximations) but keep NaN/inf semantics, so finiteness tests survive.
-_FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+import numpy as np
+from numba import njit, prange
+
+from ._common import FASTMATH, below, prefetch_row_for_write, xorshift_next
+
 # error_model="numpy" below: Python's zero-division check on every float
 # division would keep the d-loops scalar (the accumulators are >= 1 anyway).
-
 
 # How many entries ahead the parameter rows are prefetched: the rows of one
 # entry are a cache miss each, and issuing the next entries' misses while the
 # current one computes roughly halves the time of an epoch.
 _PREFETCH_DISTANCE = 2
-_CACHE_LINE = 64
+_S32 = np.uint64(32)
 
-_I8_PTR = ir.IntType(8).as_pointer()
-# The intrinsic's name carries its pointer type, spelled differently with
-# LLVM's opaque pointers.
-_PREFETCH_NAME = "llvm.prefetch.p0" if str(_I8_PTR) == "ptr" else "llvm.prefetch.p0i8"
+GloVeModel = namedtuple("GloVeModel", ["word_params", "context_params"])
+GloVeModel.__doc__ = """Both model sides, float32 ``(n, 2 * stride)`` each (see the module notes)."""
 
+Entries = namedtuple("Entries", ["rows", "cols", "logx"])
+Entries.__doc__ = """The non-zeros as parallel arrays: row and column (int32), log value (float32)."""
 
-@intrinsic
-def _prefetch(typingctx, array, row, offset):
-    """Hint the CPU to fetch byte ``offset`` of ``array[row]`` for writing."""
-    sig = types.void(array, row, offset)
-
-    def codegen(context, builder, signature, args):
-        array_type, row_type, offset_type = signature.args
-        view = context.make_array(array_type)(context, builder, args[0])
-        row_stride = builder.extract_value(view.strides, 0)
-        row_index = context.cast(builder, args[1], row_type, types.intp)
-        byte = context.cast(builder, args[2], offset_type, types.intp)
-        address = builder.gep(
-            builder.bitcast(view.data, _I8_PTR), [builder.add(builder.mul(row_index, row_stride), byte)]
-        )
-        int32 = ir.IntType(32)
-        function = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [_I8_PTR, int32, int32, int32]), _PREFETCH_NAME
-        )
-        # write access, keep in all cache levels, data cache
-        builder.call(function, [address, ir.Constant(int32, 1), ir.Constant(int32, 3), ir.Constant(int32, 1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
+GloVeParams = namedtuple(
+    "GloVeParams", ["n_components", "learning_rate", "grad_clip", "x_max", "alpha", "block_size", "shuffle"]
+)
+GloVeParams.__doc__ = """Settings of a pass; ``shuffle`` False visits blocks in their stored order (tests)."""
 
 
-@njit(inline="always")
-def _next(state):
-    """xorshift64* step; ``state`` is a 1-element uint64 array."""
-    x = state[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    state[0] = x
-    return x * np.uint64(2685821657736338717)
+@njit(cache=True, inline="always")
+def _swap(rows, cols, logx, k, j):
+    rows[k], rows[j] = rows[j], rows[k]
+    cols[k], cols[j] = cols[j], cols[k]
+    logx[k], logx[j] = logx[j], logx[k]
 
 
-@njit(inline="always")
-def _below(state, n):
-    """Uniform integer in ``[0, n)`` for ``n < 2**32`` (multiply-shift)."""
-    return np.int64(((_next(state) >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
+@njit(cache=True, inline="always")
+def _random_below(state, n):
+    """Uniform integer in ``[0, n)`` for ``n < 2**32`` from the xorshift64* state."""
+    return below(xorshift_next(state) >> _S32, n)
 
 
 @njit(cache=True)
@@ -107,13 +81,10 @@ def shuffle_entries(rows, cols, logx, seed):
     state[0] = np.uint64(seed)
     n = rows.shape[0]
     for k in range(n - 1, 0, -1):
-        j = _below(state, k + 1)
-        rows[k], rows[j] = rows[j], rows[k]
-        cols[k], cols[j] = cols[j], cols[k]
-        logx[k], logx[j] = logx[j], logx[k]
+        _swap(rows, cols, logx, k, _random_below(state, k + 1))
 
 
-@njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _update(w, c, lx, d, stride, eta, grad_clip, log_x_max, alpha):
     """One AdaGrad step on the non-zero with log value ``lx`` between rows ``w``
     and ``c``; return its weighted cost ``0.5 f diff**2`` (NaN if skipped)."""
@@ -145,93 +116,67 @@ def _update(w, c, lx, d, stride, eta, grad_clip, log_x_max, alpha):
     return cost
 
 
+@njit(cache=True, error_model="numpy")
+def _visit_chunk(chunk, model, entries, block_order, params, seeds, costs, skipped):
+    """Chunk ``chunk`` of ``glove_blocks``: its run of the block order."""
+    rows, cols, logx = entries
+    word_params, context_params = model
+    n_chunks = seeds.shape[0]
+    n_blocks = block_order.shape[0]
+    d = params.n_components
+    stride = word_params.shape[1] // 2
+    eta = np.float32(params.learning_rate)
+    clip = np.float32(params.grad_clip)
+    log_x_max = np.float32(np.log(params.x_max))
+    alpha = np.float32(params.alpha)
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = seeds[chunk]
+    cost = 0.0
+    n_skipped = 0
+    for pos in range(chunk * n_blocks // n_chunks, (chunk + 1) * n_blocks // n_chunks):
+        start = block_order[pos] * params.block_size
+        stop = min(start + params.block_size, rows.shape[0])
+        if params.shuffle:
+            for k in range(stop - 1, start, -1):
+                _swap(rows, cols, logx, k, start + _random_below(state, k - start + 1))
+        for k in range(start, stop):
+            ahead = k + _PREFETCH_DISTANCE
+            if ahead < stop:
+                prefetch_row_for_write(word_params, rows[ahead])
+                prefetch_row_for_write(context_params, cols[ahead])
+            step_cost = _update(
+                word_params[rows[k]], context_params[cols[k]], logx[k], d, stride, eta, clip, log_x_max, alpha
+            )
+            if step_cost == step_cost:
+                cost += step_cost
+            else:
+                n_skipped += 1
+    costs[chunk] = cost
+    skipped[chunk] = n_skipped
+
+
 @njit(cache=True, parallel=True, error_model="numpy")
-def glove_blocks(
-    word_params,
-    context_params,
-    rows,
-    cols,
-    logx,
-    block_order,
-    block_size,
-    n_components,
-    learning_rate,
-    grad_clip,
-    x_max,
-    alpha,
-    seeds,
-    shuffle,
-    costs,
-    skipped,
-):
+def glove_blocks(model, entries, block_order, params, seeds, costs, skipped):
     """Visit the entry blocks listed in ``block_order``, updating in place.
 
     Parameters
     ----------
-    word_params, context_params : float32 arrays (n_rows, 2 * stride), (n_cols, 2 * stride)
+    model : GloVeModel
         Vectors, biases and their AdaGrad accumulators (see the module notes).
-    rows, cols : int32 arrays (nnz,)
-        Entry coordinates.
-    logx : float32 array (nnz,)
-        Log of the entry values.
+    entries : Entries
+        The non-zeros, reshuffled in place block by block.
     block_order : int64 array
         Blocks to visit; block ``b`` is entries ``[b * block_size, (b + 1) * block_size)``.
+    params : GloVeParams
+        Settings.
     seeds : uint64 array (n_chunks,)
         One RNG seed per chunk; the block order is cut into ``n_chunks``
         contiguous runs processed in parallel.
-    shuffle : bool
-        Reshuffle each block in place before visiting it (False visits the
-        stored order, for testing).
     costs : float64 array (n_chunks,), skipped : int64 array (n_chunks,)
         Outputs: summed weighted cost and number of skipped (non-finite) steps
         per chunk.
     """
-    n_chunks = seeds.shape[0]
-    n_blocks = block_order.shape[0]
-    nnz = rows.shape[0]
-    d = n_components
-    stride = word_params.shape[1] // 2
-    row_bytes = word_params.shape[1] * 4
-    eta = np.float32(learning_rate)
-    clip = np.float32(grad_clip)
-    log_x_max = np.float32(np.log(x_max))
-    alpha32 = np.float32(alpha)
-    for chunk in prange(n_chunks):
-        state = np.empty(1, dtype=np.uint64)
-        state[0] = seeds[chunk]
-        first = chunk * n_blocks // n_chunks
-        last = (chunk + 1) * n_blocks // n_chunks
-        cost = 0.0
-        n_skipped = 0
-        for pos in range(first, last):
-            start = block_order[pos] * block_size
-            stop = min(start + block_size, nnz)
-            if shuffle:
-                for k in range(stop - 1, start, -1):
-                    j = start + _below(state, k - start + 1)
-                    rows[k], rows[j] = rows[j], rows[k]
-                    cols[k], cols[j] = cols[j], cols[k]
-                    logx[k], logx[j] = logx[j], logx[k]
-            for k in range(start, stop):
-                ahead = k + _PREFETCH_DISTANCE
-                if ahead < stop:
-                    for byte in range(0, row_bytes, _CACHE_LINE):
-                        _prefetch(word_params, rows[ahead], byte)
-                        _prefetch(context_params, cols[ahead], byte)
-                step_cost = _update(
-                    word_params[rows[k]],
-                    context_params[cols[k]],
-                    logx[k],
-                    d,
-                    stride,
-                    eta,
-                    clip,
-                    log_x_max,
-                    alpha32,
-                )
-                if step_cost == step_cost:
-                    cost += step_cost
-                else:
-                    n_skipped += 1
-        costs[chunk] = cost
-        skipped[chunk] = n_skipped
+    # The work is a function of its own: Numba's parallel loop drops stores
+    # into arrays taken from a namedtuple in its body.
+    for chunk in prange(seeds.shape[0]):
+        _visit_chunk(chunk, model, entries, block_order, params, seeds, costs, skipped)
