@@ -174,6 +174,16 @@ def draw_negatives(threshold, alias, n_draws, seed):
     return out
 
 
+@njit(cache=True, inline="always")
+def _pop_smallest(count, pos1, pos2):
+    """The smaller of the next leaf (``pos1``, right to left) and the next
+    inner node (``pos2``, left to right), strict ``<`` as in C; returns it and
+    the advanced positions."""
+    if pos1 >= 0 and count[pos1] < count[pos2]:
+        return pos1, pos1 - 1, pos2
+    return pos2, pos1, pos2 + 1
+
+
 @njit(cache=True)
 def huffman_tree(counts):
     """Huffman codes as C's ``CreateBinaryTree`` builds them.
@@ -198,20 +208,8 @@ def huffman_tree(counts):
     pos1 = n - 1
     pos2 = n
     for a in range(n - 1):
-        # Two smallest among the remaining leaves (right to left) and the new
-        # inner nodes (left to right); strict '<' as in C.
-        if pos1 >= 0 and count[pos1] < count[pos2]:
-            min1 = pos1
-            pos1 -= 1
-        else:
-            min1 = pos2
-            pos2 += 1
-        if pos1 >= 0 and count[pos1] < count[pos2]:
-            min2 = pos1
-            pos1 -= 1
-        else:
-            min2 = pos2
-            pos2 += 1
+        min1, pos1, pos2 = _pop_smallest(count, pos1, pos2)
+        min2, pos1, pos2 = _pop_smallest(count, pos1, pos2)
         count[n + a] = count[min1] + count[min2]
         parent[min1] = n + a
         parent[min2] = n + a
