@@ -1,7 +1,8 @@
-"""The package's import structure: no cycles, no private names across modules.
+"""The package's structure: no import cycles, no private names across modules, small functions.
 
-Both rules are checked on the source with ``ast``, so lazy imports inside
-functions count as much as the ones at the top of a module.
+The rules are checked on the source with ``ast``, so lazy imports inside
+functions count as much as the ones at the top of a module, and nested
+functions as much as the others.
 """
 
 import ast
@@ -176,3 +177,115 @@ def test_no_private_name_of_a_dependency_imported():
     """Private helpers of scikit-learn and others are not an API to build on."""
     offences = _private_imports(_modules(), of_package=False)
     assert not offences, "private names of other packages imported:\n" + "\n".join(offences)
+
+
+# -- sizes: function bodies and Numba kernels ----------------------------------------
+
+MAX_BODY_LINES = 59  # "under 60 lines", the docstring not counted
+MAX_KERNEL_PARAMETERS = 12  # more arrays travel grouped in a namedtuple or record
+JIT_DECORATORS = {"njit", "jit"}  # numba.njit, nb.jit(parallel=True), ...
+
+# Functions over a limit that are, for now, accepted, each with its reason.
+# Every entry is a debt: the tests below fail once the function is within the
+# limit, so that the entry goes too.
+KNOWN_LONG_BODIES = {}
+KNOWN_WIDE_KERNELS = {}
+
+
+def _functions(modules):
+    """Yield (qualified name, node) for every function and method, nested ones too."""
+
+    def walk(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield f"{prefix}.{child.name}", child
+                yield from walk(child, f"{prefix}.{child.name}")
+            elif isinstance(child, ast.ClassDef):
+                yield from walk(child, f"{prefix}.{child.name}")
+            else:
+                yield from walk(child, prefix)
+
+    for module, (path, _) in modules.items():
+        yield from walk(ast.parse(path.read_text(encoding="utf-8")), module)
+
+
+def _body_lines(function):
+    """Lines from the first statement after the docstring to the end of the last one."""
+    body = function.body
+    first = body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        body = body[1:]
+    return body[-1].end_lineno - body[0].lineno + 1 if body else 0
+
+
+def _is_jitted(function):
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
+        if name in JIT_DECORATORS:
+            return True
+    return False
+
+
+def _n_parameters(function):
+    args = function.args
+    named = len(args.posonlyargs) + len(args.args) + len(args.kwonlyargs)
+    return named + (args.vararg is not None) + (args.kwarg is not None)
+
+
+def _long_bodies(modules):
+    return {
+        name: f"{name} (line {function.lineno}): {_body_lines(function)} lines"
+        for name, function in _functions(modules)
+        if _body_lines(function) > MAX_BODY_LINES
+    }
+
+
+def _wide_kernels(modules):
+    return {
+        name: f"{name} (line {function.lineno}): {_n_parameters(function)} parameters"
+        for name, function in _functions(modules)
+        if _is_jitted(function) and _n_parameters(function) > MAX_KERNEL_PARAMETERS
+    }
+
+
+def test_size_checks_measure_what_they_say(tmp_path):
+    package = tmp_path / "skvec"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    statements = "\n".join(f"    x{i} = {i}" for i in range(MAX_BODY_LINES))
+    params = ", ".join(f"a{i}" for i in range(MAX_KERNEL_PARAMETERS))
+    (package / "sizes.py").write_text(
+        "import numba\nfrom numba import njit\n\n\n"
+        f'def fits():\n    """A docstring\n\n    on several lines."""\n{statements}\n\n\n'
+        f"def too_long():\n{statements}\n\n    return x0\n\n\n"
+        "class Estimator:\n"
+        f"    def method(self):\n        def inner():\n{statements.replace('    ', '            ')}\n\n"
+        f"@njit(cache=True)\ndef narrow({params}):\n    pass\n\n\n"
+        f"@numba.njit(parallel=True, cache=True)\ndef wide({params}, extra):\n    pass\n\n\n"
+        f"@njit\ndef wide_too(*args, {params}):\n    pass\n\n\n"
+        f"def plain({params}, extra):\n    pass\n"
+    )
+    modules = _modules(package)
+    assert set(_long_bodies(modules)) == {"skvec.sizes.too_long", "skvec.sizes.Estimator.method"}
+    assert set(_wide_kernels(modules)) == {"skvec.sizes.wide", "skvec.sizes.wide_too"}
+
+
+def _check_limit(found, known, what):
+    """Fail on a function over the limit that is not known, and on a known one now within it."""
+    offences = [text for name, text in sorted(found.items()) if name not in known]
+    assert not offences, f"{what}:\n" + "\n".join(offences)
+    stale = sorted(set(known) - set(found))
+    assert not stale, f"within the limit now, remove them from the list of known ones: {stale}"
+
+
+def test_function_bodies_are_under_60_lines():
+    _check_limit(_long_bodies(_modules()), KNOWN_LONG_BODIES, f"function bodies over {MAX_BODY_LINES} lines")
+
+
+def test_numba_kernels_take_at_most_12_parameters():
+    _check_limit(
+        _wide_kernels(_modules()),
+        KNOWN_WIDE_KERNELS,
+        f"Numba kernels with more than {MAX_KERNEL_PARAMETERS} parameters",
+    )
