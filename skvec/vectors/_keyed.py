@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from .._evaluation import score_analogies, score_word_pairs
 from .._validation import check_int
 from ._formats import read_vectors, write_vectors
 from ._gensim import make_gensim_keyed_vectors, words_and_vectors
@@ -681,14 +682,12 @@ class WordVectors(SimilarityQueries):
         >>> score
         1.0
         """
-        from ..metrics import analogy_accuracy  # metrics builds on this module, not the reverse
-
         methods = {"most_similar": "3cosadd", "most_similar_cosmul": "3cosmul"}
         if similarity_function not in methods:
             raise ValueError(
                 f"similarity_function must be one of {sorted(methods)}, got {similarity_function!r}."
             )
-        result = analogy_accuracy(
+        result = score_analogies(
             self, analogies, method=methods[similarity_function], restrict_vocab=restrict_vocab,
             case_insensitive=case_insensitive, oov="wrong" if dummy4unknown else "skip",
         )
@@ -736,11 +735,10 @@ class WordVectors(SimilarityQueries):
         (1.0, 25.0)
         """
         from ..datasets import read_word_pairs
-        from ..metrics import word_similarity  # metrics builds on this module, not the reverse
 
         if isinstance(pairs, (str, os.PathLike)):
             pairs = read_word_pairs(pairs, delimiter=delimiter, encoding=encoding)
-        result = word_similarity(
+        result = score_word_pairs(
             self, pairs, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive,
             oov="zero" if dummy4unknown else "skip",
         )
