@@ -129,6 +129,23 @@ def _emit_order(acc, touched, n, n_words):
         touched[:n].sort()
 
 
+@njit(cache=True, inline="always")
+def _write_row(acc, touched, n, indices, data, start, scale):
+    """Write a row's ``n`` touched columns from ``start`` on and clear them in ``acc``.
+
+    ``scale > 0``: each sum divided by it (one correctly rounded division);
+    otherwise the int64 fixed-point sums themselves.
+    """
+    for i in range(n):
+        c = touched[i]
+        indices[start + i] = c
+        if scale > 0:
+            data[start + i] = np.float64(acc[c]) / scale
+        else:
+            data[start + i] = acc[c]
+        acc[c] = 0
+
+
 @njit(parallel=True, cache=True)
 def fill_rows(ids, offsets, positions, starts, weights, left, right, block_bounds, indptr, scale, indices, data):
     """Fill CSR ``indices`` and ``data``.
@@ -144,15 +161,7 @@ def fill_rows(ids, offsets, positions, starts, weights, left, right, block_bound
         for w in range(block_bounds[b], block_bounds[b + 1]):
             n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
             _emit_order(acc, touched, n, n_words)
-            j = indptr[w]
-            for i in range(n):
-                c = touched[i]
-                indices[j + i] = c
-                if scale > 0:
-                    data[j + i] = np.float64(acc[c]) / scale
-                else:
-                    data[j + i] = acc[c]
-                acc[c] = 0
+            _write_row(acc, touched, n, indices, data, indptr[w], scale)
 
 
 @njit(cache=True)
@@ -228,15 +237,7 @@ def _sum_partials_fill(indptrs, starts, indices, data, n_cols, block_bounds, ind
         for r in range(block_bounds[b], block_bounds[b + 1]):
             n = _sum_row(r, indptrs, starts, indices, data, acc, touched)
             _emit_order(acc, touched, n, n_cols)
-            o = indptr[r] - indptr[block_bounds[0]]
-            for i in range(n):
-                c = touched[i]
-                out_indices[o + i] = c
-                if scale > 0:
-                    out_data[o + i] = np.float64(acc[c]) / scale
-                else:
-                    out_data[o + i] = acc[c]
-                acc[c] = 0
+            _write_row(acc, touched, n, out_indices, out_data, indptr[r] - indptr[block_bounds[0]], scale)
 
 
 def sum_partials(indptrs, starts, indices, data, n_cols, block_bounds, out_dtype, scale):
