@@ -38,9 +38,8 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
+from _common import QUESTIONS, WIKI17M  # ../shared/data, or $SKVEC_DATA
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "..", "shared", "data")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -214,8 +213,8 @@ def run_reference(lines, args, memory):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=os.path.join(DATA, "wiki17m.txt.gz"))
-    parser.add_argument("--questions", default=os.path.join(DATA, "questions-words.txt"))
+    parser.add_argument("--corpus", default=str(WIKI17M))
+    parser.add_argument("--questions", default=str(QUESTIONS))
     parser.add_argument("--repeats", type=int, default=3, help="runs of the skvec pipeline (median reported)")
     parser.add_argument("--reference-repeats", type=int, default=1, help="runs of the numpy/scipy reference")
     parser.add_argument("--reference-svd", choices=("svds", "randomized"), default="svds")

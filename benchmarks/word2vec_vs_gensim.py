@@ -37,10 +37,10 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "..", "shared", "data")
-CORPUS_GZ = os.path.join(DATA, "wiki17m.txt.gz")
-QUESTIONS = os.path.join(DATA, "questions-words.txt")
+from _common import QUESTIONS as QUESTIONS_PATH, WIKI17M
+
+CORPUS_GZ = str(WIKI17M)  # ../shared/data, or $SKVEC_DATA
+QUESTIONS = str(QUESTIONS_PATH)
 
 SETTINGS = dict(dim=100, window=5, negative=5, sample=1e-3, min_count=5, threads=2)
 
