@@ -44,6 +44,14 @@ class FastTextEmbedder(Word2VecEmbedder):
     equivalent objective), and all input rows (words and n-grams) start
     uniform in ``[-0.5, 0.5) / n_components``.
 
+    One difference from fastText's tool, for speed: a word's rows are summed
+    once as it enters the window, that sum follows the word's own gradients
+    at once, and the gradients reach the rows when the word leaves the
+    window.  Each word then reads and writes its rows once per position
+    instead of once per example (about twice as fast); it sees what other
+    words of the window put on an n-gram row they share only after they
+    leave it, a delay of at most ``2 * window`` positions.
+
     Parameters
     ----------
     n_components : int, default=100

@@ -30,6 +30,20 @@ One addition for speed: the negatives of an example are drawn first (same
 order, same generator) and their rows prefetched, so their cache misses
 overlap.
 
+Models with extra input rows (fastText's n-grams) may defer their input
+updates (``TrainingParams.defer_inputs``): a word's rows are summed once when
+it enters the window, that sum is kept up to date with the word's own
+gradients (the sum moves by ``n_rows`` times each gradient), and the
+gradients are added to the rows once, when the word leaves the window.  A
+word then costs one read and one write of its rows per sentence position
+instead of one of each per example it takes part in (about ``window`` of
+them, up to 2 ``window``), which dominates fastText's time.  What differs
+from updating at once: a word sees the gradients other words of the window
+put on an n-gram row they share (or on its own rows, for a word repeated in
+the window) only after they leave the window, a delay of at most
+2 ``window`` positions -- the kind of staleness Hogwild threads already
+have.  word2vec (no extra rows) never defers, so it stays C's.
+
 Parallel training is Hogwild, as in C: threads update the shared matrices
 without locks.
 """
@@ -275,14 +289,16 @@ Tables.__doc__ = """Read-only tables: negative alias table, Huffman codes, keep 
 TrainingParams = namedtuple(
     "TrainingParams",
     ["skipgram", "cbow_mean", "negative", "hs", "subsample", "window", "shrink", "start_alpha", "min_alpha",
-     "total_words"],
+     "total_words", "defer_inputs"],
 )
 TrainingParams.__doc__ = """Scalar settings of a fit (bools, ints and floats; see ``train_block``)."""
 
 ThreadState = namedtuple("ThreadState", ["rng_states", "words_read", "losses", "examples"])
 ThreadState.__doc__ = """Per-chunk generator states (updated in place) and per-chunk outputs of ``train_block``."""
 
-Scratch = namedtuple("Scratch", ["sentence", "h", "neu1e", "targets"])
+Scratch = namedtuple("Scratch", ["sentence", "h", "neu1e", "targets", "sums", "pending", "n_rows"])
+Scratch.__doc__ = """Per-chunk work arrays; ``sums``, ``pending`` and ``n_rows`` (one row per
+sentence position) hold the deferred input updates and are empty otherwise."""
 
 
 @njit(cache=True, inline="always")
@@ -440,7 +456,7 @@ def _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r):
     One function for the sentence, with the output step written at its two
     call sites: as inlined helpers the loops ran up to 1.5 times slower.
     """
-    sen, h, neu1e, targets = scratch
+    sen, h, neu1e, targets = scratch.sentence, scratch.h, scratch.neu1e, scratch.targets
     dim = h.shape[0]
     loss = 0.0
     n_examples = 0
@@ -499,6 +515,99 @@ def _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r):
     return loss, n_examples, r
 
 
+
+@njit(cache=True, inline="always")
+def _enter_window(p, inputs, scratch):
+    """Sum the input rows of the word at position ``p`` into ``sums[p]``; nothing pending yet."""
+    scratch.n_rows[p] = gather_input(scratch.sums[p], inputs, scratch.sentence[p], False)
+    pending = scratch.pending[p]
+    for k in range(pending.shape[0]):
+        pending[k] = _ZERO32
+
+
+@njit(cache=True, inline="always")
+def _add_gradient(c, neu1e, scratch):
+    """Give position ``c`` the input gradient ``neu1e``: pending for its rows, and at once in its sum."""
+    rows = np.float32(scratch.n_rows[c])
+    for k in range(neu1e.shape[0]):
+        scratch.pending[c, k] += neu1e[k]
+        scratch.sums[c, k] += rows * neu1e[k]
+
+
+@njit(cache=True, inline="always")
+def _cached_context_sum(i, lo, hi, scratch):
+    """CBOW: ``h`` = the cached sums of positions ``lo .. hi - 1`` but ``i``, ``neu1e`` = 0; returns their rows."""
+    h = scratch.h
+    for k in range(h.shape[0]):
+        h[k] = _ZERO32
+        scratch.neu1e[k] = _ZERO32
+    total = 0
+    for c in range(lo, hi):
+        if c != i:
+            total += scratch.n_rows[c]
+            for k in range(h.shape[0]):
+                h[k] += scratch.sums[c, k]
+    return total
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _train_sentence_deferred(n, inputs, outputs, tables, params, alpha, scratch, r):
+    """``_train_sentence`` with deferred input updates (see the module notes); returns (loss, n_examples, r)."""
+    sen, h, neu1e, targets, sums, _, n_rows = scratch
+    dim = h.shape[0]
+    window = params.window
+    loss = 0.0
+    n_examples = 0
+    entered = 0
+    for i in range(n):
+        word = sen[i]
+        b, r = _start_focus(word, outputs, tables, params, r)
+        lo, hi = context_range(i, n, window, b)
+        while entered < min(i + window + 1, n):
+            _enter_window(entered, inputs, scratch)
+            entered += 1
+        if entered < n:
+            prefetch_input(inputs, sen[entered])
+        if params.skipgram:
+            for c in range(lo, hi):
+                if c == i:
+                    continue
+                inv = _ONE32 / np.float32(n_rows[c])
+                for k in range(dim):
+                    h[k] = sums[c, k] * inv
+                    neu1e[k] = _ZERO32
+                if params.hs:
+                    loss += _hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
+                if params.negative > 0:
+                    step, r = _negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e,
+                                                 targets, r)
+                    loss += step
+                _add_gradient(c, neu1e, scratch)
+                n_examples += 1
+        else:
+            total = _cached_context_sum(i, lo, hi, scratch)
+            if total > 0:
+                if params.cbow_mean:
+                    inv = _ONE32 / np.float32(total)
+                    for k in range(dim):
+                        h[k] *= inv
+                if params.hs:
+                    loss += _hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
+                if params.negative > 0:
+                    step, r = _negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e,
+                                                 targets, r)
+                    loss += step
+                for c in range(lo, hi):
+                    if c != i:
+                        _add_gradient(c, neu1e, scratch)
+                n_examples += 1
+        # No later focus word reaches back to position i - window: its rows get their gradients now.
+        if i >= window:
+            scatter_gradient(scratch.pending[i - window], inputs, sen[i - window])
+    for p in range(max(n - window, 0), n):
+        scatter_gradient(scratch.pending[p], inputs, sen[p])
+    return loss, n_examples, r
+
 @njit(cache=True)
 def read_sentence(ids, start, stop, keep, subsample, sen, r):
     """Read kept words from ``ids[start:stop]`` into ``sen``, as C reads a sentence.
@@ -538,8 +647,11 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
     """Train chunk ``t`` of ``train_block``."""
     n_chunks = bounds.shape[0] - 1
     dim = inputs.vectors.shape[1]
+    deferred = MAX_SENTENCE_LENGTH if params.defer_inputs else 0
     scratch = Scratch(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
-                      np.empty(dim, dtype=np.float32), np.empty(params.negative + 1, dtype=np.int64))
+                      np.empty(dim, dtype=np.float32), np.empty(params.negative + 1, dtype=np.int64),
+                      np.empty((deferred, dim), dtype=np.float32), np.empty((deferred, dim), dtype=np.float32),
+                      np.empty(deferred, dtype=np.int64))
     words_read = state.words_read[: 8 * n_chunks]
     r = state.rng_states[t]
     loss = 0.0
@@ -554,7 +666,10 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
         words_read[8 * t] += q - p
         p = q
         alpha = _learning_rate(params, words_before, words_read)
-        step, count, r = _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r)
+        if params.defer_inputs:
+            step, count, r = _train_sentence_deferred(n, inputs, outputs, tables, params, alpha, scratch, r)
+        else:
+            step, count, r = _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r)
         loss += step
         n_examples += count
     state.rng_states[t] = r

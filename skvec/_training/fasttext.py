@@ -5,8 +5,9 @@ bucket rows (``n_words .. n_words + bucket - 1``), all initialised as
 word2vec initialises its input vectors; each word's n-gram buckets become its
 extra input rows (the ``InputRows`` extension point of the word2vec kernels),
 so the input vector of a word is the mean of its row and its n-gram rows and
-its gradient goes to each of them.  Scheduling, sampling, outputs, progress
-and the divergence check are word2vec's.
+its gradient goes to each of them, deferred until the word leaves the
+window (``TrainingParams.defer_inputs``).  Scheduling, sampling, outputs,
+progress and the divergence check are word2vec's.
 """
 
 import logging
@@ -27,7 +28,8 @@ def subword_inputs(n_words, dim, seed, *, indptr, buckets, bucket):
     return kernels.InputRows(vectors, np.ascontiguousarray(indptr, dtype=np.int64), extra_rows)
 
 
-def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_jobs=None, random_state=None):
+def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_jobs=None, random_state=None,
+                   defer_inputs=True):
     """Train fastText; ``bucket=0`` (or no n-grams at all) trains plain word2vec.
 
     Parameters
@@ -38,6 +40,11 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
         Each vocabulary word's n-gram buckets (CSR).
     bucket : int
         Number of n-gram rows; 0 for none.
+    defer_inputs : bool
+        Apply a word's input gradients to its rows when it leaves the window
+        (its cached sum follows them at once; see
+        ``skvec._kernels.word2vec``) rather than after each example.  Only
+        with n-grams: without them the training is word2vec's, unchanged.
 
     Returns
     -------
@@ -50,6 +57,7 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
     n_words = len(counts)
     if bucket > 0:
         make_inputs = partial(subword_inputs, indptr=indptr, buckets=buckets, bucket=bucket)
+        params = dict(params, defer_inputs=bool(defer_inputs))
     else:
         make_inputs = word_inputs
     result = train_word2vec(ids, offsets, counts, params, n_jobs=n_jobs, random_state=random_state,

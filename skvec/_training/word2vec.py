@@ -138,6 +138,7 @@ def _kernel_params(params, total_words):
         start_alpha=float(params["alpha"]),
         min_alpha=float(params["min_alpha"]),
         total_words=int(total_words),
+        defer_inputs=bool(params.get("defer_inputs", False)),
     )
 
 
