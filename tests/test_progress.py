@@ -10,7 +10,7 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from conftest import topic_documents
-from skvec import CooccurrenceVectorizer, GloVeEmbedder, Word2VecEmbedder
+from skvec import CooccurrenceVectorizer, FastTextEmbedder, GloVeEmbedder, Word2VecEmbedder
 from skvec._progress import LINES_PER_EPOCH, Progress, TerminalHandler
 
 N_TOPICS = 4
@@ -66,6 +66,16 @@ def test_word2vec_verbose_1_lines(caplog):
     assert lines[4].startswith("word2vec: done, epochs 3, loss ")
     assert "18k words" in lines[4]
 
+
+
+def test_fasttext_progress_lines_name_fasttext(caplog):
+    FastTextEmbedder(8, min_count=2, epochs=2, bucket=1000, n_jobs=1, random_state=0, verbose=1).fit(_corpus())
+    lines = _messages(caplog, "skvec.fasttext")
+    assert lines[0].startswith("fasttext: estimated training memory")
+    for epoch, line in enumerate(lines[-3:-1], 1):
+        assert line.startswith(f"fasttext: epoch {epoch}/2, loss ")
+    assert lines[-1].startswith("fasttext: done, epochs 2, loss ")
+    assert not any("word2vec" in line for line in lines)
 
 def test_small_inputs_show_no_zero_rate(caplog):
     Word2VecEmbedder(4, min_count=1, epochs=2, n_jobs=1, random_state=0, verbose=2).fit([["a", "b", "c"]] * 3)

@@ -61,7 +61,7 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
     else:
         make_inputs = word_inputs
     result = train_word2vec(ids, offsets, counts, params, n_jobs=n_jobs, random_state=random_state,
-                            make_inputs=make_inputs, logger=_LOGGER)
+                            make_inputs=make_inputs, logger=_LOGGER, name="fasttext")
     vectors = result.inputs.vectors
     ngram_rows = vectors[n_words:] if bucket > 0 else None
     return vectors[:n_words], ngram_rows, result

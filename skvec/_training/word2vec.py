@@ -51,7 +51,7 @@ def word_inputs(n_words, dim, seed):
 
 
 def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=None, make_inputs=word_inputs,
-                   logger=_LOGGER):
+                   logger=_LOGGER, name="word2vec"):
     """Train word2vec on an encoded corpus.
 
     Parameters
@@ -74,6 +74,8 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
         the model (see the module notes).
     logger : logging.Logger
         Where progress goes (as ``params["verbose"]`` asks).
+    name : str
+        The model's name on its progress lines.
 
     Returns
     -------
@@ -91,7 +93,7 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
             np.zeros(n_threads, dtype=np.float64),
             np.zeros(n_threads, dtype=np.int64),
         )
-        progress = Progress(len(ids) * params["epochs"], desc="word2vec", verbose=params["verbose"], unit="words",
+        progress = Progress(len(ids) * params["epochs"], desc=name, verbose=params["verbose"], unit="words",
                             epochs=params["epochs"], logger=logger)
         loss_curve = _run_epochs(ids, offsets, (inputs, outputs, tables), params, state, progress)
     return Word2VecResult(inputs, outputs, loss_curve)
