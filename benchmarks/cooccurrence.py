@@ -11,14 +11,12 @@ the values.
 
 Run it under the shared lock:
 
-    flock /tmp/skvec-cpu.lock /work/venv/bin/python benchmarks/cooccurrence.py
+    flock /tmp/skvec-cpu.lock python benchmarks/cooccurrence.py
 """
 
 import argparse
-import gzip
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -26,18 +24,7 @@ import time
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_CORPUS = os.path.join(HERE, "..", "..", "shared", "data", "wiki17m.txt.gz")
-
-
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def read_lines(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        return handle.read().splitlines()
+from _common import WIKI17M, peak_rss_mb, read_lines  # ../shared/data, or $SKVEC_DATA
 
 
 def reference_count(ids, offsets, n_words, window, weighting):
@@ -95,7 +82,7 @@ def run_once(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", default=str(WIKI17M))
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--weighting", default="harmonic")
     parser.add_argument("--min-count", type=int, default=5)

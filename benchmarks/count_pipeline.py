@@ -26,7 +26,6 @@ Run it under the shared lock, in the background:
 
 import argparse
 import contextlib
-import gzip
 import io
 import os
 import re
@@ -38,15 +37,9 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
-from _common import QUESTIONS, WIKI17M  # ../shared/data, or $SKVEC_DATA
+from _common import QUESTIONS, WIKI17M, read_lines  # ../shared/data, or $SKVEC_DATA
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-
-
-def read_lines(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        return handle.read().splitlines()
 
 
 class MemorySampler:
