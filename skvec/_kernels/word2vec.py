@@ -612,6 +612,7 @@ def _train_sentence_deferred(n, inputs, outputs, tables, params, alpha, scratch,
         scatter_gradient(scratch.pending[p], inputs, sen[p])
     return loss, n_examples, r
 
+
 @njit(cache=True)
 def read_sentence(ids, start, stop, keep, subsample, sen, r):
     """Read kept words from ``ids[start:stop]`` into ``sen``, as C reads a sentence.
