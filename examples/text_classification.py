@@ -76,10 +76,11 @@ def word_model(method):
 SELECTED = dict(window=20, epochs=20)
 
 
-def trained_on_training_paragraphs(subwords, window=SELECTED["window"], epochs=SELECTED["epochs"], n_jobs=None):
+def trained_on_training_paragraphs(subwords, window=SELECTED["window"], epochs=SELECTED["epochs"], random_state=0,
+                                   n_jobs=None):
     """A word model for the vectorizer to train on the training paragraphs (same settings both ways)."""
-    settings = dict(n_components=100, window=window, min_count=3, epochs=epochs, alpha=0.05, random_state=0,
-                    n_jobs=n_jobs)
+    settings = dict(n_components=100, window=window, min_count=3, epochs=epochs, alpha=0.05,
+                    random_state=random_state, n_jobs=n_jobs)
     if subwords:
         # Far fewer distinct n-grams than 200,000 occur in a few thousand paragraphs.
         return FastTextEmbedder(min_n=3, max_n=6, bucket=200_000, **settings)
@@ -121,7 +122,7 @@ def compare_subwords(X_train, y_train, X_test, y_test, settings=SELECTED, seeds=
         start = time.perf_counter()
         runs = []
         for seed in seeds:
-            embedder = trained_on_training_paragraphs(subwords, **settings).set_params(random_state=seed)
+            embedder = trained_on_training_paragraphs(subwords, **settings, random_state=seed)
             model = classifier(EmbeddingVectorizer(embedder, pooling="mean")).fit(X_train, y_train)
             runs.append(f1_score(y_test, model.predict(X_test), average="macro"))
         label = f"EmbeddingVectorizer({name}) + LogisticRegression"

@@ -18,6 +18,7 @@ import os
 import numpy as np
 
 from ._kernels import subword as _k
+from ._kernels._common import all_finite
 from ._validation import check_int
 from .vectors import WordVectors
 
@@ -128,7 +129,7 @@ def _check_ngram_matrix(ngram_vectors, vector_size):
         )
     if not 1 <= ngram_vectors.shape[0] <= np.iinfo(np.int32).max:
         raise ValueError(f"ngram_vectors must have 1 to 2**31 - 1 rows (buckets), got {ngram_vectors.shape[0]}.")
-    if not np.all(np.isfinite(ngram_vectors)):
+    if not all_finite(ngram_vectors):
         raise ValueError("ngram_vectors contains NaN or infinite values.")
     return ngram_vectors
 

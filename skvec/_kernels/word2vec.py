@@ -254,17 +254,6 @@ def huffman_tree(counts):
     return code_offsets, codes, points
 
 
-@njit(cache=True)
-def all_finite(a):
-    """True when every entry of a float array is finite (early exit, no allocation)."""
-    flat = a.reshape(-1)
-    for i in range(flat.shape[0]):
-        v = flat[i]
-        if not (v - v == 0.0):
-            return False
-    return True
-
-
 # Grouped arguments of the training kernels (Numba passes namedtuples of
 # arrays and scalars by value, with static field access).
 
@@ -517,7 +506,6 @@ def _train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r):
                 scatter_gradient(neu1e, inputs, sen[c])
         n_examples += 1
     return loss, n_examples, r
-
 
 
 @njit(cache=True, inline="always")

@@ -21,6 +21,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._kernels import word2vec as kernels
+from .._kernels._common import all_finite
 from .._progress import Progress
 from .._random import thread_seeds
 from .._threads import numba_threads
@@ -177,7 +178,7 @@ def _run_epochs(ids, offsets, model, params, state, progress):
 def _check_finite(epoch, epoch_loss, model, params):
     """Raise when the loss or any trained matrix is no longer finite."""
     inputs, outputs, _ = model
-    if np.isfinite(epoch_loss) and all(kernels.all_finite(m) for m in (inputs.vectors, *outputs)):
+    if np.isfinite(epoch_loss) and all(all_finite(m) for m in (inputs.vectors, *outputs)):
         return
     raise FloatingPointError(
         f"Training diverged in epoch {epoch + 1} (vectors or loss became NaN or "

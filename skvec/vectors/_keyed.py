@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._evaluation import score_analogies, score_word_pairs
+from .._kernels._common import all_finite
 from .._validation import check_int
 from ._formats import read_vectors, write_vectors
 from ._gensim import make_gensim_keyed_vectors, words_and_vectors
@@ -71,7 +72,7 @@ def _as_matrix(vectors, n_rows, what):
         raise ValueError(
             f"{what} has {vectors.shape[0]} rows but there are {n_rows} words; there must be one row per word."
         )
-    if not np.all(np.isfinite(values)):
+    if not all_finite(np.ascontiguousarray(values)):
         raise ValueError(f"{what} contains NaN or infinite values.")
     return vectors
 
