@@ -3,17 +3,13 @@
 from numbers import Real
 
 import numpy as np
-import scipy.linalg
 import scipy.sparse as sp
-from scipy.sparse.linalg import svds
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.extmath import svd_flip
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
 
-from ._kernels.spmm import balanced_row_chunks, chunk_count, csr_times_dense
 from ._progress import Progress
-from ._threads import effective_n_jobs, numba_threads
+from ._training.svd import MatrixOperator, arpack_svd, binary_exponent, check_magnitude, randomized_svd, scaled
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -22,157 +18,9 @@ from ._validation import (
     VERBOSE,
     Interval,
     StrOptions,
-    check_random_state,
 )
 
 __all__ = ["SVDEmbedder"]
-
-
-class _Operator:
-    """``A @ B`` and ``A.T @ B`` for dense blocks ``B``, on ``n_jobs`` threads.
-
-    A sparse ``A`` is held as CSR together with the CSR of its transpose, so
-    both products run row-parallel in the Numba kernel; a dense ``A`` uses
-    BLAS.
-    """
-
-    def __init__(self, A, n_jobs):
-        self.shape = A.shape
-        self.dtype = A.dtype
-        self.n_jobs = n_jobs
-        self.sparse = sp.issparse(A)
-        if self.sparse:
-            self.n_chunks = chunk_count(effective_n_jobs(n_jobs))
-            self._A = self._prepare(A.tocsr())
-            self._At = self._prepare(A.T.tocsr())
-        else:
-            self._A = np.asarray(A)
-
-    def _prepare(self, csr):
-        indptr = csr.indptr.astype(np.int64, copy=False)
-        bounds = balanced_row_chunks(indptr, self.n_chunks)
-        return indptr, csr.indices, csr.data, bounds, csr.shape[0]
-
-    def _product(self, parts, B):
-        indptr, indices, data, bounds, n_rows = parts
-        B = np.ascontiguousarray(B, dtype=self.dtype)
-        out = np.empty((n_rows, B.shape[1]), dtype=self.dtype)
-        with numba_threads(self.n_jobs):
-            csr_times_dense(indptr, indices, data, B, bounds, out)
-        return out
-
-    def matmat(self, B):
-        if self.sparse:
-            return self._product(self._A, B)
-        return self._A @ B.astype(self.dtype, copy=False)
-
-    def rmatmat(self, B):
-        if self.sparse:
-            return self._product(self._At, B)
-        return self._A.T @ B.astype(self.dtype, copy=False)
-
-
-def _orthonormalize_lu(Y):
-    # A cheap basis for power iterations (Halko et al. 2011, as scikit-learn
-    # does): L of a pivoted LU spans the same space as Y, well conditioned.
-    return scipy.linalg.lu(Y, permute_l=True, check_finite=False)[0]
-
-
-def _orthonormalize_qr(Y):
-    return scipy.linalg.qr(Y, mode="economic", check_finite=False)[0]
-
-
-def _dense_threads():
-    # The dense steps (LU, QR, the small SVD) run BLAS on one thread.  They
-    # are a small share of the time, and multi-threaded OpenBLAS next to
-    # other busy threads (Numba's, other processes') loses far more at its
-    # barriers than the second core gains: 10x slower QRs were measured on a
-    # loaded 2-core machine.
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def _randomized_svd(operator, n_components, n_oversamples, n_iter, random_state, progress):
-    """Truncated SVD by randomized subspace iteration (Halko et al. 2011).
-
-    Returns ``(U, S, Vt)`` with the ``n_components`` largest singular values,
-    in ``operator.dtype``.
-    """
-    n_rows, n_cols = operator.shape
-    size = min(n_components + n_oversamples, n_rows, n_cols)
-    rng = check_random_state(random_state)
-    Q = rng.standard_normal(size=(n_cols, size)).astype(operator.dtype)
-    for step in range(n_iter):
-        Y = operator.matmat(Q)
-        with _dense_threads():
-            Y = _orthonormalize_lu(Y)
-        Q = operator.rmatmat(Y)
-        with _dense_threads():
-            Q = _orthonormalize_lu(Q)
-        progress.update(step + 1, stage="power iteration")
-    Y = operator.matmat(Q)
-    with _dense_threads():
-        Q = _orthonormalize_qr(Y)
-    B = operator.rmatmat(Q).T  # Q.T @ A, size x n_cols
-    with _dense_threads():
-        U_small, S, Vt = scipy.linalg.svd(B, full_matrices=False, check_finite=False, lapack_driver="gesdd")
-        U = Q @ U_small[:, :n_components]
-    return U, S[:n_components], Vt[:n_components]
-
-
-def _arpack_svd(A, n_components, tol, random_state):
-    """Truncated SVD with ARPACK, largest singular values first."""
-    rng = check_random_state(random_state)
-    # A deterministic start vector (ARPACK picks a random one otherwise).
-    v0 = rng.uniform(-1, 1, size=min(A.shape)).astype(A.dtype)
-    U, S, Vt = svds(A, k=n_components, tol=tol, v0=v0, solver="arpack")
-    order = np.argsort(S)[::-1]
-    return U[:, order], S[order], Vt[order]
-
-
-# Matrices whose largest entry is outside [2**-40, 2**40] are factorized
-# divided by a power of two (exact), so that no product inside the solvers
-# overflows or underflows; the singular values are scaled back.
-_SAFE_EXPONENT = 40
-
-
-def _binary_exponent(X):
-    """``k`` such that ``X / 2**k`` is safe to factorize (0 when ``X`` already is)."""
-    data = X.data if sp.issparse(X) else X
-    largest = float(np.max(np.abs(data), initial=0.0))
-    if largest == 0.0 or 2.0**-_SAFE_EXPONENT <= largest <= 2.0**_SAFE_EXPONENT:
-        return 0
-    return int(np.frexp(largest)[1])
-
-
-def _scaled(X, exponent):
-    """``X / 2**exponent``, computed exactly (a copy unless ``exponent`` is 0)."""
-    if exponent == 0:
-        return X
-    if sp.issparse(X):
-        X = X.copy()
-        X.data = np.ldexp(X.data, -exponent).astype(X.dtype, copy=False)
-        return X
-    return np.ldexp(X, -exponent).astype(X.dtype, copy=False)
-
-
-def _check_magnitude(S, eig, dtype):
-    """Refuse an ``eig`` whose ``S ** eig`` overflows the vectors' type.
-
-    Checked in logarithms, before anything is raised to a power: the word
-    vectors are ``U S^eig`` with unit columns ``U``, so their entries are
-    bounded by the largest ``S ** eig``.
-    """
-    largest = float(np.max(S, initial=0.0))
-    if largest <= 0.0 or eig == 0:
-        return
-    # A factor 2 of headroom for add_context (w + c) and rounding.
-    if eig * np.log(largest) > np.log(np.finfo(dtype).max) - np.log(2.0):
-        raise ValueError(
-            f"eig={eig!r} makes the vectors overflow {np.dtype(dtype).name}: the largest singular value is "
-            f"{largest:.4g}, and {largest:.4g} ** {eig!r} exceeds the largest {np.dtype(dtype).name} "
-            f"({np.finfo(dtype).max:.3g}). Use a smaller eig (eig=1 gives TruncatedSVD's scale)"
-            + (", or float64 input." if np.dtype(dtype) != np.float64 else ".")
-        )
 
 
 class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -386,23 +234,23 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 f"add_context=True needs a square matrix (rows and columns the same words), got shape {X.shape}."
             )
         progress = Progress(self.n_iter, desc="SVD", verbose=self.verbose, unit="iterations")
-        exponent = _binary_exponent(X)
-        X_work = _scaled(X, exponent)
-        operator = _Operator(X_work, self.n_jobs)
+        exponent = binary_exponent(X)
+        X_work = scaled(X, exponent)
+        operator = MatrixOperator(X_work, self.n_jobs)
         if self.algorithm == "randomized":
-            U, S, Vt = _randomized_svd(
+            U, S, Vt = randomized_svd(
                 operator, self.n_components, self.n_oversamples, self.n_iter, self.random_state, progress
             )
         else:
             progress.message(f"ARPACK, {self.n_components} components of a {X.shape[0]} x {X.shape[1]} matrix")
-            U, S, Vt = _arpack_svd(X_work, self.n_components, self.tol, self.random_state)
+            U, S, Vt = arpack_svd(X_work, self.n_components, self.tol, self.random_state)
         S = np.ldexp(S.astype(np.float64), exponent)
         if S.max(initial=0.0) > np.finfo(X.dtype).max:
             raise ValueError(
                 f"The singular values of X (largest {S.max():.4g}) exceed the range of {X.dtype}; "
                 "pass X as float64 or divide it by a constant (word vectors keep their directions)."
             )
-        _check_magnitude(S, self.eig, X.dtype)
+        check_magnitude(S, self.eig, X.dtype)
         U, Vt = svd_flip(U, Vt, u_based_decision=False)
         self.components_ = np.ascontiguousarray(Vt, dtype=X.dtype)
         self.singular_values_ = S.astype(X.dtype)
@@ -459,8 +307,8 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             self, X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32), reset=False
         )
         X = X.astype(self.components_.dtype, copy=False)
-        exponent = _binary_exponent(X)
-        return self._embed(_Operator(_scaled(X, exponent), self.n_jobs), X.shape[0], exponent)
+        exponent = binary_exponent(X)
+        return self._embed(MatrixOperator(scaled(X, exponent), self.n_jobs), X.shape[0], exponent)
 
     @property
     def _n_features_out(self):
