@@ -169,14 +169,20 @@ def physical_memory():
         return None
 
 
+def memory_shortfall(needed):
+    """This machine's memory in bytes when ``needed`` bytes exceed it; None when they fit or it is unknown."""
+    available = physical_memory()
+    return None if available is None or needed <= available else available
+
+
 def check_fits_in_memory(parts, remedy):
     """Raise MemoryError, before allocating, if ``parts`` (role -> bytes) exceed the machine's memory.
 
     ``remedy`` says which parameter to change, e.g. "lower n_components (now 10**9)".
     """
     total = sum(parts.values())
-    available = physical_memory()
-    if available is None or total <= available:
+    available = memory_shortfall(total)
+    if available is None:
         return
     detail = ", ".join(f"{role} {size / 2**30:.3g} GiB" for role, size in parts.items())
     raise MemoryError(

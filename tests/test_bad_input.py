@@ -951,9 +951,9 @@ def test_window_beyond_the_documents_gives_the_exact_counts(weighting):
 
 
 def test_matrix_that_cannot_fit_is_refused_before_it_is_allocated(monkeypatch):
-    import skvec._counting.engine as engine
+    import skvec._validation as validation
 
-    monkeypatch.setattr(engine, "physical_memory", lambda: 64)
+    monkeypatch.setattr(validation, "physical_memory", lambda: 64)
     with pytest.raises(MemoryError, match=r"needs .* GiB.*Lower window.*max_memory") as error:
         CooccurrenceVectorizer(window=5, min_count=1).fit_transform(DOCS)
     assert "entries" in str(error.value)

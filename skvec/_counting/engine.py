@@ -6,13 +6,12 @@ can be added in any order, and only the last step divides by the plan's
 scale.
 """
 
-import os
-
 import numpy as np
 import scipy.sparse as sp
 
 from .._kernels import cooccurrence as kernels
 from .._threads import numba_threads
+from .._validation import memory_shortfall
 
 # Parallel row blocks per thread: enough to even out rows of unequal work.
 BLOCKS_PER_THREAD = 4
@@ -58,19 +57,11 @@ def thread_blocks(starts, n_threads):
     return row_blocks(starts, n_threads * BLOCKS_PER_THREAD)
 
 
-def physical_memory():
-    """Bytes of physical memory of the machine, or None where unknown."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
 def check_result_fits(nnz, value_bytes, plan):
     """Raise a MemoryError, before allocating, when the count cannot fit in memory."""
     needed = nnz * (INDEX_BYTES + value_bytes)
-    available = physical_memory()
-    if available is None or needed <= available:
+    available = memory_shortfall(needed)
+    if available is None:
         return
     raise MemoryError(
         f"The co-occurrence matrix has {nnz} entries and needs {needed / 2**30:.1f} GiB, more than the "

@@ -30,6 +30,8 @@ def _exact_weights(window, weighting, reach):
         return np.ones(reach), 1, [1] * reach
     if weighting == "linear":
         return (window - distances + 1) / window, window, [window - d + 1 for d in range(1, reach + 1)]
+    if weighting != "harmonic":
+        raise ValueError(f"Unknown weighting {weighting!r}; expected 'uniform', 'linear' or 'harmonic'.")
     if reach > 40:
         return 1.0 / distances, None, None
     denominator = math.lcm(*range(1, reach + 1))
