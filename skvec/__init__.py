@@ -1,8 +1,8 @@
 """skvec: word embeddings as scikit-learn estimators.
 
-Count-based (co-occurrence, SPPMI, SVD), GloVe and word2vec models share one
-vocabulary, one corpus encoding, one vector type and one evaluation, so any of
-them drops into a :class:`~sklearn.pipeline.Pipeline`, a
+Count-based (co-occurrence, SPPMI, SVD), GloVe, word2vec and fastText models
+share one vocabulary, one corpus encoding, one vector type and one evaluation,
+so any of them drops into a :class:`~sklearn.pipeline.Pipeline`, a
 :class:`~sklearn.model_selection.GridSearchCV` and a text classifier.
 
 Public names are imported lazily, so ``import skvec`` stays cheap and the Numba

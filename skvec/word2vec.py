@@ -128,6 +128,7 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
     See Also
     --------
     GloVeEmbedder : Word vectors from a co-occurrence matrix.
+    FastTextEmbedder : word2vec with character n-grams, so any string gets a vector.
 
     Notes
     -----
