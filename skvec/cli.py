@@ -412,11 +412,11 @@ def check_writable(path, option):
     target = os.path.abspath(os.fspath(path))
     folder = os.path.dirname(target)
     if os.path.isdir(target):
-        raise Failure(f"cannot write {option} {path}: it is a directory")
+        raise Failure(f"cannot write {path} ({option}): it is a directory")
     if not os.path.isdir(folder):
-        raise Failure(f"cannot write {option} {path}: the directory {folder} does not exist")
+        raise Failure(f"cannot write {path} ({option}): the directory {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(target) and not os.access(target, os.W_OK)):
-        raise Failure(f"cannot write {option} {path}: permission denied")
+        raise Failure(f"cannot write {path} ({option}): permission denied")
 
 
 # Errors reading a compressed or mis-encoded corpus while training.
@@ -644,11 +644,11 @@ def _evaluate_pairs(vectors, args, case):
 def lookup_word(vectors, word, case_sensitive=False):
     """The vocabulary word the command line uses for ``word``.
 
-    The word itself when it is a vocabulary word (for subword vectors, a
-    word of the vocabulary, not any string with a vector); otherwise, unless
+    The word itself when it is a vocabulary word; otherwise, unless
     ``case_sensitive``, the most frequent vocabulary word equal to it up to
-    case (the same rule as the case-insensitive evaluation); ``None`` when
-    there is none.
+    case (the same rule as the case-insensitive evaluation); otherwise the
+    word itself if the vectors compose one for it (subword vectors, from
+    its character n-grams); ``None`` when there is none.
 
     Examples
     --------
@@ -659,13 +659,16 @@ def lookup_word(vectors, word, case_sensitive=False):
     >>> lookup_word(vectors, "Paris"), lookup_word(vectors, "FRANCE"), lookup_word(vectors, "Paris", True)
     ('paris', 'France', None)
     """
-    # A vocabulary word, not "has a vector": SubwordVectors give one to any string.
+    # Vocabulary membership first (SubwordVectors give a vector to any string,
+    # but a vocabulary word equal up to case is the better answer).
     if vectors.has_index_for(word):
         return word
-    if case_sensitive:
-        return None
-    folded = word.lower()
-    return next((w for w in vectors.words if w.lower() == folded), None)
+    if not case_sensitive:
+        folded = word.lower()
+        match = next((w for w in vectors.words if w.lower() == folded), None)
+        if match is not None:
+            return match
+    return word if word in vectors else None
 
 
 def _similar(args):

@@ -138,7 +138,9 @@ def _read_args(reader):
     values = reader.numbers("<i4", len(_ARG_NAMES), "the arguments")
     args = dict(zip(_ARG_NAMES, (int(v) for v in values)))
     args["t"] = float(reader.numbers("<f8", 1, "the arguments")[0])
-    if args["dim"] < 1 or args["bucket"] < 0 or args["minn"] < 0 or args["maxn"] < 0 or args["maxn"] > 1000:
+    n_grams_on = args["minn"] > 0 and args["maxn"] > 0
+    if (args["dim"] < 1 or args["bucket"] < 0 or args["minn"] < 0 or args["maxn"] < 0 or args["maxn"] > 1000
+            or (n_grams_on and args["minn"] > args["maxn"])):
         reader.fail(f"impossible arguments dim={args['dim']}, bucket={args['bucket']}, minn={args['minn']}, "
                     f"maxn={args['maxn']}", 8)
     return args
@@ -154,7 +156,7 @@ def _read_dictionary(reader):
     # Each entry takes at least 10 bytes (a NUL, a count, a type).
     if not reader.remaining_at_most(10 * size):
         reader.fail(f"the dictionary declares {size} entries, more than the file can hold", start)
-    texts, counts, types = [], np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int8)
+    texts, counts, types = [], np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int16)
     for number in range(size):
         at = reader.position
         texts.append(reader.entry_text(number))

@@ -9,8 +9,10 @@ file can hold, and a count that disagrees with the data is an error naming the
 file, the line and what to do.
 """
 
+import lzma
 import os
 import re
+import zlib
 
 import numpy as np
 
@@ -342,9 +344,23 @@ def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8
     ``binary``: None detects the format from the line after the header.
     ``no_header``: None detects a header line ``"<n_words> <vector_size>"``
     (two integers); True reads the first line as a vector (GloVe); False
-    requires the header.
+    requires the header.  A damaged compressed stream is a ValueError too.
     """
     with open_file(path, "rb") as f:
+        try:
+            return _read_open(f, path, binary, no_header, limit, encoding, unicode_errors)
+        except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+            if compression_of(path) is None:
+                raise
+            raise ValueError(
+                f"{_name(path)} is compressed ({compression_of(path)}) and its stream is damaged or truncated "
+                f"({type(exc).__name__}: {exc}); download or write it again."
+            ) from None
+
+
+def _read_open(f, path, binary, no_header, limit, encoding, unicode_errors):
+    """:func:`read_vectors` on the open file ``f``."""
+    if True:
         first = f.readline()
         _refuse_other_formats(first, path)
         if first.startswith(_UTF8_BOM):  # as some Windows editors save text

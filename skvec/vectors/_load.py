@@ -1,8 +1,10 @@
 """One entry point for every vector and model file: :func:`load_vectors`, the format found by content."""
 
+import lzma
 import os
+import zlib
 
-from .._io import open_file
+from .._io import compression_of, open_file
 from ._archive import ZIP_MAGIC, archive_format
 from ._fasttext_bin import FASTTEXT_MAGIC
 from ._keyed import WORD_VECTORS_FORMAT, WordVectors
@@ -29,7 +31,13 @@ def detect_format(path):
     'skvec-word-vectors'
     """
     with open_file(path, "rb") as f:
-        head = f.read(8)
+        try:
+            head = f.read(8)
+        except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+            raise ValueError(
+                f"{os.fspath(path)!r} is compressed ({compression_of(path)}) and its stream is damaged or "
+                f"truncated ({type(exc).__name__}: {exc}); download or write it again."
+            ) from None
     if head.startswith(FASTTEXT_MAGIC):
         return "fasttext-bin"
     if head.startswith(ZIP_MAGIC):
