@@ -2,7 +2,8 @@
 
 A corpus is an iterable of documents: strings, tokenized like scikit-learn's
 ``CountVectorizer`` (``lowercase``, ``token_pattern``, ``tokenizer``), or
-sequences of tokens taken as they are.  Every method trains on one encoding of
+sequences of tokens taken as they are (an empty token is refused when a
+vocabulary is learned: no vector file could hold it).  Every method trains on one encoding of
 it: a flat int32 array of vocabulary ids with out-of-vocabulary tokens removed,
 plus int64 document offsets (document ``d`` is ``ids[offsets[d]:offsets[d+1]]``).
 
@@ -270,6 +271,12 @@ def _check_new_words(index, n_before, tokens, doc_index):
     n_new = len(index) - n_before
     if n_new and not all(map(isinstance, islice(reversed(index), n_new), repeat(str))):
         _raise_bad_token(tokens, doc_index)
+    if n_new and "" in islice(reversed(index), n_new):
+        # An empty token would become a word that no vector file can hold.
+        raise ValueError(
+            f"Document {doc_index}, token {list(tokens).index('')} is the empty string; tokens must be "
+            "non-empty. Drop empty tokens (e.g. [t for t in doc if t]) before fitting."
+        )
 
 
 def encode_documents(docs, analyzer, index, grow, verbose, desc):

@@ -9,14 +9,20 @@ format that works in one place works in all of them.
   is read as it is.
 - Writing: the compression follows the extension: ``.gz`` (gzip), ``.bz2``
   (bzip2), ``.xz`` or ``.lzma`` (xz); any other name is written plain.
+  :func:`replacing_file` writes a temporary file next to the target and
+  moves it over the target only once it is complete, so a failed write
+  (full disk, file-size limit, Ctrl-C) leaves the previous file as it was.
 """
 
 import bz2
+import contextlib
 import gzip
+import io
 import lzma
 import os
+import tempfile
 
-__all__ = ["COMPRESSED_SUFFIXES", "compression_of", "open_file"]
+__all__ = ["COMPRESSED_SUFFIXES", "compression_of", "open_file", "replacing_file"]
 
 # Extension -> compression, for writing (and for reading a file not yet there).
 COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".lzma": "xz"}
@@ -110,3 +116,84 @@ def open_file(path, mode="rb", *, encoding="utf-8", errors="strict", newline=Non
     if binary:
         return opener(path, raw_mode + "b")
     return opener(path, raw_mode + "t", encoding=encoding, errors=errors, newline=newline)
+
+
+_STREAM_WRITERS = {
+    "gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="wb"),
+    "bz2": lambda raw: bz2.BZ2File(raw, "wb"),
+    "xz": lambda raw: lzma.LZMAFile(raw, "wb"),
+}
+
+
+def _new_file_mode():
+    # The permissions open() would give a new file: 0o666 less the umask.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def replacing_file(path, mode="wb", *, encoding="utf-8", newline=None):
+    """Write ``path`` all or nothing: a temporary file next to it, moved over it when complete.
+
+    The temporary file is created in the target's directory (so the final
+    ``os.replace`` is atomic on one file system), compressed as the target's
+    extension says, flushed and synced to disk, and then renamed over the
+    target. If anything fails or is interrupted before that (an exception, a
+    full disk, a file-size limit, Ctrl-C), the temporary file is removed and
+    the previous file at ``path``, if any, is left untouched.
+
+    Parameters
+    ----------
+    path : str or path-like
+    mode : {"wb", "wt", "w"}, default="wb"
+    encoding, newline : optional
+        For text mode.
+
+    Yields
+    ------
+    file object
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skvec._io import replacing_file
+    >>> path = os.path.join(tempfile.mkdtemp(), "words.txt.gz")
+    >>> with replacing_file(path, "wt") as f:
+    ...     _ = f.write("un deux\\n")
+    >>> from skvec._io import open_file
+    >>> open_file(path, "rt").read()
+    'un deux\\n'
+    """
+    if mode not in ("wb", "wt", "w"):
+        raise ValueError(f"mode must be 'wb', 'wt' or 'w', got {mode!r}.")
+    target = os.fspath(path)
+    if isinstance(target, bytes):
+        target = os.fsdecode(target)
+    directory = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(target):
+        raise IsADirectoryError(f"{target!r} is a directory")
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
+    try:
+        with open(fd, "wb") as raw:
+            compression = _compression_by_name(target)
+            stream = _STREAM_WRITERS[compression](raw) if compression else raw
+            try:
+                if mode == "wb":
+                    yield stream
+                else:
+                    text = io.TextIOWrapper(stream, encoding=encoding, newline=newline, write_through=False)
+                    yield text
+                    text.flush()
+                    text.detach()
+            finally:
+                if stream is not raw:
+                    stream.close()  # ends the compressed stream; ``raw`` stays open
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.chmod(temporary, _new_file_mode() if not os.path.exists(target) else os.stat(target).st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

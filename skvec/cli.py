@@ -38,7 +38,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-from ._io import open_file
+from ._io import open_file, replacing_file
 from ._progress import ROOT_LOGGER, TerminalHandler
 
 EXIT_OK = 0
@@ -395,25 +395,28 @@ def read_corpus(path):
 
 
 def load_vectors(path):
-    """Load a vector file (word2vec text or binary, headerless text (GloVe), fastText ``.vec``) or a
-    subword model file (``.npz``); clear errors."""
-    from .vectors import WordVectors
+    """Load any vector or model file, its format detected by content (:func:`skvec.load_vectors`); clear errors."""
+    from .vectors import load_vectors as load_any
 
     _open_text(path).close()  # the clear message for a missing or unreadable file
-    if str(path).endswith(".npz"):
-        from .subwords import SubwordVectors
-
-        try:
-            return SubwordVectors.load(path)
-        except ValueError as exc:
-            raise Failure(str(exc)) from exc
     try:
-        # binary=None: the reader tells text from binary by the line after the header.
-        return WordVectors.load_word2vec_format(path, binary=None)
+        return load_any(path)
     except MemoryError as exc:
         raise Failure(f"{path}: not enough memory to load it; does its header give the right word count?") from exc
     except (ValueError, UnicodeDecodeError, EOFError, OSError) as exc:
         raise Failure(f"{path}: not a readable vector file: {exc}") from exc
+
+
+def check_writable(path, option):
+    """Fail now, before any training, if ``path`` cannot be written (a directory, a missing or read-only folder)."""
+    target = os.path.abspath(os.fspath(path))
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise Failure(f"cannot write {path} ({option}): it is a directory")
+    if not os.path.isdir(folder):
+        raise Failure(f"cannot write {path} ({option}): the directory {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(target) and not os.access(target, os.W_OK)):
+        raise Failure(f"cannot write {path} ({option}): permission denied")
 
 
 # Errors reading a compressed or mis-encoded corpus while training.
@@ -490,11 +493,41 @@ def _fit(model, docs, source):
     except (ValueError, TypeError, FloatingPointError, ZeroDivisionError, OverflowError) as exc:
         raise Failure(f"training failed: {exc}") from exc
     except MemoryError as exc:
+        if str(exc):  # the estimator's own estimate, naming the parameter to change
+            raise Failure(f"training ran out of memory: {exc}") from exc
         raise Failure("training ran out of memory; lower n_components or max_vocab_size, or raise min_count") from exc
+
+
+def _check_outputs(model, args):
+    """Every output path and parameter checked before the corpus is read."""
+    if args.model is not None and not hasattr(_last_step(model), "save"):
+        raise Failure(f"--model: {args.method} has no model file; only fasttext writes one")
+    check_writable(args.out, "--out")
+    if args.model is not None:
+        check_writable(args.model, "--model")
+        if os.path.abspath(args.model) == os.path.abspath(args.out):
+            raise UsageError(f"--out and --model name the same file {args.out}")
+    steps = [step for _, step in model.steps] if hasattr(model, "steps") else [model]
+    for step in steps:
+        # The estimator's own checks (as fit starts with), so that a rejected value exits 2 now.
+        check = getattr(step, "_check_params", None) or getattr(step, "_validate_params", None)
+        if check is not None:
+            try:
+                check()
+            except (ValueError, TypeError) as exc:
+                raise UsageError(str(exc)) from None
+            except MemoryError as exc:
+                raise Failure(str(exc)) from None
+
+
+def _last_step(model):
+    steps = getattr(model, "steps", None)
+    return steps[-1][1] if steps else model
 
 
 def _train(args):
     model = _configured_model(args)
+    _check_outputs(model, args)
     docs, source = _training_docs(args)
     with _reading(source):
         n_docs = len(docs)
@@ -516,8 +549,7 @@ def _train(args):
 
 
 def _save_model(model, args):
-    steps = getattr(model, "steps", None)
-    embedder = steps[-1][1] if steps else model
+    embedder = _last_step(model)
     if not hasattr(embedder, "save"):
         raise Failure(f"--model: {args.method} has no model file; only fasttext writes one")
     try:
@@ -537,6 +569,11 @@ def _phrases(args):
         detector.set_params(**params)
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
+    check_writable(args.out, "--out")
+    try:
+        detector._check_params()
+    except (ValueError, TypeError) as exc:
+        raise UsageError(str(exc)) from None
     docs, source = _training_docs(args)
     start = time.perf_counter()
     try:
@@ -546,7 +583,7 @@ def _phrases(args):
         raise Failure(f"phrase detection failed: {exc}") from exc
     seconds = time.perf_counter() - start
     try:
-        with open_file(args.out, "wt", encoding="utf-8") as out:
+        with replacing_file(args.out, "wt", encoding="utf-8") as out:
             out.writelines(" ".join(doc) + "\n" for doc in rewritten)
     except OSError as exc:
         raise Failure(f"cannot write {args.out}: {exc}") from exc
@@ -607,10 +644,11 @@ def _evaluate_pairs(vectors, args, case):
 def lookup_word(vectors, word, case_sensitive=False):
     """The vocabulary word the command line uses for ``word``.
 
-    The word itself when it is in the vocabulary; otherwise, unless
+    The word itself when it is a vocabulary word; otherwise, unless
     ``case_sensitive``, the most frequent vocabulary word equal to it up to
-    case (the same rule as the case-insensitive evaluation); ``None`` when
-    there is none.
+    case (the same rule as the case-insensitive evaluation); otherwise the
+    word itself if the vectors compose one for it (subword vectors, from
+    its character n-grams); ``None`` when there is none.
 
     Examples
     --------
@@ -621,12 +659,16 @@ def lookup_word(vectors, word, case_sensitive=False):
     >>> lookup_word(vectors, "Paris"), lookup_word(vectors, "FRANCE"), lookup_word(vectors, "Paris", True)
     ('paris', 'France', None)
     """
-    if word in vectors:
+    # Vocabulary membership first (SubwordVectors give a vector to any string,
+    # but a vocabulary word equal up to case is the better answer).
+    if vectors.has_index_for(word):
         return word
-    if case_sensitive:
-        return None
-    folded = word.lower()
-    return next((w for w in vectors.words if w.lower() == folded), None)
+    if not case_sensitive:
+        folded = word.lower()
+        match = next((w for w in vectors.words if w.lower() == folded), None)
+        if match is not None:
+            return match
+    return word if word in vectors else None
 
 
 def _similar(args):

@@ -1,6 +1,5 @@
 """FastTextEmbedder: word2vec with character n-gram vectors (fastText's subword model)."""
 
-import json
 import logging
 from numbers import Integral
 
@@ -12,6 +11,7 @@ from ._training.fasttext import train_fasttext
 from ._progress import log_memory
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
 from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
+from .vectors import json_params
 from .word2vec import Word2VecEmbedder
 
 _MAX_BUCKET = int(np.iinfo(np.int32).max)
@@ -273,9 +273,13 @@ class FastTextEmbedder(Word2VecEmbedder):
         archive), with the words' own input rows, the output rows, the word
         counts, the parameters and the loss curve added, so that
         :meth:`load` gives back an equivalent fitted estimator and
-        :meth:`SubwordVectors.load` reads the vectors alone.  Parameters that
-        are not plain numbers, strings or None (a ``tokenizer`` function, a
-        ``RandomState``) are stored as None.  For the word vectors in
+        :meth:`SubwordVectors.load` reads the vectors alone.  Every
+        parameter that is a number (NumPy scalars included), a string, a
+        bool, None or a list of those is stored as it is; one that is not (a
+        ``tokenizer`` function, a ``RandomState``) is stored as None, with a
+        :class:`UserWarning` naming it.  The file is written to a temporary
+        file next to ``path`` and moved over it when complete, so a failed
+        save leaves a previous file as it was.  For the word vectors in
         fastText's ``.vec`` text format use
         ``model.word_vectors_.save_word2vec_format(path)``.
 
@@ -302,17 +306,14 @@ class FastTextEmbedder(Word2VecEmbedder):
         arrays["word_counts"] = self.word_counts_
         if self.context_embedding_ is not None:
             arrays["context_vectors"] = self.context_embedding_
-        params = {
-            name: (value if value is None or isinstance(value, (bool, int, float, str)) else None)
-            for name, value in self.get_params().items()
-        }
+        params = json_params(self.get_params(), type(self).__name__)
         settings["fitted"] = {
             "loss_curve": [float(v) for v in self.loss_curve_],
             "n_train_words": int(self.n_train_words_),
             "encoding_time": float(self.encoding_time_),
             "training_time": float(self.training_time_),
         }
-        write_model_file(path, self.word_vectors_.words, settings, arrays, params=json.loads(json.dumps(params)))
+        write_model_file(path, self.word_vectors_.words, settings, arrays, params=params)
 
     @classmethod
     def load(cls, path):
@@ -329,13 +330,19 @@ class FastTextEmbedder(Word2VecEmbedder):
         meta, words, arrays = read_model_file(path)
         if "input_vectors" not in arrays or "fitted" not in meta:
             raise ValueError(
-                "This model file holds word vectors only (written by SubwordVectors.save); read it with "
-                "SubwordVectors.load."
+                f"{str(path)!r} holds word vectors only (written by SubwordVectors.save); read it with "
+                "SubwordVectors.load or skvec.load_vectors."
             )
-        model = cls(**meta["params"])
-        fitted = meta["fitted"]
+        try:
+            model = cls(**meta["params"])
+            fitted = {key: meta["fitted"][key] for key in ("n_train_words", "encoding_time", "training_time",
+                                                           "loss_curve")}
+            word_vectors = SubwordVectors(words, arrays["vectors"], arrays.get("ngram_vectors"),
+                                          min_n=meta["min_n"], max_n=meta["max_n"])
+            model.word_counts_ = arrays["word_counts"]
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ValueError(f"{str(path)!r}: the model's parameters or fitted values are damaged ({exc}).") from None
         model.vocabulary_ = vocabulary_dict(words)
-        model.word_counts_ = arrays["word_counts"]
         model.n_train_words_ = fitted["n_train_words"]
         model.encoding_time_ = fitted["encoding_time"]
         model.training_time_ = fitted["training_time"]
@@ -344,7 +351,6 @@ class FastTextEmbedder(Word2VecEmbedder):
         model.ngram_indptr_, model.ngram_buckets_ = ngram_buckets(words, meta["min_n"], meta["max_n"], meta["bucket"])
         model.input_embedding_ = arrays["input_vectors"]
         model.ngram_embedding_ = arrays.get("ngram_vectors")
-        model.embedding_ = arrays["vectors"]
-        model.word_vectors_ = SubwordVectors(words, model.embedding_, model.ngram_embedding_, min_n=meta["min_n"],
-                                             max_n=meta["max_n"])
+        model.embedding_ = word_vectors.vectors
+        model.word_vectors_ = word_vectors
         return model

@@ -67,13 +67,15 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
           ``log(p_ab / (p_a p_b)) / -log(p_ab)``, in ``[-1, 1]``, pairs seen
           fewer than ``min_count`` times excluded.
     delimiter : str, default="_"
-        Joins the words of a phrase.
+        Joins the words of a phrase (see Notes for a space).
     connector_words : "english", collection of str or None, default=None
         Words that never start or end a phrase but may appear, any number
         of them, inside one ("bank_of_america"), as gensim's
         ``connector_words``: a pair is then two non-connector words with
         the connectors between them.  Connector words are not counted as
-        words.  ``"english"`` is :data:`ENGLISH_CONNECTOR_WORDS`.
+        words.  ``"english"`` is :data:`ENGLISH_CONNECTOR_WORDS`.  With
+        ``lowercase=True`` the lowercase form of each connector word is a
+        connector too (``["OF"]`` matches the ``of`` of lowercased text).
     max_vocab_size : int or None, default=40_000_000
         Bounds the memory of counting: after a document, if more than this
         many distinct words and pairs are held, those seen fewer than
@@ -93,7 +95,11 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
     ----------
     phrases_ : dict
         Phrase (words joined by ``delimiter``) -> score, highest score
-        first, ties in alphabetical order.
+        first, ties in alphabetical order.  Phrases are learned as pairs of
+        words, never as joined strings: when two pairs join into the same
+        text (``"a_b c"`` and ``"a b_c"`` both give ``"a_b_c"``) both are
+        phrases, each rewritten as that text, and ``phrases_`` lists the
+        text once with the higher score.
     n_train_words_ : int
         Tokens read by ``fit``.
     n_candidates_ : int
@@ -111,7 +117,14 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
 
     Unlike the two tools, which keep words and pairs in one table of
     strings, a token that already contains ``delimiter`` is counted apart
-    from the pair it spells.  Only what ``transform`` needs is kept after
+    from the pair it spells.  In the output, though, a joined phrase equal
+    to an existing token (the pair ``new york`` and a token ``new_york`` of
+    the corpus) is that same string: a model fitted on the output sees one
+    word.  Choose a ``delimiter`` that the tokens do not contain to keep
+    them apart.  A phrase joined by a space (``delimiter=" "``) is one
+    token, which the word2vec text format writes and reads back, but the
+    binary format cannot hold, and which a corpus file written one token
+    after another does not keep.  Only what ``transform`` needs is kept after
     ``fit`` (the phrases and their words), so a fitted detector pickles
     small whatever the corpus.
 
@@ -190,6 +203,9 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         for word in words:
             if not isinstance(word, str):
                 raise TypeError(f"connector_words must hold strings, got {word!r} ({type(word).__name__}).")
+        if self.lowercase:
+            # String documents are lowercased: so are their connector words.
+            words = words | {word.lower() for word in words}
         return words
 
     def _check_params(self):
@@ -285,8 +301,15 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         members = [(a, *runs.get(m, ()), b) for a, m, b in zip((keys // n_words).tolist(), middle_nodes,
                                                                (keys % n_words).tolist())]
         texts = [self.delimiter.join([words[w] for w in ids]) for ids in members]
-        order = sorted(range(len(texts)), key=lambda p: (-scores[p], texts[p]))
-        self.phrases_ = {texts[p]: float(scores[p]) for p in order}
+        order = sorted(range(len(texts)), key=lambda p: (-scores[p], texts[p], members[p]))
+        # Phrases are the rows of the phrase table, keyed by their word ids: two
+        # pairs that join into the same text ("a_b c", "a b_c") stay two phrases
+        # and each is written as its own text. ``phrases_`` keeps the text once,
+        # with the higher score.
+        self._phrase_texts = [texts[p] for p in order]
+        self.phrases_ = {}
+        for p in order:
+            self.phrases_.setdefault(texts[p], float(scores[p]))
 
         # The lean vocabulary: words of phrases, then every connector word
         # (connectors change how a document is scanned even in no phrase).
@@ -334,9 +357,9 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         out_ids, out_offsets = _k.join_phrases(
             ids, offsets, lean_of, self._lean_connector, phrases, middles, len(words)
         )
-        tokens = np.empty(len(words) + len(self.phrases_), dtype=object)
+        tokens = np.empty(len(words) + len(self._phrase_texts), dtype=object)
         tokens[: len(words)] = words
-        tokens[len(words):] = list(self.phrases_)
+        tokens[len(words):] = self._phrase_texts
         flat = tokens[out_ids]
         bounds = out_offsets.tolist()
         return [flat[start:end].tolist() for start, end in zip(bounds, bounds[1:])]

@@ -158,9 +158,9 @@ def test_runtime_failures(vector_file, corpus_file, tmp_path, capsys):
     assert "not an analogy question file" in capsys.readouterr().err
     bad = tmp_path / "bad.txt"
     bad.write_text("the cat\n", encoding="utf-8")
-    # A parameter value the estimator rejects: training fails, naming the parameter.
+    # A parameter value the estimator rejects: refused before training (exit 2), naming the parameter.
     out = str(tmp_path / "v.txt")
-    assert main(["train", "word2vec", "--corpus", str(bad), "--out", out, "--param", "window=-1"]) == 1
+    assert main(["train", "word2vec", "--corpus", str(bad), "--out", out, "--param", "window=-1"]) == 2
     assert "window" in capsys.readouterr().err
 
 

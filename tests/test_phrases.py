@@ -428,7 +428,8 @@ def test_cli_phrases_errors(phrase_file, tmp_path, capsys):
     assert main(["phrases", "--corpus", str(phrase_file), "--param", "thresold=5"]) == 2
     assert "did you mean 'threshold'" in capsys.readouterr().err
     out = str(tmp_path / "o.txt")
-    assert main(["phrases", "--corpus", str(phrase_file), "--out", out, "--param", "threshold=-1"]) == 1
+    # A value the detector rejects is refused before the corpus is read, as a malformed parameter.
+    assert main(["phrases", "--corpus", str(phrase_file), "--out", out, "--param", "threshold=-1"]) == 2
     assert "threshold must be > 0" in capsys.readouterr().err
     assert main(["phrases", "--corpus", str(tmp_path / "missing.txt")]) == 1
 

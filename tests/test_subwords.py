@@ -137,7 +137,7 @@ def test_model_file_roundtrip(tmp_path):
     with pytest.raises(ValueError, match="version 99"):
         SubwordVectors.load(tmp_path / "newer.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a model")
-    with pytest.raises(ValueError, match="not a skvec subword model"):
+    with pytest.raises(ValueError, match="not a readable skvec model file"):
         SubwordVectors.load(tmp_path / "junk.npz")
     # .vec: the word vectors in fastText's text format.
     wv.save_word2vec_format(tmp_path / "vectors.vec")

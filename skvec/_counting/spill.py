@@ -90,29 +90,69 @@ def _raise_terminated(signum, frame):
     raise Terminated("The spilled co-occurrence count was stopped by SIGTERM.")
 
 
-def _process_alive(pid):
-    if pid == os.getpid():
-        return True
+# The owner of a spill directory holds an exclusive lock on this file in it for
+# as long as the directory is in use. Locks, unlike process ids, hold across pid
+# namespaces (containers sharing a temporary directory) and on NFS.
+_LOCK_NAME = "owner.lock"
+
+
+def _lock(path):
+    """An open descriptor of ``path`` locked exclusively, or None if another process holds the lock."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
+        import fcntl
+    except ImportError:  # no flock on this platform: never judge a directory stale
+        return None
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def remove_stale_directories(root=None):
-    """Remove the spill directories of processes that are gone (killed with SIGKILL, say)."""
+    """Remove the spill directories whose owner is gone (killed with SIGKILL, say).
+
+    A directory is stale when the lock its owner holds on its lock file can
+    be taken; one whose lock is held, or that has no lock file, is left alone.
+    """
     root = tempfile.gettempdir() if root is None else root
     try:
         names = os.listdir(root)
     except OSError:
         return
     for name in names:
-        match = _SPILL_NAME.match(name)
-        if match is not None and not _process_alive(int(match.group(1))):
-            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+        if _SPILL_NAME.match(name) is None:
+            continue
+        path = os.path.join(root, name)
+        fd = _lock(os.path.join(path, _LOCK_NAME))
+        if fd is not None:
+            try:
+                shutil.rmtree(path, ignore_errors=True)
+            finally:
+                os.close(fd)
+
+
+def _make_locked_directory():
+    """A new spill directory and the descriptor of its held lock (None where flock is missing).
+
+    The directory is made and locked under a name the cleanup ignores, then
+    renamed, so that no other process ever sees it unlocked.
+    """
+    hidden = tempfile.mkdtemp(prefix=f".{SPILL_PREFIX}")
+    lock_path = os.path.join(hidden, _LOCK_NAME)
+    os.close(os.open(lock_path, os.O_CREAT | os.O_WRONLY, 0o600))
+    fd = _lock(lock_path)
+    path = os.path.join(os.path.dirname(hidden), f"{SPILL_PREFIX}{os.getpid()}-{os.path.basename(hidden)[-8:]}")
+    try:
+        os.rename(hidden, path)
+    except OSError:
+        path = hidden  # a name taken (never in practice): keep the hidden one
+    return path, fd
 
 
 class SpillDirectory:
@@ -125,18 +165,21 @@ class SpillDirectory:
     signal into an exception, so the directory is removed on the way out;
     then the previous handler is restored and the signal raised again, so
     the process ends as it would have.  A process killed outright (SIGKILL)
-    cannot clean up: the next spill directory opened on the machine removes
-    the directories whose process id is no longer running.
+    cannot clean up: the next spill directory opened removes the directories
+    whose owner is gone, known by the lock file the owner holds (``flock``)
+    for as long as it uses the directory, never by process id (which means
+    nothing across containers or on a shared file system).
     """
 
     def __init__(self):
         self.path = None
         self.n_files = 0
         self._previous_handler = None
+        self._lock_fd = None
 
     def __enter__(self):
         remove_stale_directories()
-        self.path = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+        self.path, self._lock_fd = _make_locked_directory()
         self._install_handler()
         return self
 
@@ -156,6 +199,9 @@ class SpillDirectory:
         try:
             shutil.rmtree(self.path, ignore_errors=True)
         finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
             if self._previous_handler is not None:
                 signal.signal(signal.SIGTERM, self._previous_handler)
                 self._previous_handler = None

@@ -9,15 +9,19 @@ file can hold, and a count that disagrees with the data is an error naming the
 file, the line and what to do.
 """
 
+import lzma
 import os
+import re
+import zlib
 
 import numpy as np
 
-from .._io import compression_of, open_file
+from .._io import compression_of, open_file, replacing_file
 
 __all__ = ["read_vectors", "write_vectors"]
 
 _LITTLE_ENDIAN = np.dtype("<f4")
+_NUMBER_TEXT = re.compile(rb"[0-9eE+\-.naifNAIF \t\r\n]*")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 20
 # Bytes allocated at first when the file size does not bound the number of rows
@@ -307,12 +311,31 @@ def _read_binary(f, header_bytes, header, limit, path, encoding, errors):
 # -- entry points --------------------------------------------------------------------
 
 
+def _refuse_other_formats(first, path):
+    """A pointed error for a file of another format (recognised by its magic number)."""
+    if first.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind = "a skvec model file (a .npz archive)"
+    elif first.startswith(b"\xba\x16O/"):
+        kind = "a fastText .bin model"
+    else:
+        return
+    raise ValueError(
+        f"{_name(path)} is {kind}, not a word2vec, GloVe or .vec file: read it with "
+        "skvec.load_vectors(path), which detects every format."
+    )
+
+
 def _data_is_binary(f, vector_size):
     """Whether the vectors after a header are binary: the next line is not a word and ``vector_size`` numbers."""
     start = f.tell()
     line = f.readline(min(32 * vector_size + 1024, 1 << 22))
     f.seek(start)
-    return bool(line.strip()) and not _looks_like_text(line, vector_size)
+    if not line.strip() or _looks_like_text(line, vector_size):
+        return False
+    # Text that does not match the header (a malformed text file) is still text:
+    # after the word, only the characters of numbers and blanks.
+    values = line.lstrip().partition(b" ")[2]
+    return not _NUMBER_TEXT.fullmatch(values)
 
 
 def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8", unicode_errors="strict"):
@@ -321,10 +344,25 @@ def read_vectors(path, binary=False, no_header=None, limit=None, encoding="utf-8
     ``binary``: None detects the format from the line after the header.
     ``no_header``: None detects a header line ``"<n_words> <vector_size>"``
     (two integers); True reads the first line as a vector (GloVe); False
-    requires the header.
+    requires the header.  A damaged compressed stream is a ValueError too.
     """
     with open_file(path, "rb") as f:
+        try:
+            return _read_open(f, path, binary, no_header, limit, encoding, unicode_errors)
+        except (EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+            if compression_of(path) is None:
+                raise
+            raise ValueError(
+                f"{_name(path)} is compressed ({compression_of(path)}) and its stream is damaged or truncated "
+                f"({type(exc).__name__}: {exc}); download or write it again."
+            ) from None
+
+
+def _read_open(f, path, binary, no_header, limit, encoding, unicode_errors):
+    """:func:`read_vectors` on the open file ``f``."""
+    if True:
         first = f.readline()
+        _refuse_other_formats(first, path)
         if first.startswith(_UTF8_BOM):  # as some Windows editors save text
             first = first[len(_UTF8_BOM) :]
         if not first.strip():
@@ -371,7 +409,7 @@ def write_vectors(path, words, vectors, binary=False, write_header=True):
     if binary and not write_header:
         raise ValueError("write_header=False is for the text format; the binary format always has a header.")
     sparse = not isinstance(vectors, np.ndarray)
-    with open_file(path, "wb") as out:
+    with replacing_file(path, "wb") as out:
         if write_header:
             out.write(f"{n_words} {vector_size}\n".encode("utf-8"))
         for row, word in enumerate(words):

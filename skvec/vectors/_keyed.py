@@ -14,11 +14,31 @@ import scipy.sparse as sp
 from .._evaluation import score_analogies, score_word_pairs
 from .._kernels._common import all_finite
 from .._validation import check_int
+from ._archive import check_rows, read_archive, write_archive
 from ._formats import read_vectors, write_vectors
 from ._gensim import make_gensim_keyed_vectors, words_and_vectors
 from ._similarity import SimilarityQueries, as_vector, short_repr
 
-__all__ = ["WordVectors", "unit_rows"]
+__all__ = ["WordVectors", "trusted_word_vectors", "unit_rows"]
+
+WORD_VECTORS_FORMAT = "skvec-word-vectors"
+WORD_VECTORS_VERSION = 1
+
+
+def trusted_word_vectors(cls, words, vectors):
+    """An instance of ``cls`` (a :class:`WordVectors` class) around ``vectors`` as they are.
+
+    For vectors read from a checked file and memory-mapped: the words are
+    checked to be distinct, the matrix's shape was checked by the reader,
+    and its values are not read (so a mapped matrix is not paged in).
+    """
+    words = _as_words(words)
+    wv = cls.__new__(cls)
+    wv.vectors = vectors
+    wv.words = words
+    wv.index = {word: row for row, word in enumerate(words)}
+    wv._unit = None
+    return wv
 
 
 def _row_norms(vectors):
@@ -72,6 +92,8 @@ def _as_matrix(vectors, n_rows, what):
         raise ValueError(
             f"{what} has {vectors.shape[0]} rows but there are {n_rows} words; there must be one row per word."
         )
+    if vectors.shape[1] < 1:
+        raise ValueError(f"{what} has shape {vectors.shape}: vectors need at least one dimension.")
     if not all_finite(np.ascontiguousarray(values)):
         raise ValueError(f"{what} contains NaN or infinite values.")
     return vectors
@@ -89,6 +111,24 @@ def _as_words(words, what="words"):
         duplicate = next(w for w in words if w in seen or seen.add(w))
         raise ValueError(f"{what} must be distinct; {duplicate!r} occurs more than once.")
     return words
+
+
+def _vectors_from_archive(path, meta, n_words, arrays):
+    """The dense or sparse matrix of a word-vectors archive, its shape checked against its meta."""
+    size = meta.get("vector_size")
+    if meta.get("n_words") != n_words or not isinstance(size, int) or size < 1:
+        raise ValueError(f"{os.fspath(path)!r} declares {meta.get('n_words')!r} words of {size!r} dimensions "
+                         f"but holds {n_words} words; the file is damaged.")
+    if not meta.get("sparse"):
+        return check_rows(path, arrays, "vectors", n_words, size)
+    data = check_rows(path, arrays, "sparse_data", None, None)
+    indices = check_rows(path, arrays, "sparse_indices", len(data), None, dtype=np.int32)
+    indptr = check_rows(path, arrays, "sparse_indptr", n_words + 1, None, dtype=np.int64)
+    if indptr[0] != 0 or indptr[-1] != len(data) or (np.diff(indptr) < 0).any() or (
+            len(indices) and (indices.min() < 0 or indices.max() >= size)):
+        raise ValueError(f"the sparse rows of {os.fspath(path)!r} are inconsistent (row pointers or column "
+                         "indices out of range); the file is damaged.")
+    return sp.csr_matrix((data, indices, indptr), shape=(n_words, size))
 
 
 class WordVectors(SimilarityQueries):
@@ -537,7 +577,7 @@ class WordVectors(SimilarityQueries):
 
     @classmethod
     def load_word2vec_format(
-        cls, path, binary=False, *, no_header=None, limit=None, encoding="utf-8", unicode_errors="strict"
+        cls, path, binary=None, *, no_header=None, limit=None, encoding="utf-8", unicode_errors="strict"
     ):
         """Read vectors in the word2vec text or binary format, headerless text (GloVe) or fastText ``.vec``.
 
@@ -558,10 +598,12 @@ class WordVectors(SimilarityQueries):
         Parameters
         ----------
         path : str or path-like
-        binary : bool or None, default=False
-            ``None`` detects the format: binary unless the line after the
-            header is a word and ``vector_size`` numbers (a file without a
-            header is text).
+        binary : bool or None, default=None
+            ``None`` detects the format by content: binary unless the line
+            after the header is a word and ``vector_size`` numbers (a file
+            without a header is text).  ``True`` or ``False`` insists on one.
+            A skvec model file or a fastText ``.bin`` raises a
+            :class:`ValueError` pointing to :func:`skvec.load_vectors`.
         no_header : bool or None, default=None
             ``None`` detects a header line (two integers); ``True`` reads
             the first line as a vector; ``False`` requires a header.
@@ -581,7 +623,7 @@ class WordVectors(SimilarityQueries):
         >>> from skvec import WordVectors
         >>> path = os.path.join(tempfile.mkdtemp(), "vectors.bin")
         >>> WordVectors(["x", "y"], np.eye(2)).save_word2vec_format(path, binary=True)
-        >>> WordVectors.load_word2vec_format(path, binary=True).words
+        >>> WordVectors.load_word2vec_format(path).words
         ['x', 'y']
         """
         limit = check_int(limit, "limit", min_val=0, allow_none=True)
@@ -598,6 +640,92 @@ class WordVectors(SimilarityQueries):
         if len(keep) != len(words):
             rows = np.fromiter(keep.values(), dtype=np.int64, count=len(keep))
             words, vectors = list(keep), vectors[rows]
+        return cls(words, vectors)
+
+    def save(self, path):
+        """Write the words and vectors to a file that :meth:`load` can memory-map.
+
+        The file is an uncompressed NumPy ``.npz`` archive (read with
+        ``numpy.load(path, allow_pickle=False)``), format
+        ``"skvec-word-vectors"`` version 1:
+
+        - ``meta``: a JSON string with ``format``, ``version``, ``n_words``,
+          ``vector_size`` and ``sparse``;
+        - ``words_utf8`` (uint8) and ``word_offsets`` (int64): word ``i`` is
+          ``words_utf8[word_offsets[i]:word_offsets[i + 1]]`` in UTF-8;
+        - ``vectors`` (float32, n_words x vector_size), stored as it lies
+          in memory so that it can be mapped; for sparse vectors instead
+          ``sparse_data`` (float32), ``sparse_indices`` (int32) and
+          ``sparse_indptr`` (int64), the CSR arrays.
+
+        The file is written to a temporary file next to ``path`` and moved
+        over it when complete: a failed save leaves a previous file as it
+        was.  A reader refuses a version newer than it knows.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Written as given (no suffix is added).
+
+        Examples
+        --------
+        >>> import numpy as np, os, tempfile
+        >>> from skvec import WordVectors
+        >>> path = os.path.join(tempfile.mkdtemp(), "vectors.npz")
+        >>> WordVectors(["a", "b"], np.eye(2)).save(path)
+        >>> WordVectors.load(path, mmap="r")["b"]
+        array([0., 1.], dtype=float32)
+        """
+        meta = {"format": WORD_VECTORS_FORMAT, "version": WORD_VECTORS_VERSION, "n_words": len(self),
+                "vector_size": self.vector_size, "sparse": self.is_sparse}
+        if self.is_sparse:
+            arrays = {"sparse_data": self.vectors.data.astype(np.float32, copy=False),
+                      "sparse_indices": self.vectors.indices.astype(np.int32, copy=False),
+                      "sparse_indptr": self.vectors.indptr.astype(np.int64, copy=False)}
+        else:
+            arrays = {"vectors": self.vectors}
+        write_archive(path, meta, self.words, arrays)
+
+    @classmethod
+    def load(cls, path, mmap=None):
+        """Read a file written by :meth:`save`, optionally memory-mapped.
+
+        Parameters
+        ----------
+        path : str or path-like
+        mmap : {None, "r", "c"}, default=None
+            ``None`` reads the vectors into memory (and checks that they are
+            finite).  ``"r"`` maps them read-only from the file where they
+            lie: nothing is read until used, and processes mapping one file
+            share a single copy in the page cache.  ``"c"`` maps them
+            copy-on-write (changes stay in this process).  Mapped values are
+            not checked for NaN.
+
+        Returns
+        -------
+        WordVectors
+
+        Raises
+        ------
+        ValueError
+            Naming the file, for anything that is not a complete, consistent
+            vector file of a version this skvec reads.
+
+        Examples
+        --------
+        >>> import numpy as np, os, tempfile
+        >>> from skvec import WordVectors
+        >>> path = os.path.join(tempfile.mkdtemp(), "vectors.npz")
+        >>> WordVectors(["a", "b"], np.eye(2)).save(path)
+        >>> WordVectors.load(path).words
+        ['a', 'b']
+        """
+        if mmap not in (None, "r", "c", "r+"):
+            raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}.")
+        meta, words, arrays = read_archive(path, {WORD_VECTORS_FORMAT: WORD_VECTORS_VERSION}, mmap=mmap)
+        vectors = _vectors_from_archive(path, meta, len(words), arrays)
+        if mmap and not sp.issparse(vectors):
+            return trusted_word_vectors(cls, words, vectors)
         return cls(words, vectors)
 
     # -- gensim -------------------------------------------------------------------

@@ -1,0 +1,435 @@
+"""fastText's subword vectors as a value object: :class:`SubwordVectors`, and its model file.
+
+:class:`SubwordVectors` is a :class:`~skvec.WordVectors` that also holds the
+n-gram matrix, so any string gets a vector (the n-grams and their hash are
+:mod:`skvec.subwords`').  Its model file is a versioned NumPy ``.npz``
+archive (:mod:`._archive`) described in :meth:`SubwordVectors.save`, written
+and read by :func:`write_model_file` and :func:`read_model_file`, which
+``FastTextEmbedder`` uses as well.
+"""
+
+import os
+import numpy as np
+
+from .._io import open_file
+from .._kernels._common import all_finite
+from .._validation import check_int
+from ..subwords import compose, ngram_buckets, subwords_enabled
+from ._archive import check_rows, read_archive, write_archive
+from ._fasttext_bin import FASTTEXT_MAGIC, read_fasttext_bin
+from ._keyed import WordVectors, trusted_word_vectors
+
+__all__ = ["SubwordVectors", "read_model_file", "write_model_file", "MODEL_FORMAT", "MODEL_FORMAT_VERSION"]
+
+MODEL_FORMAT = "skvec-subword-model"
+MODEL_FORMAT_VERSION = 1
+HASH_NAME = "fnv1a-32, bytes sign-extended (fastText)"
+
+
+def _check_ngram_matrix(ngram_vectors, vector_size):
+    if ngram_vectors is None:
+        return None
+    ngram_vectors = np.ascontiguousarray(ngram_vectors, dtype=np.float32)
+    if ngram_vectors.ndim != 2 or ngram_vectors.shape[1] != vector_size:
+        raise ValueError(
+            f"ngram_vectors must have shape (bucket, {vector_size}) to match the word vectors, "
+            f"got {ngram_vectors.shape}."
+        )
+    if not 1 <= ngram_vectors.shape[0] <= np.iinfo(np.int32).max:
+        raise ValueError(f"ngram_vectors must have 1 to 2**31 - 1 rows (buckets), got {ngram_vectors.shape[0]}.")
+    if not all_finite(ngram_vectors):
+        raise ValueError("ngram_vectors contains NaN or infinite values.")
+    return ngram_vectors
+
+
+class SubwordVectors(WordVectors):
+    """Word vectors with fastText's character n-gram vectors: a vector for any string.
+
+    A vocabulary word's vector is stored (for fastText, the mean of the word's
+    own input row and its n-gram rows).  Any other string gets the mean of
+    the vectors of its character n-grams (substrings of ``<word>`` of
+    ``min_n`` to ``max_n`` characters, hashed into ``bucket`` rows exactly as
+    fastText and gensim hash them), which is what fastText's
+    ``getWordVector`` and gensim's ``FastTextKeyedVectors`` return, so
+    matrices trained by either can be loaded and queried.
+
+    Everything :class:`~skvec.WordVectors` offers works, with
+    out-of-vocabulary words allowed wherever a word is asked for
+    (``wv["unseen"]``, ``similarity``, ``most_similar``).  As in gensim,
+    ``word in wv`` is true for every string that has a vector;
+    :meth:`has_index_for` tells whether it is a vocabulary word.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The vocabulary, row order.
+    vectors : array-like of shape (n_words, vector_size)
+        The vectors of the vocabulary words (dense).
+    ngram_vectors : array-like of shape (bucket, vector_size) or None, default=None
+        One row per hash bucket; None gives no vector to unknown words.
+    min_n, max_n : int, default=3, 6
+        N-gram lengths, in characters of ``<word>``; 0 in either turns the
+        n-grams off.
+
+    Attributes
+    ----------
+    ngram_vectors : ndarray of float32 or None
+        The n-gram matrix.
+    min_n, max_n : int
+        N-gram lengths.
+    bucket : int
+        Number of n-gram rows (0 without n-grams).
+
+    See Also
+    --------
+    skvec.FastTextEmbedder : Learns these vectors.
+    WordVectors : The same without n-grams.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skvec import SubwordVectors
+    >>> rng = np.random.default_rng(0)
+    >>> wv = SubwordVectors(["walk", "talk"], rng.normal(size=(2, 4)),
+    ...                     rng.normal(size=(50, 4)), min_n=3, max_n=4)
+    >>> wv["walking"].shape
+    (4,)
+    >>> "walking" in wv, wv.has_index_for("walking")
+    (True, False)
+    """
+
+    def __init__(self, words, vectors, ngram_vectors=None, *, min_n=3, max_n=6):
+        super().__init__(words, vectors)
+        if self.is_sparse:
+            raise TypeError("SubwordVectors needs dense word vectors, got a sparse matrix.")
+        self.min_n = check_int(min_n, "min_n", min_val=0)
+        self.max_n = check_int(max_n, "max_n", min_val=0)
+        if self.min_n > 0 and self.max_n > 0 and self.min_n > self.max_n:
+            raise ValueError(
+                f"min_n={self.min_n} is greater than max_n={self.max_n}; n-gram lengths need "
+                "min_n <= max_n (or min_n=0 / max_n=0 to turn n-grams off)."
+            )
+        self.ngram_vectors = _check_ngram_matrix(ngram_vectors, self.vector_size)
+
+    @classmethod
+    def from_input_vectors(cls, words, word_rows, ngram_vectors, *, min_n=3, max_n=6):
+        """Build from fastText's input matrices (word rows and n-gram rows).
+
+        A vocabulary word's vector is the mean of its row in ``word_rows`` and
+        the rows of its n-grams in ``ngram_vectors``, as fastText and gensim
+        compose them.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import SubwordVectors
+        >>> wv = SubwordVectors.from_input_vectors(["ab"], np.ones((1, 2)), np.zeros((10, 2)),
+        ...                                        min_n=3, max_n=3)
+        >>> wv["ab"]  # mean of its row and its 2 n-grams <ab, ab>
+        array([0.33333334, 0.33333334], dtype=float32)
+        """
+        words = list(words)
+        word_rows = np.ascontiguousarray(word_rows, dtype=np.float32)
+        if ngram_vectors is None or not subwords_enabled(min_n, max_n):
+            return cls(words, word_rows, ngram_vectors, min_n=min_n, max_n=max_n)
+        ngram_vectors = _check_ngram_matrix(ngram_vectors, word_rows.shape[1])
+        indptr, buckets = ngram_buckets(words, min_n, max_n, len(ngram_vectors))
+        vectors = compose(word_rows, ngram_vectors, indptr, buckets)
+        return cls(words, vectors, ngram_vectors, min_n=min_n, max_n=max_n)
+
+    @property
+    def bucket(self):
+        return 0 if self.ngram_vectors is None else self.ngram_vectors.shape[0]
+
+    @property
+    def has_subwords(self):
+        """Whether unknown words can get a vector from n-grams."""
+        return self.ngram_vectors is not None and subwords_enabled(self.min_n, self.max_n)
+
+    def __repr__(self):
+        return (
+            f"<SubwordVectors: {len(self)} words, {self.vector_size} dimensions, {self.bucket} n-gram "
+            f"buckets, n-grams of {self.min_n} to {self.max_n} characters>"
+        )
+
+    def __contains__(self, word):
+        if super().__contains__(word):
+            return True
+        return isinstance(word, str) and self.has_subwords and bool(self.vectors_for([word])[1][0])
+
+    def vectors_for(self, words):
+        """Vectors of many strings at once: stored ones, else the mean of their n-grams.
+
+        Parameters
+        ----------
+        words : sequence of str
+
+        Returns
+        -------
+        vectors : ndarray of shape (len(words), vector_size), float32
+            A zero row for a string with no vector.
+        found : ndarray of bool
+            Which strings have a vector.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import SubwordVectors
+        >>> wv = SubwordVectors(["a"], np.ones((1, 2)), np.ones((8, 2)), min_n=3, max_n=3)
+        >>> wv.vectors_for(["a", "bc", ""])[1]
+        array([ True,  True, False])
+        """
+        words = list(words)
+        rows = np.array([self.index.get(word, -1) if isinstance(word, str) else -1 for word in words],
+                        dtype=np.int64)
+        out = np.zeros((len(words), self.vector_size), dtype=np.float32)
+        found = rows >= 0
+        out[found] = self.vectors[rows[found]]
+        unknown = np.flatnonzero(~found)
+        if self.has_subwords and len(unknown):
+            if not all(isinstance(words[i], str) for i in unknown):
+                raise TypeError("words must be strings.")
+            indptr, buckets = ngram_buckets([words[i] for i in unknown], self.min_n, self.max_n, self.bucket)
+            empty = np.zeros((0, self.vector_size), dtype=np.float32)
+            out[unknown] = compose(empty, self.ngram_vectors, indptr, buckets)
+            found[unknown] = np.diff(indptr) > 0
+        return out, found
+
+    def missing_vector(self, word):
+        """The vector of a word outside the vocabulary: the mean of its n-gram vectors.
+
+        Every lookup and query (``wv[word]``, :meth:`get_vector`,
+        :meth:`similarity`, :meth:`most_similar`...) uses it for such words.
+
+        Raises
+        ------
+        KeyError
+            If there are no n-gram vectors, or the word has no n-gram of
+            ``min_n`` to ``max_n`` characters.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import SubwordVectors
+        >>> wv = SubwordVectors(["ab"], np.zeros((1, 2)), np.ones((10, 2)), min_n=3, max_n=3)
+        >>> wv.missing_vector("cd")
+        array([1., 1.], dtype=float32)
+        """
+        if not self.has_subwords:
+            raise KeyError(f"word {word!r} is not in the vocabulary and these vectors have no n-grams")
+        vectors, found = self.vectors_for([word])
+        if not found[0]:
+            raise KeyError(
+                f"word {word!r} is not in the vocabulary and has no character n-gram of "
+                f"{self.min_n} to {self.max_n} characters"
+            )
+        return vectors[0]
+
+    # -- files ------------------------------------------------------------------
+
+    def model_arrays(self):
+        """The arrays and settings :meth:`save` writes (for the model writers)."""
+        arrays = {"vectors": self.vectors}
+        if self.ngram_vectors is not None:
+            arrays["ngram_vectors"] = self.ngram_vectors
+        return {"min_n": self.min_n, "max_n": self.max_n, "bucket": self.bucket}, arrays
+
+    def save(self, path):
+        """Write the vectors and the n-gram matrix to a model file.
+
+        The file is an uncompressed NumPy ``.npz`` archive (read with
+        ``numpy.load(path, allow_pickle=False)``), format
+        ``"skvec-subword-model"`` version 1:
+
+        - ``meta``: a JSON string with ``format``, ``version``, ``hash``,
+          ``min_n``, ``max_n``, ``bucket`` and ``params`` (the estimator's
+          parameters, empty here);
+        - ``words_utf8`` (uint8) and ``word_offsets`` (int64): the words'
+          UTF-8 bytes, word ``i`` being ``words_utf8[word_offsets[i]:
+          word_offsets[i + 1]]``;
+        - ``vectors`` (float32, n_words x d): the word vectors;
+        - ``ngram_vectors`` (float32, bucket x d), absent without n-grams;
+        - written by :meth:`FastTextEmbedder.save <skvec.FastTextEmbedder.save>`
+          only: ``input_vectors`` (the words' own input rows),
+          ``context_vectors`` (output rows) and ``word_counts`` (int64).
+
+        The file is written to a temporary file next to ``path`` and moved
+        over it when complete: a failed save leaves a previous file as it
+        was.  A reader refuses a version newer than it knows.  For the word
+        vectors alone in fastText's ``.vec`` text format, use
+        :meth:`save_word2vec_format`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Written as given (no suffix is added).
+
+        Examples
+        --------
+        >>> import numpy as np, os, tempfile
+        >>> from skvec import SubwordVectors
+        >>> wv = SubwordVectors(["a", "b"], np.eye(2), np.ones((5, 2)), min_n=2, max_n=3)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+        >>> wv.save(path)
+        >>> SubwordVectors.load(path).bucket
+        5
+        """
+        settings, arrays = self.model_arrays()
+        write_model_file(path, self.words, settings, arrays)
+
+    @classmethod
+    def load(cls, path, mmap=None):
+        """Read a model file written by :meth:`save` or ``FastTextEmbedder.save``.
+
+        Every count and shape the file declares is checked; a damaged or
+        truncated file raises a :class:`ValueError` naming it.  A fastText
+        ``.bin`` model is recognised by its content and read with
+        :meth:`load_fasttext_bin`.
+
+        Parameters
+        ----------
+        path : str or path-like
+        mmap : {None, "r", "c"}, default=None
+            Map the vector and n-gram matrices from the file instead of
+            reading them (see :meth:`WordVectors.load`).
+
+        Returns
+        -------
+        SubwordVectors
+
+        Examples
+        --------
+        >>> import numpy as np, os, tempfile
+        >>> from skvec import SubwordVectors
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+        >>> SubwordVectors(["a"], np.ones((1, 3))).save(path)
+        >>> SubwordVectors.load(path)["a"]
+        array([1., 1., 1.], dtype=float32)
+        """
+        if _is_fasttext_bin(path):
+            return cls.load_fasttext_bin(path)
+        meta, words, arrays = read_model_file(path, mmap=mmap)
+        if "vectors" not in arrays:
+            raise ValueError(f"{os.fspath(path)!r} is a skvec model file without word vectors ('vectors' entry).")
+        if mmap:
+            wv = trusted_word_vectors(cls, words, arrays["vectors"])
+            wv.min_n, wv.max_n = meta["min_n"], meta["max_n"]
+            wv.ngram_vectors = arrays.get("ngram_vectors")
+            return wv
+        return cls(words, arrays["vectors"], arrays.get("ngram_vectors"), min_n=meta["min_n"], max_n=meta["max_n"])
+
+    @classmethod
+    def load_fasttext_bin(cls, path):
+        """Read the word and n-gram vectors of a ``.bin`` model of the fastText C++ tool.
+
+        Vocabulary words get fastText's ``getWordVector`` (the mean of the
+        word's input row and its n-gram rows; ``</s>`` has no n-grams), and
+        any other string the mean of its n-gram rows, as in fastText.
+        Models of format version 12 are read (skip-gram, CBOW and
+        supervised; a model trained with ``-maxn 0`` has no n-grams);
+        quantized (``.ftz``) models are not.  Every count and offset the
+        file declares is checked: a damaged file raises a
+        :class:`ValueError` naming it and the byte.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        SubwordVectors
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import fasttext  # doctest: +SKIP
+        >>> from skvec import SubwordVectors
+        >>> wv = SubwordVectors.load_fasttext_bin("model.bin")  # doctest: +SKIP
+        """
+        model = read_fasttext_bin(path)
+        args = model["args"]
+        n_words = len(model["words"])
+        word_rows = model["input"][:n_words]
+        ngram_rows = model["input"][n_words:] if len(model["input"]) > n_words else None
+        min_n, max_n = args["minn"], args["maxn"]
+        if not subwords_enabled(min_n, max_n):
+            # No character n-grams (the rows after the words, if any, are word n-grams).
+            ngram_rows, min_n, max_n = None, 0, 0
+        wv = cls.from_input_vectors(model["words"], word_rows, ngram_rows, min_n=min_n, max_n=max_n)
+        if "</s>" in wv.index and ngram_rows is not None:
+            # fastText gives the end-of-sentence token no n-grams.
+            wv.vectors[wv.index["</s>"]] = word_rows[wv.index["</s>"]]
+        return wv
+
+
+def _is_fasttext_bin(path):
+    try:
+        with open_file(path, "rb") as f:
+            return f.read(4) == FASTTEXT_MAGIC
+    except (OSError, EOFError):
+        return False
+
+
+def write_model_file(path, words, settings, arrays, params=None):
+    """Write the versioned subword model archive (see :meth:`SubwordVectors.save`).
+
+    Written to a temporary file in the target's directory, then moved over
+    the target: a failed write leaves a previous file untouched.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> from skvec.vectors import read_model_file, write_model_file
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2))})
+    >>> read_model_file(path)[1]
+    ['a']
+    """
+    meta = {"format": MODEL_FORMAT, "version": MODEL_FORMAT_VERSION, "hash": HASH_NAME}
+    meta.update(settings)
+    meta["params"] = params or {}
+    write_archive(path, meta, words, arrays)
+
+
+def read_model_file(path, mmap=None):
+    """Read a subword model archive: ``(meta, words, arrays)``, every declared size checked.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, for a file that is not a complete, consistent
+        model archive of a version this skvec reads.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> from skvec.vectors import read_model_file, write_model_file
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2))})
+    >>> read_model_file(path)[0]["format"]
+    'skvec-subword-model'
+    """
+    meta, words, arrays = read_archive(path, {MODEL_FORMAT: MODEL_FORMAT_VERSION}, mmap=mmap)
+    _check_model(path, meta, words, arrays)
+    return meta, words, arrays
+
+
+def _check_model(path, meta, words, arrays):
+    name = repr(os.fspath(path))
+    for key in ("min_n", "max_n", "bucket"):
+        if key in meta and (not isinstance(meta[key], int) or isinstance(meta[key], bool) or meta[key] < 0):
+            raise ValueError(f"{name}: the setting {key}={meta[key]!r} is not a non-negative integer.")
+    if not isinstance(meta.get("params", {}), dict):
+        raise ValueError(f"{name}: the 'params' setting is not a JSON object.")
+    n_words = len(words)
+    vectors = check_rows(path, arrays, "vectors", n_words, -1, required=False)
+    size = None if vectors is None else vectors.shape[1]
+    if size is not None and size < 1:
+        raise ValueError(f"{name}: the 'vectors' entry has no columns.")
+    for key in ("input_vectors", "context_vectors"):
+        check_rows(path, arrays, key, n_words, size if size is not None else -1, required=False)
+    check_rows(path, arrays, "word_counts", n_words, None, dtype=np.int64, required=False)
+    if "ngram_vectors" in arrays:
+        check_rows(path, arrays, "ngram_vectors", meta.get("bucket"), size if size is not None else -1)
+    elif meta.get("bucket"):
+        raise ValueError(f"{name} declares {meta['bucket']} n-gram buckets but holds no 'ngram_vectors' entry.")
