@@ -132,6 +132,9 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         moves the pretrained vectors as much as random ones; a smaller
         ``alpha`` keeps more of them.  Also used for the words that join in
         :meth:`partial_fit`.  Checked at ``fit`` (dimension, finite values).
+        scikit-learn's ``clone`` (grid searches, cross-validation) unfits a
+        model given here: wrap it in ``sklearn.frozen.FrozenEstimator`` or
+        pass ``get_word_vectors(model)``.
     warm_start : bool, default=False
         When True and the model is fitted, :meth:`fit` continues training
         it on the new documents as :meth:`partial_fit` does, instead of
@@ -424,10 +427,18 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
             max_vocab_size=self.max_vocab_size,
             verbose=params["verbose"],
         )
-        self.encoding_time_ = time.perf_counter() - started
-        self._training_calls = getattr(self, "_training_calls", 1) + 1
-        self._set_vocabulary(corpus)
-        self._train_corpus(corpus, params, previous)
+        # Training copies the arrays it grows, so the model before this call
+        # stays intact and comes back whole if the call fails.
+        state = dict(self.__dict__)
+        try:
+            self.encoding_time_ = time.perf_counter() - started
+            self._training_calls = getattr(self, "_training_calls", 1) + 1
+            self._set_vocabulary(corpus)
+            self._train_corpus(corpus, params, previous)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
         return self
 
     def _set_vocabulary(self, corpus):

@@ -421,3 +421,39 @@ def test_no_warning_on_plain_use():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Word2VecEmbedder(**SMALL).fit(_docs(0)).partial_fit(_docs(1))
+
+
+def test_init_vectors_survive_clone_when_frozen():
+    from sklearn.frozen import FrozenEstimator
+
+    docs = _docs(0)
+    source = Word2VecEmbedder(**SMALL).fit(docs)
+    with pytest.raises(TypeError, match="FrozenEstimator"):
+        clone(Word2VecEmbedder(init_vectors=source, **SMALL)).fit(docs)
+    frozen = dict(SMALL, alpha=1e-12, min_alpha=0.0, epochs=1)
+    model = clone(Word2VecEmbedder(init_vectors=FrozenEstimator(source), **frozen)).fit(docs)
+    np.testing.assert_allclose(model.embedding_, source.embedding_, atol=1e-8)
+
+
+def test_fasttext_model_file_continues_training(tmp_path):
+    model = FastTextEmbedder(**FT_SMALL).fit(_docs(0))
+    path = tmp_path / "model.npz"
+    model.save(path)
+    loaded = FastTextEmbedder.load(path)
+    n_words = len(loaded.vocabulary_)
+    loaded.partial_fit(_with_new_words(_docs(1)))
+    assert len(loaded.vocabulary_) == n_words + 2
+    assert np.isfinite(loaded.embedding_).all() and loaded.ngram_embedding_.shape == model.ngram_embedding_.shape
+
+
+def test_a_failed_call_leaves_the_model_as_it_was():
+    model = Word2VecEmbedder(**SMALL).fit(_docs(0))
+    before = pickle.dumps(model)
+
+    def fail(estimator, epoch):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        model.set_params(callbacks=[fail]).partial_fit(_with_new_words(_docs(1)))
+    model.set_params(callbacks=None)
+    assert pickle.dumps(model) == before

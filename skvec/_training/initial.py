@@ -41,9 +41,14 @@ def source_vectors(source, name="init_vectors"):
     try:
         return get_word_vectors(source)
     except (TypeError, ValueError) as exc:
+        hint = ""
+        if hasattr(source, "get_params"):
+            hint = (" (scikit-learn's clone, which grid searches and cross-validation apply, unfits a model "
+                    "given as a parameter: wrap it in sklearn.frozen.FrozenEstimator or pass "
+                    "get_word_vectors(model))")
         raise type(exc)(
             f"{name} must be WordVectors, SubwordVectors, a fitted skvec model or a gensim KeyedVectors "
-            f"or model with finite vectors: {exc}"
+            f"or model with finite vectors{hint}: {exc}"
         ) from None
 
 
