@@ -14,6 +14,12 @@ ordered by their total count for both models, since the rows of
   bit-identical to their rows before the call, and the median cosine between
   the rows of the other existing words before and after the call (a reset
   row would be near 0);
+- with ``--schedule global``, call ``k`` of ``n`` runs its own linear decay
+  from ``alpha * (1 - k / n)`` to ``alpha * (1 - (k + 1) / n)`` (set with
+  ``set_params`` before the call), so that the calls together follow the one
+  decay ``fit`` runs over all its epochs; the default (``per-call``) leaves
+  ``alpha`` and ``min_alpha`` alone, each call decaying from ``alpha`` to
+  ``alpha * 1e-4``;
 - the words that first joined in piece 4: their count, the norm of their
   rows (a row that was not trained stays near its initial norm, about
   0.03), and the overlap of their 10 nearest neighbours with the same
@@ -64,11 +70,15 @@ def check_call(before_words, before_rows, model, piece_words):
     return int(absent.sum()), float(np.median(dots / np.maximum(norms, 1e-30)))
 
 
-def train_in_pieces(lines, settings, n_pieces):
+def train_in_pieces(lines, settings, n_pieces, schedule="per-call"):
     model = Word2VecEmbedder(**settings)
     bounds = np.linspace(0, len(lines), n_pieces + 1).astype(int)
     joined, seconds = [], 0.0
+    alpha = 0.025 if settings["architecture"] == "skipgram" else 0.05
     for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+        if schedule == "global":
+            model.set_params(alpha=alpha * (1 - i / n_pieces),
+                             min_alpha=max(alpha * (1 - (i + 1) / n_pieces), alpha * 1e-4))
         piece = lines[lo:hi]
         before_words = list(getattr(model, "vocabulary_", {}))
         before_rows = model.embedding_.copy() if before_words else None
@@ -95,11 +105,14 @@ def main():
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--max-lines", type=int, default=None, help="first lines only (quick runs)")
+    parser.add_argument("--schedule", choices=["per-call", "global"], default="per-call",
+                        help="learning rate of the calls: each its own full decay, or one decay split between them")
     args = parser.parse_args()
     lines = read_lines(max_lines=args.max_lines)
     settings = dict(n_components=args.dim, architecture=args.arch, epochs=args.epochs, n_jobs=args.n_jobs,
                     random_state=0, token_pattern=r"\S+")
-    print(f"{args.arch}, {args.dim} d, {args.epochs} epochs, {len(lines)} paragraphs, {args.pieces} pieces")
+    print(f"{args.arch}, {args.dim} d, {args.epochs} epochs, {len(lines)} paragraphs, {args.pieces} pieces, "
+          f"{args.schedule} learning-rate schedule")
 
     start = time.perf_counter()
     whole = Word2VecEmbedder(**settings).fit(lines)
@@ -109,10 +122,10 @@ def main():
     print(f"fit on the whole corpus: {whole_seconds:.0f} s, analogy {100 * whole_score.accuracy:.2f}% "
           f"({whole_score.evaluated} questions)", flush=True)
 
-    pieces, joined, pieces_seconds = train_in_pieces(lines, settings, args.pieces)
+    pieces, joined, pieces_seconds = train_in_pieces(lines, settings, args.pieces, args.schedule)
     pieces_vectors = by_count(pieces)
     pieces_score = analogy_accuracy(pieces_vectors, str(QUESTIONS))
-    print(f"partial_fit in {args.pieces} pieces: {pieces_seconds:.0f} s, analogy "
+    print(f"partial_fit in {args.pieces} pieces ({args.schedule}): {pieces_seconds:.0f} s, analogy "
           f"{100 * pieces_score.accuracy:.2f}% ({pieces_score.evaluated} questions); "
           f"difference {100 * (pieces_score.accuracy - whole_score.accuracy):+.2f} pt")
     assert set(pieces.vocabulary_) == set(whole.vocabulary_), "the vocabularies differ"

@@ -60,6 +60,12 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
     Negatives are drawn exactly from ``count ** ns_exponent`` with an alias
     table instead of C's 400 MB table.
 
+    Training can start from pretrained vectors (``init_vectors``) and go on
+    with more text (:meth:`partial_fit`, or :meth:`fit` with
+    ``warm_start=True``): counts accumulate, new words get rows appended,
+    existing rows are never moved or reset (see the user guide's "Continued
+    training").
+
     Parameters
     ----------
     n_components : int, default=100
