@@ -55,6 +55,10 @@ class EncodedCorpus:
     longest_document : int
         Tokens read in the longest document, before out-of-vocabulary tokens
         were removed.
+    unused : Vocabulary or None
+        When asked for (``encode_corpus(keep_unused=True)``,
+        ``grow_vocabulary``): the words met but left out of the vocabulary,
+        in order of first occurrence, with their counts.
     """
 
     words: list
@@ -63,6 +67,7 @@ class EncodedCorpus:
     offsets: np.ndarray
     n_tokens: int
     longest_document: int = 0
+    unused: object = None
 
     @property
     def n_docs(self):
@@ -483,6 +488,7 @@ def encode_corpus(
     max_vocab_size=None,
     vocabulary=None,
     verbose=0,
+    keep_unused=False,
 ):
     """Build the vocabulary of ``docs`` and encode them in one pass.
 
@@ -503,6 +509,10 @@ def encode_corpus(
     verbose : int
         Progress while reading (logger ``skvec._corpus``) and, when ``>= 1``,
         the vocabulary summary.
+    keep_unused : bool, default=False
+        Also return the words left out of a vocabulary chosen by count, with
+        their counts (``EncodedCorpus.unused``), so that a later
+        :func:`grow_vocabulary` can add them when their counts grow.
 
     Returns
     -------
@@ -519,11 +529,81 @@ def encode_corpus(
         ids, offsets = drop_unknown(provisional, offsets)
         vocabulary, _ = rule.choose(list(index), np.bincount(ids, minlength=len(index)))
         return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest)
-    vocabulary, remap = rule.choose(list(index), np.bincount(provisional, minlength=len(index)), verbose)
+    seen_words = list(index)
+    seen_counts = np.bincount(provisional, minlength=len(index))
+    vocabulary, remap = rule.choose(seen_words, seen_counts, verbose)
+    unused = _unused_words(seen_words, seen_counts, remap) if keep_unused else None
+    ids, offsets = _remap_ids(provisional, offsets, remap)
+    return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest, unused)
+
+
+def _remap_ids(provisional, offsets, remap):
+    """Apply ``remap`` to the provisional ids and drop the -1s; returns (ids, offsets)."""
     # Remap in place, a slice at a time, so no second corpus-sized array lives
     # alongside the provisional ids.
-    for start in range(0, n_tokens, _REMAP_SLICE):
+    for start in range(0, len(provisional), _REMAP_SLICE):
         part = provisional[start:start + _REMAP_SLICE]
         part[...] = remap[part]
-    ids, offsets = drop_unknown(provisional, offsets)
-    return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest)
+    return drop_unknown(provisional, offsets)
+
+
+def _unused_words(seen_words, seen_counts, remap):
+    """The words of provisional ids mapped to -1, first occurrence first, with their counts."""
+    left_out = np.flatnonzero(remap[:-1] < 0)
+    return Vocabulary([seen_words[i] for i in left_out], np.asarray(seen_counts, dtype=np.int64)[left_out])
+
+
+def grow_vocabulary(
+    docs,
+    vocabulary,
+    unused,
+    *,
+    lowercase=True,
+    token_pattern=DEFAULT_TOKEN_PATTERN,
+    tokenizer=None,
+    min_count=1,
+    max_vocab_size=None,
+    verbose=0,
+):
+    """Encode more documents for a vocabulary that grows, counts accumulating.
+
+    Counts add up over everything read so far: ``vocabulary`` (the current
+    words in row order, with their counts) and ``unused`` (words met before
+    but left out, first occurrence first, with their counts) are continued
+    by the counts of ``docs``.  A word left out (or new) whose total reaches
+    ``min_count`` joins: joining words are appended after the current rows,
+    by total count descending, ties by first occurrence, while the
+    vocabulary holds fewer than ``max_vocab_size`` words.  Current words
+    keep their rows and are never removed, whatever their counts.
+
+    Returns
+    -------
+    EncodedCorpus
+        ``words`` and ``counts`` are the grown vocabulary and its total
+        counts; ``ids`` and ``offsets`` encode ``docs`` only; ``unused``
+        holds the words still left out, with their total counts.
+    """
+    analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
+    n_old = len(vocabulary)
+    index = vocabulary_dict(list(vocabulary.words) + list(unused.words))
+    provisional, offsets = encode_documents(docs, analyzer, index, True, verbose, "vocabulary")
+    longest = int(np.diff(offsets).max())
+    seen_words = list(index)
+    totals = np.bincount(provisional, minlength=len(index)).astype(np.int64)
+    totals[:n_old] += np.asarray(vocabulary.counts, dtype=np.int64)
+    totals[n_old:n_old + len(unused)] += np.asarray(unused.counts, dtype=np.int64)
+    candidates = n_old + np.flatnonzero(totals[n_old:] >= min_count)
+    joining = candidates[np.argsort(-totals[candidates], kind="stable")]
+    if max_vocab_size is not None:
+        joining = joining[:max(max_vocab_size - n_old, 0)]
+    remap = np.full(len(seen_words) + 1, -1, dtype=np.int32)
+    remap[:n_old] = np.arange(n_old, dtype=np.int32)
+    remap[joining] = np.arange(n_old, n_old + len(joining), dtype=np.int32)
+    kept = np.concatenate([np.arange(n_old), joining])
+    log_vocabulary(verbose, n_types=len(seen_words), n_kept_types=len(kept), n_tokens=int(totals.sum()),
+                   n_kept_tokens=int(totals[kept].sum()), min_count=min_count, max_vocab_size=max_vocab_size)
+    words = [seen_words[i] for i in kept]
+    unused = _unused_words(seen_words, totals, remap)
+    n_tokens = len(provisional)
+    ids, offsets = _remap_ids(provisional, offsets, remap)
+    return EncodedCorpus(words, totals[kept], ids, offsets, n_tokens, longest, unused)

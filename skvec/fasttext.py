@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, vocabulary_dict
 from ._training.fasttext import train_fasttext
+from ._training.initial import rows_for_words, subword_rows_for_words
 from ._progress import log_memory
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
 from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
@@ -107,13 +108,37 @@ class FastTextEmbedder(Word2VecEmbedder):
         Seeds the initial vectors and each thread's generator.
     verbose : int, default=0
         Print progress on stderr.
+    init_vectors : SubwordVectors, WordVectors, fitted model, gensim object or None, default=None
+        Pretrained vectors of ``n_components`` dimensions.  From a fastText
+        source (a fitted ``FastTextEmbedder``, a ``SubwordVectors`` with
+        n-gram vectors, a gensim ``FastText`` model or its keyed vectors)
+        with the same ``min_n``, ``max_n`` and ``bucket``, shared words
+        start from their own input rows and all n-gram rows from the
+        source's, so every word, in the vocabulary or not, starts from the
+        source's vector.  From word vectors only (or a fastText source with
+        other n-gram settings, with a warning), a shared word's own row
+        starts from its vector and the n-gram rows start as usual, as
+        fastText's ``-pretrainedVectors``.  Output vectors start at zero.
+        The learning-rate schedule is unchanged (see
+        :class:`~skvec.Word2VecEmbedder`).  In :meth:`partial_fit`, only
+        the own rows of joining words are taken (trained n-gram rows stay).
+    warm_start : bool, default=False
+        When True and the model is fitted, :meth:`fit` continues training
+        it, as :meth:`partial_fit` does.
+    callbacks : list of callable or None, default=None
+        Each is called as ``callback(estimator, epoch)`` at the end of every
+        epoch, when the fitted attributes hold the model so far.
 
     Attributes
     ----------
     vocabulary_ : dict
-        Word -> row; rows ordered by decreasing count.
+        Word -> row; rows ordered by decreasing count, words that joined in
+        later :meth:`partial_fit` calls after them (see
+        :meth:`Word2VecEmbedder.partial_fit`).
     word_counts_ : ndarray of shape (n_words,), dtype int64
-        Occurrences of each vocabulary word.
+        Occurrences of each vocabulary word in all documents seen.
+    pending_word_counts_ : dict
+        Words seen but not in the vocabulary -> their total count.
     embedding_ : ndarray of shape (n_words, n_components), dtype float32
         The word vectors: the mean of each word's row and its n-gram rows,
         as fastText's ``getWordVector``.
@@ -123,6 +148,8 @@ class FastTextEmbedder(Word2VecEmbedder):
         The n-gram rows; None when n-grams are off.
     context_embedding_ : ndarray of shape (n_words, n_components) or None
         The negative-sampling output vectors; None when ``negative == 0``.
+    tree_embedding_ : ndarray of shape (n_words - 1, n_components) or None
+        The hierarchical-softmax node vectors; None when it is off.
     ngram_indptr_, ngram_buckets_ : ndarray
         Each vocabulary word's n-gram buckets as CSR arrays: word ``w``'s
         are ``ngram_buckets_[ngram_indptr_[w]:ngram_indptr_[w + 1]]``.
@@ -196,6 +223,9 @@ class FastTextEmbedder(Word2VecEmbedder):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        init_vectors=None,
+        warm_start=False,
+        callbacks=None,
     ):
         self.n_components = n_components
         self.architecture = architecture
@@ -220,6 +250,9 @@ class FastTextEmbedder(Word2VecEmbedder):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.init_vectors = init_vectors
+        self.warm_start = warm_start
+        self.callbacks = callbacks
 
     def _check_params(self):
         """Word2vec's checks, then the n-gram settings; returns the training settings."""
@@ -231,7 +264,12 @@ class FastTextEmbedder(Word2VecEmbedder):
             )
         return params
 
-    def _train(self, ids, offsets, counts, params):
+    def _structure(self):
+        structure = super()._structure()
+        structure.update(min_n=self.min_n, max_n=self.max_n, bucket=self.bucket)
+        return structure
+
+    def _train(self, ids, offsets, counts, params, previous=None):
         """Hash the vocabulary's n-grams, train through the shared word2vec engine, compose the vectors."""
         words = list(self.vocabulary_)  # row order
         subwords = subwords_enabled(self.min_n, self.max_n)
@@ -247,13 +285,38 @@ class FastTextEmbedder(Word2VecEmbedder):
         check_fits_in_memory(memory, f"lower bucket (now {self.bucket!r}) or n_components (now {dim!r})")
         log_memory(params["verbose"], "fasttext", memory, logger=_LOGGER)
         self.ngram_indptr_, self.ngram_buckets_ = ngram_buckets(words, self.min_n, self.max_n, self.bucket)
+        loss_before = list(self.loss_curve_)
         word_rows, ngram_rows, result = train_fasttext(
             ids, offsets, counts, params, self.ngram_indptr_, self.ngram_buckets_, bucket,
-            n_jobs=self.n_jobs, random_state=self.random_state,
+            n_jobs=self.n_jobs, random_state=self._random_state_of_call(),
+            start=self._start(previous, params, bucket), on_epoch=self._epoch_callback(params, loss_before),
         )
-        self.context_embedding_ = result.outputs.syn1neg if params["negative"] > 0 else None
-        self.loss_curve_ = result.loss_curve
+        self._set_outputs(result.outputs, loss_before + list(result.loss_curve), params)
         self._set_vectors(words, word_rows, ngram_rows)
+
+    def _start(self, previous, params, bucket):
+        """Where the input rows start: the model so far, and ``init_vectors`` for the words new to it."""
+        n_old = 0 if previous is None else len(previous.counts)
+        start = {"previous": previous}
+        if previous is not None:
+            start.update(previous_rows=self.input_embedding_, previous_ngrams=self.ngram_embedding_)
+        if self.init_vectors is not None:
+            new_words = list(self.vocabulary_)[n_old:]
+            if previous is None and bucket > 0:
+                initial = subword_rows_for_words(self.init_vectors, new_words, params["n_components"],
+                                                 min_n=self.min_n, max_n=self.max_n, bucket=bucket)
+            else:
+                # Trained n-gram rows are kept: only the new words' own rows start from init_vectors.
+                initial = rows_for_words(self.init_vectors, new_words, params["n_components"])
+            start["initial"] = initial._replace(positions=initial.positions + n_old)
+        return start
+
+    def _set_model(self, inputs, outputs, loss_curve, params):
+        """Store the model so far (for callbacks): compose the word vectors from the input matrix."""
+        n_words = len(self.vocabulary_)
+        ngram_rows = inputs.vectors[n_words:] if len(inputs.vectors) > n_words else None
+        self._set_outputs(outputs, loss_curve, params)
+        self._set_vectors(list(self.vocabulary_), inputs.vectors[:n_words], ngram_rows)
 
     def _set_vectors(self, words, word_rows, ngram_rows):
         self.input_embedding_ = word_rows

@@ -1,13 +1,25 @@
 """Word2VecEmbedder: skip-gram and CBOW as in the original C word2vec tool."""
 
+import logging
 import time
-from numbers import Real
+from functools import partial
+from numbers import Integral, Real
 
+import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_corpus, vocabulary_dict
-from ._progress import log_memory
-from ._training.word2vec import train_word2vec
+from ._corpus import (
+    DEFAULT_TOKEN_PATTERN,
+    CorpusInputMixin,
+    Vocabulary,
+    encode_corpus,
+    grow_vocabulary,
+    vocabulary_dict,
+)
+from ._kernels.word2vec import OutputRows
+from ._progress import log_info, log_memory
+from ._training.initial import rows_for_words, source_vectors
+from ._training.word2vec import PreviousModel, start_inputs, train_word2vec
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -21,6 +33,11 @@ from ._validation import (
     StrOptions,
     check_fits_in_memory,
 )
+
+_LOGGER = logging.getLogger("skvec.word2vec")
+# Parameters that shape the model's arrays or its vocabulary's tokens: they
+# cannot change between a fit and the calls that continue it.
+_STRUCTURE = ("n_components", "hierarchical_softmax", "lowercase", "token_pattern")
 
 # Bound of |ns_exponent|: count ** 10 stays finite in float64 for any count
 # below 10**30, and larger exponents put all the mass on one word anyway.
@@ -42,6 +59,12 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
     learning-rate decay over all epochs; C's linear congruential generator.
     Negatives are drawn exactly from ``count ** ns_exponent`` with an alias
     table instead of C's 400 MB table.
+
+    Training can start from pretrained vectors (``init_vectors``) and go on
+    with more text (:meth:`partial_fit`, or :meth:`fit` with
+    ``warm_start=True``): counts accumulate, new words get rows appended,
+    existing rows are never moved or reset (see the user guide's "Continued
+    training").
 
     Parameters
     ----------
@@ -103,23 +126,60 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         words/s, time left); 2 also up to 10 lines per epoch (percent,
         learning rate, running loss).  See the user guide's "Progress and
         logging".
+    init_vectors : WordVectors, fitted model, gensim KeyedVectors or None, default=None
+        Pretrained vectors (anything :func:`~skvec.get_word_vectors`
+        accepts: ``WordVectors``, ``SubwordVectors``, a fitted skvec model,
+        a gensim ``KeyedVectors`` or model) of ``n_components`` dimensions.
+        Vocabulary words present there start from their vector instead of a
+        random one (gensim's ``intersect_word2vec_format``, fastText's
+        ``-pretrainedVectors``); the other words start as usual and the
+        output vectors start at zero, as the tools do.  The learning-rate
+        schedule is unchanged: training starts at full ``alpha``, which
+        moves the pretrained vectors as much as random ones; a smaller
+        ``alpha`` keeps more of them.  Also used for the words that join in
+        :meth:`partial_fit`.  Checked at ``fit`` (dimension, finite values).
+        scikit-learn's ``clone`` (grid searches, cross-validation) unfits a
+        model given here: wrap it in ``sklearn.frozen.FrozenEstimator`` or
+        pass ``get_word_vectors(model)``.
+    warm_start : bool, default=False
+        When True and the model is fitted, :meth:`fit` continues training
+        it on the new documents as :meth:`partial_fit` does, instead of
+        starting over (scikit-learn's meaning).
+    callbacks : list of callable or None, default=None
+        Each is called as ``callback(estimator, epoch)`` at the end of every
+        epoch (``epoch`` counts from 1 within the call), when ``embedding_``,
+        ``context_embedding_`` and ``loss_curve_`` hold the model as trained
+        so far; use it to evaluate or save the model during training.
 
     Attributes
     ----------
     vocabulary_ : dict
-        Word -> row of ``embedding_``; rows ordered by decreasing count.
+        Word -> row of ``embedding_``.  After :meth:`fit`, rows are ordered
+        by decreasing count; words that joined in later :meth:`partial_fit`
+        calls come after, in the order they joined (by total count within a
+        call), so this order is no longer by count.
     word_counts_ : ndarray of shape (n_words,), dtype int64
-        Occurrences of each vocabulary word in the corpus.
+        Occurrences of each vocabulary word in all documents seen (summed
+        over ``fit`` and every ``partial_fit`` since).
+    pending_word_counts_ : dict
+        Words seen but not in the vocabulary (below ``min_count``, or beyond
+        ``max_vocab_size``) -> their total count, kept so that
+        :meth:`partial_fit` adds them when they reach ``min_count``.
     embedding_ : ndarray of shape (n_words, n_components), dtype float32
         The word vectors (C's ``syn0``).
     context_embedding_ : ndarray of shape (n_words, n_components) or None
         The negative-sampling output vectors (C's ``syn1neg``); None when
         ``negative == 0``.
+    tree_embedding_ : ndarray of shape (n_words - 1, n_components) or None
+        The output vectors of the Huffman tree's inner nodes (C's ``syn1``);
+        None without hierarchical softmax.
     loss_curve_ : list of float
         Mean loss per training example (a skip-gram pair or a CBOW focus
-        word) in each epoch, summed in float64.
+        word) in each epoch, summed in float64; epochs of later
+        :meth:`partial_fit` calls are appended.
     n_train_words_ : int
-        Vocabulary tokens in the corpus (one epoch, before down-sampling).
+        Vocabulary tokens in the documents of the last call (one epoch,
+        before down-sampling).
     encoding_time_ : float
         Seconds spent reading and encoding the corpus.
     training_time_ : float
@@ -167,6 +227,9 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         "n_jobs": N_JOBS,
         "random_state": ["random_state"],
         "verbose": VERBOSE,
+        "init_vectors": "no_validation",
+        "warm_start": ["boolean"],
+        "callbacks": [list, tuple, None],
     }
 
     def __init__(
@@ -192,6 +255,9 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         n_jobs=None,
         random_state=None,
         verbose=0,
+        init_vectors=None,
+        warm_start=False,
+        callbacks=None,
     ):
         self.n_components = n_components
         self.architecture = architecture
@@ -213,6 +279,9 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.init_vectors = init_vectors
+        self.warm_start = warm_start
+        self.callbacks = callbacks
 
     def _check_params(self):
         """Validate the parameters (before any document is read); return the settings."""
@@ -226,6 +295,9 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         min_alpha = alpha * 1e-4 if self.min_alpha is None else float(self.min_alpha)
         if min_alpha > alpha:
             raise ValueError(f"min_alpha={self.min_alpha!r} must not exceed alpha={alpha!r}.")
+        for callback in self.callbacks or ():
+            if not callable(callback):
+                raise TypeError(f"callbacks must be a list of callables, got {callback!r} in it.")
         return {
             "n_components": int(self.n_components),
             "architecture": self.architecture,
@@ -245,6 +317,9 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
     def fit(self, X, y=None):
         """Learn the vocabulary and the word vectors from a corpus.
 
+        With ``warm_start=True`` and a fitted model, continues training it
+        on ``X`` instead, as :meth:`partial_fit` does.
+
         Parameters
         ----------
         X : iterable of str or of sequences of str
@@ -260,6 +335,10 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
             The fitted estimator.
         """
         params = self._check_params()
+        if self.warm_start and hasattr(self, "embedding_"):
+            return self._fit_more(X, params)
+        if self.init_vectors is not None:
+            self._check_init_vectors(params)
         started = time.perf_counter()
         corpus = encode_corpus(
             X,
@@ -269,11 +348,114 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             verbose=params["verbose"],
+            keep_unused=True,
         )
         self.encoding_time_ = time.perf_counter() - started
+        self._fitted_structure = self._structure()
+        self._training_calls = 1
+        self.loss_curve_ = []
+        self._set_vocabulary(corpus)
+        self._train_corpus(corpus, params, None)
+        return self
+
+    def partial_fit(self, X, y=None):
+        """Continue training on more documents; the first call is :meth:`fit`.
+
+        Counts accumulate over every document seen since the model was
+        first fitted.  A word whose total count reaches ``min_count`` joins
+        the vocabulary with a new row appended after the existing ones
+        (appended words ordered by total count, descending, ties by first
+        occurrence), while the vocabulary holds fewer than
+        ``max_vocab_size`` words; words already in it keep their rows and
+        vectors and are never removed.  Words still below ``min_count``
+        keep their counts in ``pending_word_counts_``, so they can join
+        later.  A new word starts from its ``init_vectors`` row when it has
+        one, otherwise as C initialises ``syn0``; its output rows start at
+        zero.  The negative-sampling table, the down-sampling probabilities
+        and (with hierarchical softmax) the Huffman codes are rebuilt from
+        the total counts; a tree node keeps the output vector of the
+        previous tree's node at the same position (see the user guide's
+        "Continued training").
+
+        Each call runs its own learning-rate schedule: from ``alpha`` down
+        to ``min_alpha`` over ``epochs`` passes over ``X``, as gensim's
+        ``train`` does; lower ``alpha`` to move trained vectors less.  Calls
+        with no new word are fine.  Parameters that shape the model
+        (``n_components``, ``hierarchical_softmax``, whether ``negative`` is
+        0, the tokenization) cannot change between calls; the others
+        (``epochs``, ``alpha``, ``window``, ``min_count``, ...) may.  With
+        ``n_jobs=1`` and an integer ``random_state`` every sequence of calls
+        is bit-reproducible (each call draws from its own stream, derived
+        from ``random_state`` and the call's number).
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The new documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Word2VecEmbedder
+            The updated estimator.
+
+        Examples
+        --------
+        >>> from skvec import Word2VecEmbedder
+        >>> model = Word2VecEmbedder(n_components=10, min_count=2, n_jobs=1, random_state=0)
+        >>> model = model.partial_fit(["the cat sat on the mat"] * 20)
+        >>> len(model.vocabulary_)
+        5
+        >>> model = model.partial_fit(["the dog sat on the log"] * 20)
+        >>> len(model.vocabulary_), model.vocabulary_["dog"]
+        (7, 5)
+        """
+        if not hasattr(self, "embedding_"):
+            return self.fit(X)
+        return self._fit_more(X, self._check_params())
+
+    def _fit_more(self, X, params):
+        """Continue the fitted model on ``X`` (``partial_fit``, ``fit`` with ``warm_start``)."""
+        self._check_structure()
+        if self.init_vectors is not None:
+            self._check_init_vectors(params)
+        previous = PreviousModel(self.word_counts_, self._output_rows())
+        started = time.perf_counter()
+        pending = getattr(self, "pending_word_counts_", {})
+        corpus = grow_vocabulary(
+            X,
+            Vocabulary(list(self.vocabulary_), self.word_counts_),
+            Vocabulary(list(pending), np.fromiter(pending.values(), dtype=np.int64, count=len(pending))),
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+            tokenizer=self.tokenizer,
+            min_count=self.min_count,
+            max_vocab_size=self.max_vocab_size,
+            verbose=params["verbose"],
+        )
+        # Training copies the arrays it grows, so the model before this call
+        # stays intact and comes back whole if the call fails.
+        state = dict(self.__dict__)
+        try:
+            self.encoding_time_ = time.perf_counter() - started
+            self._training_calls = getattr(self, "_training_calls", 1) + 1
+            self._set_vocabulary(corpus)
+            self._train_corpus(corpus, params, previous)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(state)
+            raise
+        return self
+
+    def _set_vocabulary(self, corpus):
         self.vocabulary_ = vocabulary_dict(corpus.words)
         self.word_counts_ = corpus.counts
+        self.pending_word_counts_ = dict(zip(corpus.unused.words, corpus.unused.counts.tolist()))
         self.n_train_words_ = int(len(corpus.ids))
+
+    def _train_corpus(self, corpus, params, previous):
+        """Check the memory, train, time it."""
         memory = _training_memory(corpus, params)
         check_fits_in_memory(
             memory,
@@ -281,9 +463,70 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         )
         log_memory(params["verbose"], "word2vec", memory)
         started = time.perf_counter()
-        self._train(corpus.ids, corpus.offsets, corpus.counts, params)
+        if len(corpus.ids) == 0 and previous is not None and len(corpus.counts) == len(previous.counts):
+            # Only words still below min_count: counted, nothing to train.
+            log_info(params["verbose"], "no vocabulary word in these documents: nothing to train", logger=_LOGGER)
+        else:
+            loss_before = list(self.loss_curve_)
+            self._train(corpus.ids, corpus.offsets, corpus.counts, params, previous)
+            if len(corpus.ids) == 0:
+                # Words joined (min_count was lowered) but none occurs here: rows added, no example seen.
+                self.loss_curve_ = loss_before
         self.training_time_ = time.perf_counter() - started
-        return self
+
+    def _check_init_vectors(self, params):
+        """Fail before reading documents when ``init_vectors`` cannot be used."""
+        vectors = source_vectors(self.init_vectors)
+        if vectors.vector_size != params["n_components"]:
+            raise ValueError(
+                f"init_vectors has vectors of {vectors.vector_size} dimensions but "
+                f"n_components={self.n_components}; they must be equal."
+            )
+
+    def _structure(self):
+        params = self.get_params(deep=False)
+        structure = {name: params[name] for name in _STRUCTURE}
+        structure["negative sampling"] = params["negative"] > 0
+        return structure
+
+    def _check_structure(self):
+        """Raise if a parameter that shapes the model changed since it was fitted."""
+        fitted = getattr(self, "_fitted_structure", None) or self._structure()
+        for name, value in self._structure().items():
+            if fitted[name] != value:
+                raise ValueError(
+                    f"The model was fitted with {name}={fitted[name]!r} and now has {name}={value!r}; "
+                    f"{name} cannot change when training continues (partial_fit, warm_start=True). "
+                    "Set it back, or fit a new model."
+                )
+
+    def _output_rows(self):
+        """The output rows trained so far, placeholders for sides not trained."""
+        dim = self.embedding_.shape[1]
+        placeholder = np.zeros((1, dim), dtype=np.float32)
+        syn1neg = self.context_embedding_ if self.context_embedding_ is not None else placeholder
+        syn1 = getattr(self, "tree_embedding_", None)
+        return OutputRows(syn1neg, placeholder if syn1 is None else syn1)
+
+    def _random_state_of_call(self):
+        """This call's ``random_state``: the parameter itself on the first call.
+
+        Later calls with an integer seed draw from a stream derived from the
+        seed and the call's number, so that new words do not start from the
+        rows earlier new words started from.
+        """
+        calls = getattr(self, "_training_calls", 1)
+        if calls <= 1 or not isinstance(self.random_state, Integral):
+            return self.random_state
+        return np.random.RandomState(np.random.MT19937(np.random.SeedSequence([int(self.random_state), calls])))
+
+    def _new_word_rows(self, n_old, params):
+        """``init_vectors`` rows for the words from row ``n_old`` on, positions in the whole vocabulary."""
+        if self.init_vectors is None:
+            return None
+        words = list(self.vocabulary_)[n_old:]
+        initial = rows_for_words(self.init_vectors, words, params["n_components"])
+        return initial._replace(positions=initial.positions + n_old)
 
     def fit_transform(self, X, y=None):
         """Fit on a corpus and return the word vectors.
@@ -306,13 +549,41 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
     def _n_features_out(self):
         return self.embedding_.shape[1]
 
-    def _train(self, ids, offsets, counts, params):
-        result = train_word2vec(
-            ids, offsets, counts, params, n_jobs=self.n_jobs, random_state=self.random_state
+    def _train(self, ids, offsets, counts, params, previous=None):
+        n_old = 0 if previous is None else len(previous.counts)
+        make_inputs = partial(
+            start_inputs,
+            previous_rows=None if previous is None else self.embedding_,
+            initial=self._new_word_rows(n_old, params),
         )
-        self.embedding_ = result.inputs.vectors
-        self.context_embedding_ = result.outputs.syn1neg if params["negative"] > 0 else None
-        self.loss_curve_ = result.loss_curve
+        loss_before = list(self.loss_curve_)
+        result = train_word2vec(
+            ids, offsets, counts, params, n_jobs=self.n_jobs, random_state=self._random_state_of_call(),
+            make_inputs=make_inputs, previous=previous, on_epoch=self._epoch_callback(params, loss_before),
+        )
+        self._set_model(result.inputs, result.outputs, loss_before + list(result.loss_curve), params)
+
+    def _set_model(self, inputs, outputs, loss_curve, params):
+        """Store the trained arrays (after training, and for callbacks after each epoch)."""
+        self.embedding_ = inputs.vectors
+        self._set_outputs(outputs, loss_curve, params)
+
+    def _set_outputs(self, outputs, loss_curve, params):
+        self.context_embedding_ = outputs.syn1neg if params["negative"] > 0 else None
+        self.tree_embedding_ = outputs.syn1 if params["hs"] else None
+        self.loss_curve_ = loss_curve
+
+    def _epoch_callback(self, params, loss_before):
+        """The engine's ``on_epoch``: store the model so far, then call each callback."""
+        if not self.callbacks:
+            return None
+
+        def on_epoch(epoch, inputs, outputs, loss_curve):
+            self._set_model(inputs, outputs, loss_before + list(loss_curve), params)
+            for callback in self.callbacks:
+                callback(self, epoch)
+
+        return on_epoch
 
 
 def _training_memory(corpus, params):

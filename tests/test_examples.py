@@ -170,3 +170,20 @@ def test_dask_grid_search_without_the_dask_extra():
     assert refused.stderr.strip() == (
         'dask_grid_search.py needs the dask extra: pip install "skvec[dask]" (or ".[dask]" in a clone)'
     )
+
+
+def test_continued_training():
+    out = run_example("continued_training.py", "--n-docs", "4000", "--n-articles", "5")
+    n_classes, n_test = map(int, re.search(r"^domain: \d+ training and (\d+) held-out paragraphs of (\d+)",
+                                           out.splitlines()[0]).groups()[::-1])
+    assert n_classes == 5 and n_test > 100
+    bar = f1_bar(n_classes, n_test)
+    for name in ("general only", "domain only", "init_vectors=general, domain", "general, partial_fit on domain"):
+        line = _line(out, name)
+        score = float(line[len(name):].split()[1])
+        assert bar < score <= 1.0, (bar, line)
+    # partial_fit keeps the general vocabulary and adds to it.
+    def n_words(name):
+        return int(_line(out, name)[len(name):].split()[0])
+
+    assert n_words("general, partial_fit on domain") >= n_words("general only")

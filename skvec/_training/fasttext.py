@@ -16,20 +16,37 @@ from functools import partial
 import numpy as np
 
 from .._kernels import word2vec as kernels
-from .word2vec import train_word2vec, word_inputs
+from .word2vec import grown_rows, start_inputs, train_word2vec
 
 _LOGGER = logging.getLogger("skvec.fasttext")
 
 
-def subword_inputs(n_words, dim, seed, *, indptr, buckets, bucket):
-    """Input rows of words and n-gram buckets, with each word's buckets as extra rows."""
-    vectors = kernels.init_input_vectors(n_words + bucket, dim, seed)
+def subword_inputs(n_words, dim, seed, *, indptr, buckets, bucket, previous_rows=None, previous_ngrams=None,
+                   initial=None):
+    """Input rows of words and n-gram buckets, with each word's buckets as extra rows.
+
+    All rows start as C's ``syn0``, except: with ``previous_rows`` and
+    ``previous_ngrams`` (a model trained so far), the previous words' rows
+    and the n-gram rows are theirs and only new words' rows are drawn; with
+    ``initial`` (an ``InitialRows``), the rows at ``initial.positions`` and,
+    if given, the n-gram rows are set from it.
+    """
+    if previous_rows is None:
+        vectors = kernels.init_input_vectors(n_words + bucket, dim, seed)
+    else:
+        vectors = np.empty((n_words + bucket, dim), dtype=np.float32)
+        vectors[:n_words] = grown_rows(previous_rows, n_words, seed, dim)
+        vectors[n_words:] = previous_ngrams
+    if initial is not None:
+        vectors[initial.positions] = initial.rows
+        if initial.ngram_rows is not None:
+            vectors[n_words:] = initial.ngram_rows
     extra_rows = (buckets.astype(np.int64) + n_words).astype(np.int32)
     return kernels.InputRows(vectors, np.ascontiguousarray(indptr, dtype=np.int64), extra_rows)
 
 
 def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_jobs=None, random_state=None,
-                   defer_inputs=True):
+                   defer_inputs=True, start=None, on_epoch=None):
     """Train fastText; ``bucket=0`` (or no n-grams at all) trains plain word2vec.
 
     Parameters
@@ -45,6 +62,13 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
         (its cached sum follows them at once; see
         ``skvec._kernels.word2vec``) rather than after each example.  Only
         with n-grams: without them the training is word2vec's, unchanged.
+    start : dict or None
+        Where the input side starts: keyword arguments of
+        :func:`subword_inputs` (``previous_rows``, ``previous_ngrams``,
+        ``initial``), plus ``previous``, the engine's ``PreviousModel``.
+        None starts from random rows.
+    on_epoch : callable or None
+        The engine's ``on_epoch`` hook.
 
     Returns
     -------
@@ -55,13 +79,17 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
         The engine's result (outputs, loss curve).
     """
     n_words = len(counts)
+    start = dict(start or {})
+    previous = start.pop("previous", None)
     if bucket > 0:
-        make_inputs = partial(subword_inputs, indptr=indptr, buckets=buckets, bucket=bucket)
+        make_inputs = partial(subword_inputs, indptr=indptr, buckets=buckets, bucket=bucket, **start)
         params = dict(params, defer_inputs=bool(defer_inputs))
     else:
-        make_inputs = word_inputs
+        start.pop("previous_ngrams", None)
+        make_inputs = partial(start_inputs, **start)
     result = train_word2vec(ids, offsets, counts, params, n_jobs=n_jobs, random_state=random_state,
-                            make_inputs=make_inputs, logger=_LOGGER, name="fasttext")
+                            make_inputs=make_inputs, previous=previous, on_epoch=on_epoch, logger=_LOGGER,
+                            name="fasttext")
     vectors = result.inputs.vectors
     ngram_rows = vectors[n_words:] if bucket > 0 else None
     return vectors[:n_words], ngram_rows, result

@@ -13,6 +13,17 @@ Extension point for subword models: the input side of the model is an
 fastText passes a ``make_inputs`` that stacks word rows and n-gram bucket
 rows in one matrix and lists each word's n-gram rows; scheduling, sampling,
 outputs and the kernels are shared unchanged.
+
+Extension points for training further (``init_vectors``, ``partial_fit``):
+``make_inputs`` may return input rows that are not random (pretrained rows,
+the rows trained so far with rows appended for new words, see
+:func:`grown_rows`), and ``previous`` (a :class:`PreviousModel`) gives the
+output rows trained so far with the counts their tables were built from.
+``counts`` may then be the cumulative counts of a grown vocabulary, no longer
+sorted: every table (negative sampling, down-sampling, Huffman codes) is
+rebuilt from them, and the output rows are carried over as
+:func:`carry_outputs` documents.  Each call runs its own learning-rate
+schedule over its own documents.
 """
 
 import logging
@@ -41,6 +52,16 @@ _LOGGER = logging.getLogger("skvec.word2vec")
 Word2VecResult = namedtuple("Word2VecResult", ["inputs", "outputs", "loss_curve"])
 Word2VecResult.__doc__ = """Trained ``InputRows`` and ``OutputRows`` and the mean loss of each epoch."""
 
+PreviousModel = namedtuple("PreviousModel", ["counts", "outputs"])
+PreviousModel.__doc__ = """Where a continued training starts on the output side.
+
+``counts`` are the counts the previous training built its tables from (one
+per word of the previous vocabulary, whose words are the first rows of the
+new one) and ``outputs`` its trained ``OutputRows`` (``syn1neg`` with one row
+per previous word, or a placeholder when negative sampling was off; ``syn1``
+with one row per inner node of the previous Huffman tree, or a placeholder).
+"""
+
 
 def word_inputs(n_words, dim, seed):
     """word2vec's input side: C's initial ``syn0`` and no extra rows."""
@@ -51,8 +72,36 @@ def word_inputs(n_words, dim, seed):
     )
 
 
+def start_inputs(n_words, dim, seed, *, previous_rows=None, initial=None):
+    """word2vec's input side, starting where asked.
+
+    Without ``previous_rows`` or ``initial`` this is :func:`word_inputs`.
+    ``previous_rows`` (the rows trained so far, one per previous word) fill
+    the first rows and the rows of new words are initialised as C does
+    (:func:`grown_rows`); then the rows at ``initial.positions`` (an
+    ``InitialRows`` of ``skvec._training.initial``) are set to
+    ``initial.rows``.
+    """
+    if previous_rows is None:
+        vectors = kernels.init_input_vectors(n_words, dim, seed)
+    else:
+        vectors = grown_rows(previous_rows, n_words, seed, dim)
+    if initial is not None:
+        vectors[initial.positions] = initial.rows
+    return kernels.InputRows(vectors, np.zeros(n_words + 1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+
+
+def grown_rows(previous, n_rows, seed, dim):
+    """``previous`` rows followed by ``n_rows - len(previous)`` rows initialised as C's ``syn0``."""
+    n_old = len(previous)
+    rows = np.empty((n_rows, dim), dtype=np.float32)
+    rows[:n_old] = previous
+    rows[n_old:] = kernels.init_input_vectors(n_rows - n_old, dim, seed)
+    return rows
+
+
 def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=None, make_inputs=word_inputs,
-                   logger=_LOGGER, name="word2vec"):
+                   previous=None, on_epoch=None, logger=_LOGGER, name="word2vec"):
     """Train word2vec on an encoded corpus.
 
     Parameters
@@ -60,7 +109,8 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     ids, offsets : ndarray
         The corpus: token ids (int32) and document offsets (int64).
     counts : ndarray of int64
-        Count of each vocabulary word, in decreasing order.
+        Count of each vocabulary word (in decreasing order for a fresh
+        model; the cumulative counts, in row order, when continuing).
     params : dict
         Validated settings: ``n_components``, ``architecture``, ``window``,
         ``negative``, ``hs``, ``ns_exponent``, ``sample``, ``alpha``,
@@ -73,6 +123,14 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     make_inputs : callable
         ``make_inputs(n_words, dim, seed) -> InputRows``, the input side of
         the model (see the module notes).
+    previous : PreviousModel or None
+        Continue from these output rows (see :func:`carry_outputs`); the
+        down-sampling frequencies then come from ``counts`` (cumulative)
+        rather than from this corpus alone.  None starts the output side at
+        zero.
+    on_epoch : callable or None
+        Called as ``on_epoch(epoch, inputs, outputs, loss_curve)`` after each
+        epoch (``epoch`` from 1), with the model as trained so far.
     logger : logging.Logger
         Where progress goes (as ``params["verbose"]`` asks).
     name : str
@@ -86,8 +144,10 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     with numba_threads(n_jobs) as n_threads:
         seeds = thread_seeds(random_state, n_threads + 1)
         inputs = make_inputs(n_words, params["n_components"], seeds[0])
+        tables = _tables(counts, params, len(ids) if previous is None else int(counts.sum()))
         outputs = _output_rows(counts, params)
-        tables = _tables(counts, params, len(ids))
+        if previous is not None:
+            carry_outputs(previous, outputs, tables, params["hs"])
         state = kernels.ThreadState(
             seeds[1:].copy(),
             np.zeros(8 * n_threads, dtype=np.int64),
@@ -96,7 +156,7 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
         )
         progress = Progress(len(ids) * params["epochs"], desc=name, verbose=params["verbose"], unit="words",
                             epochs=params["epochs"], logger=logger)
-        loss_curve = _run_epochs(ids, offsets, (inputs, outputs, tables), params, state, progress)
+        loss_curve = _run_epochs(ids, offsets, (inputs, outputs, tables), params, state, progress, on_epoch)
     return Word2VecResult(inputs, outputs, loss_curve)
 
 
@@ -117,7 +177,7 @@ def _tables(counts, params, n_train):
     else:
         threshold, alias = np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int32)
     if params["hs"]:
-        code_offsets, codes, points = kernels.huffman_tree(counts)
+        code_offsets, codes, points = huffman_codes(counts)
     else:
         code_offsets = np.zeros(n_words + 1, dtype=np.int64)
         codes, points = np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int32)
@@ -127,6 +187,79 @@ def _tables(counts, params, n_train):
         keep = np.ones(n_words, dtype=np.float32)
     sigmoid, neg_log_sigmoid = kernels.sigmoid_tables()
     return kernels.Tables(threshold, alias, code_offsets, codes, points, keep, sigmoid, neg_log_sigmoid)
+
+
+def huffman_codes(counts):
+    """C's Huffman codes for counts in any order: ``(code_offsets, codes, points)`` per word.
+
+    The tree is built on the words sorted by decreasing count (stable, so
+    already sorted counts give ``huffman_tree(counts)`` itself), and each
+    word gets its own code back at its row.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    order = np.argsort(-counts, kind="stable")
+    if np.array_equal(order, np.arange(len(counts))):
+        return kernels.huffman_tree(counts)
+    sorted_offsets, sorted_codes, sorted_points = kernels.huffman_tree(counts[order])
+    lengths = np.empty(len(counts), dtype=np.int64)
+    lengths[order] = np.diff(sorted_offsets)
+    code_offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=code_offsets[1:])
+    rank = np.empty(len(counts), dtype=np.int64)
+    rank[order] = np.arange(len(counts))
+    # Position of each (word, depth) in the sorted arrays.
+    starts = np.repeat(sorted_offsets[rank] - code_offsets[:-1], lengths)
+    source = np.arange(code_offsets[-1], dtype=np.int64) + starts
+    return code_offsets, sorted_codes[source], sorted_points[source]
+
+
+def node_paths(code_offsets, codes, points):
+    """The branch path from the root of each inner node of a Huffman tree, as an int.
+
+    The root's path is 1; a node reached from node ``p`` by bit ``b`` has
+    path ``2 * path(p) + b``, so two trees' nodes at the same position have
+    the same path, whatever their numbering.
+    """
+    n_nodes = len(code_offsets) - 2
+    paths = [0] * max(n_nodes, 0)
+    if n_nodes <= 0:
+        return paths
+    # Each position but a word's last leads from points[j] by codes[j] to points[j + 1].
+    inner = np.ones(len(points), dtype=bool)
+    inner[code_offsets[1:][np.diff(code_offsets) > 0] - 1] = False
+    parent = np.full(n_nodes, -1, dtype=np.int64)
+    branch = np.zeros(n_nodes, dtype=np.int64)
+    steps = np.flatnonzero(inner)
+    parent[points[steps + 1]] = points[steps]
+    branch[points[steps + 1]] = codes[steps]
+    # C numbers a parent after its children: walk from the root (the last node) down.
+    for node in range(n_nodes - 1, -1, -1):
+        paths[node] = 1 if parent[node] < 0 else 2 * paths[parent[node]] + int(branch[node])
+    return paths
+
+
+def carry_outputs(previous, outputs, tables, hs):
+    """Copy the output rows trained so far into the new model's ``outputs`` (in place).
+
+    Negative sampling: each previous word keeps its ``syn1neg`` row (its row
+    number does not change); new words start at zero.  Hierarchical softmax:
+    the Huffman tree is rebuilt from the new counts, so its inner nodes may
+    change; an inner node keeps the vector of the previous tree's node at
+    the same position (the same branch path from the root) and a node at a
+    position the previous tree did not have starts at zero.  A word whose
+    code did not change therefore keeps every output vector on its path,
+    and counts that grow in proportion keep the whole tree.
+    """
+    n_old = len(previous.counts)
+    if len(previous.outputs.syn1neg) == n_old <= len(outputs.syn1neg):
+        outputs.syn1neg[:n_old] = previous.outputs.syn1neg
+    if hs and len(previous.outputs.syn1) == n_old - 1 > 0:
+        old_paths = node_paths(*huffman_codes(previous.counts))
+        by_path = {path: node for node, path in enumerate(old_paths)}
+        new_paths = node_paths(tables.code_offsets, tables.codes, tables.points)
+        pairs = np.array([(node, by_path[path]) for node, path in enumerate(new_paths) if path in by_path],
+                         dtype=np.int64).reshape(-1, 2)
+        outputs.syn1[pairs[:, 0]] = previous.outputs.syn1[pairs[:, 1]]
 
 
 def _kernel_params(params, total_words):
@@ -145,7 +278,7 @@ def _kernel_params(params, total_words):
     )
 
 
-def _run_epochs(ids, offsets, model, params, state, progress):
+def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None):
     """Every epoch, block after block; returns the mean loss of each epoch."""
     epochs = params["epochs"]
     total_words = epochs * len(ids)
@@ -171,6 +304,8 @@ def _run_epochs(ids, offsets, model, params, state, progress):
             )
         loss_curve.append(epoch_loss / max(epoch_examples, 1))
         progress.epoch(epoch + 1, epochs, done, loss=loss_curve[-1])
+        if on_epoch is not None:
+            on_epoch(epoch + 1, model[0], model[1], loss_curve)
     progress.close(epochs=epochs, loss=loss_curve[-1])
     return loss_curve
 
