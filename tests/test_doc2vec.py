@@ -213,3 +213,22 @@ def test_bad_documents_and_unfitted_transform():
 def test_divergence_is_reported():
     with pytest.raises(FloatingPointError, match="alpha"):
         small(alpha=1e30, min_alpha=1e30, sample=0).fit(DOCS)
+
+
+def test_command_line_writes_word_and_document_vectors(tmp_path, capsys):
+    from skvec.cli import main
+    from skvec import WordVectors
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(" ".join(doc) for doc in DOCS[:100]) + "\n", encoding="utf-8")
+    words, documents = tmp_path / "words.txt", tmp_path / "docs.txt"
+    params = ["n_components=8", "min_count=1", "epochs=3", "n_jobs=1", "random_state=0"]
+    argv = ["train", "doc2vec", "--corpus", str(corpus), "--out", str(words), "--docvecs", str(documents)]
+    assert main(argv + [arg for value in params for arg in ("--param", value)]) == 0
+    assert "wrote 100 document vectors" in capsys.readouterr().out
+    word_vectors, document_vectors = WordVectors.load_word2vec_format(words), WordVectors.load_word2vec_format(documents)
+    assert word_vectors.vectors.shape == (40, 8)
+    assert document_vectors.index_to_key[:3] == ["0", "1", "2"] and document_vectors.vectors.shape == (100, 8)
+    assert main(["train", "word2vec", "--corpus", str(corpus), "--out", str(words), "--docvecs", str(documents),
+                 "--param", "min_count=1", "--param", "epochs=1"]) != 0
+    assert "only doc2vec" in capsys.readouterr().err
