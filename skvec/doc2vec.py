@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_corpus, encode_with_vocabulary, vocabulary_dict
+from ._kernels._common import all_finite
 from ._progress import emit, log_info, log_memory
 from ._training.doc2vec import LOGGER, infer_documents, train_doc2vec
 from ._validation import (
@@ -98,7 +99,9 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         Passes over a document in ``transform``; None means ``epochs``.
     infer_alpha : float or None, default=None
         Learning rate of the first inference pass, falling linearly to
-        ``min_alpha`` in the last; None means ``alpha``.
+        ``min_alpha`` in the last; None means ``alpha``.  ``infer_epochs``,
+        ``infer_alpha``, ``n_jobs`` and ``verbose`` set after ``fit`` apply
+        to the next ``transform``; the other parameters to the next ``fit``.
     lowercase : bool, default=True
         Lowercase string documents before tokenizing.
     token_pattern : str, default=r"(?u)\\b\\w+\\b"
@@ -358,7 +361,18 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         self._inference_seed = result.inference_seed
         # The input rows PV-DBOW uses in inference: none (its words are not inputs).
         self._inference_inputs = result.inputs.vectors if params["dm"] else None
+        self._fitted_settings = params
         return corpus.ids, corpus.offsets, params
+
+    def _inference_settings(self, current):
+        """The fitted model's settings, with the inference schedule, threads and verbosity of now.
+
+        Parameters set after ``fit`` change the next fit, except these, which
+        only inference reads.
+        """
+        fitted = self._fitted_settings
+        return dict(fitted, infer_epochs=current["infer_epochs"], infer_alpha=current["infer_alpha"],
+                    infer_min_alpha=min(fitted["min_alpha"], current["infer_alpha"]), verbose=current["verbose"])
 
     def transform(self, X):
         """Infer the vector of each document, the model frozen.
@@ -375,7 +389,7 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
             zero row.
         """
         check_is_fitted(self, "document_vectors_")
-        params = self._check_params()
+        params = self._inference_settings(self._check_params())
         ids, offsets = encode_with_vocabulary(
             X, self.vocabulary_, lowercase=self.lowercase, token_pattern=self.token_pattern,
             tokenizer=self.tokenizer,
@@ -392,6 +406,11 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
             "n_train_words": self.n_train_words_,
         }
         rows = infer_documents(ids, offsets, model, dict(params, seed=self._inference_seed), n_jobs=self.n_jobs)
+        if not all_finite(rows):
+            raise FloatingPointError(
+                f"Inference diverged (document vectors became NaN or infinite): infer_alpha="
+                f"{params['infer_alpha']!r} is too large; use a smaller infer_alpha."
+            )
         n_docs = len(offsets) - 1
         n_empty = int(np.count_nonzero(np.diff(offsets) == 0))
         if n_empty:

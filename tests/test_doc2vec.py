@@ -232,3 +232,11 @@ def test_command_line_writes_word_and_document_vectors(tmp_path, capsys):
     assert main(["train", "word2vec", "--corpus", str(corpus), "--out", str(words), "--docvecs", str(documents),
                  "--param", "min_count=1", "--param", "epochs=1"]) != 0
     assert "only doc2vec" in capsys.readouterr().err
+
+
+def test_parameters_set_after_fit_change_inference_schedule_only():
+    model = small().fit(DOCS)
+    reference = model.transform(DOCS[:10])
+    # The architecture of the fitted model stays (a PV-DBOW model has no word inputs for PV-DM).
+    np.testing.assert_array_equal(model.set_params(architecture="dm", window=2).transform(DOCS[:10]), reference)
+    assert not np.array_equal(model.set_params(infer_epochs=3).transform(DOCS[:10]), reference)
