@@ -248,10 +248,9 @@ def document_seed(ids, seed):
 
 
 @njit(cache=True)
-def _infer_document(ids, inputs, outputs, tables, params, out):
+def _infer_document(ids, inputs, outputs, tables, params, scratch, out):
     """Infer the row ``out`` of the document ``ids`` (non-empty) from its own seed."""
     dim = out.shape[0]
-    scratch = new_scratch(dim, params.negative)
     r = document_seed(ids, params.seed)
     inv = np.float32(1.0 / 65536.0)
     half = np.float32(0.5)
@@ -269,6 +268,21 @@ def _infer_document(ids, inputs, outputs, tables, params, out):
             r = _infer_sentence(n, out, inputs, outputs, tables, params, alpha, scratch, r)
 
 
+@njit(cache=True)
+def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
+    """Infer documents ``lo .. hi - 1``; one set of work arrays, overwritten before each use."""
+    scratch = new_scratch(out.shape[1], params.negative)
+    for d in range(lo, hi):
+        if offsets[d + 1] > offsets[d]:
+            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, scratch, out[d])
+
+
+# Documents are handed to threads in this many ranges: enough to balance
+# documents of unequal length, few enough to allocate the work arrays rarely.
+# Each document's row is its own computation, so the split changes nothing.
+_INFER_RANGES = 256
+
+
 @njit(parallel=True, cache=True)
 def infer_batch(ids, offsets, inputs, outputs, tables, params, out):
     """Infer the row of every document of a batch, documents in parallel.
@@ -278,6 +292,8 @@ def infer_batch(ids, offsets, inputs, outputs, tables, params, out):
     ``params.epochs`` passes with ``inputs`` and ``outputs`` frozen.  Rows of
     empty documents are left as they are (zero when ``out`` is zeroed).
     """
-    for d in prange(offsets.shape[0] - 1):
-        if offsets[d + 1] > offsets[d]:
-            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, out[d])
+    n_docs = offsets.shape[0] - 1
+    n_ranges = min(n_docs, _INFER_RANGES)
+    for j in prange(n_ranges):
+        _infer_range(j * n_docs // n_ranges, (j + 1) * n_docs // n_ranges, ids, offsets, inputs, outputs, tables,
+                     params, out)
