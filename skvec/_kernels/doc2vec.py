@@ -24,7 +24,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, lcg_next, splitmix64
+from ._common import FASTMATH, lcg_next, prefetch_row, splitmix64
 from .word2vec import (
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
@@ -159,18 +159,25 @@ def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
-def _frozen_negative_sampling(h, word, syn1neg, tables, negative, alpha, neu1e, r):
-    """The input gradient of the positive ``word`` and ``negative`` draws, outputs left unchanged; returns r."""
+def _frozen_negative_sampling(h, word, syn1neg, tables, negative, alpha, neu1e, targets, r):
+    """The input gradient of the positive ``word`` and ``negative`` draws, outputs left unchanged; returns r.
+
+    The draws come first and their rows are prefetched, so their cache misses overlap.
+    """
     dim = h.shape[0]
     n_words = syn1neg.shape[0]
+    targets[0] = word
+    for s in range(1, negative + 1):
+        r, target = draw_word(r, tables.threshold, tables.alias, n_words)
+        targets[s] = target
+        prefetch_row(syn1neg, target)
     for s in range(negative + 1):
+        target = targets[s]
         if s == 0:
-            target = np.int64(word)
             label = _ONE32
+        elif target == word:
+            continue
         else:
-            r, target = draw_word(r, tables.threshold, tables.alias, n_words)
-            if target == word:
-                continue
             label = _ZERO32
         f = _ZERO32
         for k in range(dim):
@@ -232,7 +239,8 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, scratch, 
         if params.hs:
             _frozen_hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
         if params.negative > 0:
-            r = _frozen_negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e, r)
+            r = _frozen_negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e,
+                                          scratch.targets, r)
         for k in range(dim):
             vector[k] += neu1e[k]
     return r
