@@ -9,7 +9,11 @@ classifiers by macro-F1 on the held-out paragraphs:
 2. a ``TfidfVectorizer`` + ``LogisticRegression`` baseline;
 3. both feature sets side by side (``FeatureUnion``) + ``LogisticRegression``,
    the weight of the document vectors against the tf-idf block chosen by
-   3-fold cross-validation on the training paragraphs.
+   3-fold cross-validation on the training paragraphs;
+4. ``Doc2VecEmbedder`` (Paragraph Vector, PV-DBOW; each paragraph's vector
+   inferred by ``transform``) + ``LogisticRegression``;
+5. ``FeatureUnion(tf-idf, Doc2VecEmbedder)`` + ``LogisticRegression``, the
+   weight chosen as in 3.
 
 Then it compares subword and plain word vectors where words unseen in
 training matter: ``EmbeddingVectorizer(FastTextEmbedder())`` against
@@ -23,8 +27,8 @@ that search again; it takes several minutes).  With a short window and few
 epochs fastText loses: its n-gram rows need more training than word rows on
 so little text.
 
-The word vectors are learned without labels from every paragraph of the
-sample except the held-out ones (1,500 articles: far more text than the
+The word vectors (and the Paragraph Vector model) are learned without labels
+from every paragraph of the sample except the held-out ones (1,500 articles: far more text than the
 labelled paragraphs alone), then used as they are (``prefit=True``; wrapped
 in ``FrozenEstimator`` so that the cross-validation's clones stay fitted).
 
@@ -51,6 +55,7 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from skvec import (
     CooccurrenceVectorizer,
+    Doc2VecEmbedder,
     EmbeddingVectorizer,
     FastTextEmbedder,
     SPPMITransformer,
@@ -90,7 +95,8 @@ def trained_on_training_paragraphs(subwords, window=SELECTED["window"], epochs=S
 def select_settings(X_train, y_train):
     """Word2vec's window and epochs by 3-fold cross-validation on the training paragraphs."""
     # One thread per word model (bit-reproducible), the folds in parallel.
-    model = classifier(EmbeddingVectorizer(trained_on_training_paragraphs(False, n_jobs=1), pooling="mean"))
+    model = classifier(EmbeddingVectorizer(trained_on_training_paragraphs(False, n_jobs=1), pooling="mean",
+                                           standardize=False))
     grid = {"embeddingvectorizer__embedder__window": [5, 10, 15, 20],
             "embeddingvectorizer__embedder__epochs": [10, 20]}
     search = GridSearchCV(model, grid, cv=StratifiedKFold(3, shuffle=True, random_state=0), scoring="f1_macro",
@@ -123,7 +129,8 @@ def compare_subwords(X_train, y_train, X_test, y_test, settings=SELECTED, seeds=
         runs = []
         for seed in seeds:
             embedder = trained_on_training_paragraphs(subwords, **settings, random_state=seed)
-            model = classifier(EmbeddingVectorizer(embedder, pooling="mean")).fit(X_train, y_train)
+            model = classifier(EmbeddingVectorizer(embedder, pooling="mean", standardize=False))
+            model.fit(X_train, y_train)
             runs.append(f1_score(y_test, model.predict(X_test), average="macro"))
         label = f"EmbeddingVectorizer({name}) + LogisticRegression"
         scores[label] = float(np.mean(runs))
@@ -163,31 +170,47 @@ def main(n_docs=None, method="sppmi-svd", n_articles=20, subwords=True, select=F
     words = word_model(method).fit(unlabelled)
     print(f"{method} word vectors from {len(unlabelled)} paragraphs in {time.perf_counter() - start:.1f} s")
 
+    start = time.perf_counter()
+    paragraph_vectors = Doc2VecEmbedder(n_components=100, epochs=20, random_state=0).fit(unlabelled)
+    print(f"Paragraph Vector (PV-DBOW) from {len(unlabelled)} paragraphs in {time.perf_counter() - start:.1f} s")
+
     def embedding():
-        return EmbeddingVectorizer(FrozenEstimator(words), pooling="tfidf", prefit=True)
+        # Unit-length rows, as the tf-idf block's: the union's weight scales the document vectors.
+        return EmbeddingVectorizer(FrozenEstimator(words), pooling="tfidf", prefit=True, standardize=False)
+
+    def doc2vec():
+        # Frozen: fitting the pipeline infers the training paragraphs' vectors, it does not retrain.
+        return FrozenEstimator(paragraph_vectors)
 
     def tfidf():
         return TfidfVectorizer(sublinear_tf=True)
 
-    # Both blocks have unit-length rows; the weight scales the document vectors.
-    union = classifier(FeatureUnion([("tfidf", tfidf()), ("embedding", embedding())]))
     weights = [{"tfidf": 1.0, "embedding": w} for w in (0.1, 0.2, 0.3, 0.5, 1.0)]
+    # Paragraph vectors are not normalized (entries of about 0.1 to 1): smaller weights.
+    doc2vec_weights = [{"tfidf": 1.0, "embedding": w} for w in (0.01, 0.02, 0.05, 0.1, 0.2)]
+
+    def union(features, grid):
+        model = classifier(FeatureUnion([("tfidf", tfidf()), ("embedding", features)]))
+        return GridSearchCV(model, {"featureunion__transformer_weights": grid}, cv=3, scoring="f1_macro")
+
     models = {
         "EmbeddingVectorizer + LogisticRegression": classifier(embedding()),
         "TfidfVectorizer + LogisticRegression": classifier(tfidf()),
-        "FeatureUnion(tf-idf, embedding) + LogisticRegression": GridSearchCV(
-            union, {"featureunion__transformer_weights": weights}, cv=3, scoring="f1_macro"
-        ),
+        "FeatureUnion(tf-idf, embedding) + LogisticRegression": union(embedding(), weights),
+        "Doc2VecEmbedder + LogisticRegression": make_pipeline(doc2vec(), LogisticRegression(max_iter=1000)),
+        "FeatureUnion(tf-idf, Doc2VecEmbedder) + LogisticRegression": union(doc2vec(), doc2vec_weights),
     }
     scores = {}
-    print(f"\n{'model':<54} {'macro-F1':>9} {'time':>7}")
+    print(f"\n{'model':<58} {'macro-F1':>9} {'time':>7}")
     for name, model in models.items():
         start = time.perf_counter()
         model.fit(X_train, y_train)
         scores[name] = f1_score(y_test, model.predict(X_test), average="macro")
-        print(f"{name:<54} {scores[name]:9.4f} {time.perf_counter() - start:6.1f}s")
-    weight = models[name].best_params_["featureunion__transformer_weights"]["embedding"]
-    print(f"\nweight of the document vectors in the union, chosen by cross-validation: {weight}")
+        print(f"{name:<58} {scores[name]:9.4f} {time.perf_counter() - start:6.1f}s")
+    for name in ("FeatureUnion(tf-idf, embedding) + LogisticRegression",
+                 "FeatureUnion(tf-idf, Doc2VecEmbedder) + LogisticRegression"):
+        weight = models[name].best_params_["featureunion__transformer_weights"]["embedding"]
+        print(f"weight of the document vectors in {name.split(' +')[0]}, chosen by cross-validation: {weight}")
     if subwords:
         settings = select_settings(X_train, y_train) if select else SELECTED
         scores.update(compare_subwords(X_train, y_train, X_test, y_test, settings))

@@ -31,6 +31,7 @@ _PUBLIC = {
     "make_analogy_scorer": "skvec.metrics",
     "WholeCorpusSplit": "skvec.model_selection",
     "load_vectors": "skvec.vectors",
+    "Doc2VecEmbedder": "skvec.doc2vec",
 }
 
 __all__ = sorted(_PUBLIC) + ["datasets"]

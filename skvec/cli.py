@@ -178,6 +178,35 @@ register_method(
 )
 
 
+def _doc2vec():
+    from .doc2vec import Doc2VecEmbedder
+
+    return Doc2VecEmbedder()
+
+
+register_method(
+    "doc2vec",
+    _doc2vec,
+    "Paragraph Vector (PV-DBOW, PV-DM): a vector for each document, and word vectors",
+    defaults={"train_words": True},
+    note="train_words=True so that PV-DBOW also trains the word vectors this command writes; --docvecs FILE "
+    "also writes the document vectors, one per corpus line, named by line number from 0",
+)
+
+
+def _save_document_vectors(model, path):
+    from .vectors import WordVectors
+
+    rows = getattr(model, "document_vectors_", None)
+    if rows is None:
+        raise Failure("--docvecs: only doc2vec learns document vectors")
+    try:
+        WordVectors([str(i) for i in range(len(rows))], rows).save_word2vec_format(path)
+    except OSError as exc:
+        raise Failure(f"cannot write {path}: {exc}") from exc
+    print(f"wrote {len(rows)} document vectors to {path}")
+
+
 def build_model(method):
     """Return the unfitted word model that ``skvec train METHOD`` trains, at the command-line defaults.
 
@@ -545,6 +574,8 @@ def _train(args):
     print(f"wrote {n_words} vectors of dimension {dim} to {args.out} (trained in {seconds:.1f} s)")
     if args.model is not None:
         _save_model(model, args)
+    if args.docvecs is not None:
+        _save_document_vectors(model, args.docvecs)
     return EXIT_OK
 
 
@@ -785,6 +816,8 @@ def _add_train_options(parser):
         help="fasttext only: also write the model file (word and n-gram vectors, .npz), which 'skvec similar' "
         "and 'skvec evaluate' read, giving vectors to words outside the vocabulary",
     )
+    parser.add_argument("--docvecs", metavar="FILE", help="doc2vec only: also write the document vectors "
+                        "(word2vec text format, named by corpus line number from 0)")
     parser.add_argument(
         "--phrases", metavar="N", type=int, nargs="?", const=1, default=0,
         help="join phrases first (new_york) with N PhraseDetector steps (default 1: pairs; 2: up to four "

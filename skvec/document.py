@@ -124,6 +124,16 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
     norm : {"l2"} or None, default="l2"
         Scale each document vector to unit Euclidean length (after pooling);
         ``None`` keeps the pooled vectors as they are.
+    standardize : bool, default=True
+        Then center each column on its mean over the training documents and
+        divide it by its standard deviation (both learned in ``fit``, as
+        ``StandardScaler`` does; a constant column is only centered).  Pooled
+        word vectors share a large common direction and, normalized, have
+        entries of about ``1 / sqrt(n_features)``: a linear model at its
+        default regularization (``LogisticRegression(C=1)``) then sees
+        almost no signal, while standardized columns suit it without
+        tuning.  A document with no known word is still a zero row: the
+        average document.  False gives the pooled (and normalized) rows.
     prefit : bool, default=False
         If True, ``embedder`` is already fitted and used as it is; ``fit``
         only learns what the pooling needs (idf, SIF component). Cloning
@@ -156,6 +166,12 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         ``sif_a / (sif_a + p(w))`` for each word (``"sif"`` pooling only).
     sif_component_ : ndarray of shape (n_features,)
         Unit vector whose projection is removed (``"sif"`` pooling only).
+    mean_ : ndarray of shape (n_features,)
+        Column means of the training documents' vectors (``standardize=True``
+        only).
+    scale_ : ndarray of shape (n_features,)
+        Column standard deviations, 1 where a column is constant
+        (``standardize=True`` only).
 
     See Also
     --------
@@ -190,6 +206,7 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
     """
 
     _parameter_constraints = {
+        "standardize": ["boolean"],
         # gensim's KeyedVectors and models are recognised by their methods (gensim is not imported).
         "embedder": [HasMethods("fit"), WordVectors, HasMethods(["get_vector", "most_similar"]),
                      HasMethods(["build_vocab", "train"])],
@@ -202,11 +219,13 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
     }
 
     def __init__(
-        self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3, use_subwords=True, n_jobs=None
+        self, embedder, *, pooling="mean", norm="l2", prefit=False, sif_a=1e-3, use_subwords=True, n_jobs=None,
+        standardize=True,
     ):
         self.embedder = embedder
         self.pooling = pooling
         self.norm = norm
+        self.standardize = standardize
         self.prefit = prefit
         self.sif_a = sif_a
         self.use_subwords = use_subwords
@@ -274,7 +293,7 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         self._tokenization = _tokenization(model)
         # The statistics of one pooling must not linger from an earlier fit
         # with another pooling.
-        for name in ("idf_", "word_weights_", "sif_component_"):
+        for name in ("idf_", "word_weights_", "sif_component_", "mean_", "scale_"):
             self.__dict__.pop(name, None)
 
         if self.pooling == "max" and sp.issparse(word_vectors.vectors):
@@ -305,7 +324,17 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
             self.word_weights_ = a / (a + probabilities)
             pooled = self._weighted_average(ids, offsets, extra, self._weights(self.word_weights_, extra, 1.0))
             self.sif_component_ = _first_singular_vector(pooled)
+        if self.standardize:
+            self._learn_standardization(self._pool(ids, offsets, extra), np.diff(offsets) > 0)
         return ids, offsets, extra
+
+    def _learn_standardization(self, pooled, known):
+        """Column means and standard deviations of the training documents with a known word."""
+        rows = pooled[known] if known.any() else pooled
+        self.mean_ = rows.mean(axis=0)
+        scale = rows.std(axis=0)
+        scale[~(scale > np.finfo(scale.dtype).eps)] = 1.0
+        self.scale_ = scale
 
     def _prefit_word_vectors(self, model):
         if _is_word_vectors(model):
@@ -435,6 +464,12 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
             pooled = pooled - np.outer(pooled @ component, component)
         if self.norm is not None:
             pooled = normalize(pooled, norm=self.norm, copy=False)
+        if self.standardize and hasattr(self, "mean_"):
+            known = lengths > 0
+            pooled = (pooled - self.mean_) / self.scale_
+            # A document with no known word stays a zero row (the average document).
+            pooled[~known] = 0
+            pooled = pooled.astype(vectors.dtype, copy=False)
         return pooled
 
     def transform(self, X):

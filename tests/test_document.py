@@ -93,7 +93,7 @@ def _reference(vectorizer, docs, pooling):
 
 @pytest.mark.parametrize("pooling", POOLINGS)
 def test_pooling_matches_per_document_reference(pooling):
-    vectorizer = EmbeddingVectorizer(TableEmbedder(), pooling=pooling, norm=None)
+    vectorizer = EmbeddingVectorizer(TableEmbedder(), pooling=pooling, norm=None, standardize=False)
     X = vectorizer.fit_transform(DOCS)
     assert X.shape == (len(DOCS), 5)
     np.testing.assert_allclose(X, _reference(vectorizer, DOCS, pooling), rtol=1e-5, atol=1e-6)
@@ -119,8 +119,23 @@ def test_max_pooling_does_not_depend_on_threads():
 
 @pytest.mark.parametrize("pooling", POOLINGS)
 def test_l2_norm_gives_unit_rows(pooling):
-    X = EmbeddingVectorizer(TableEmbedder(), pooling=pooling).fit_transform(DOCS)
+    X = EmbeddingVectorizer(TableEmbedder(), pooling=pooling, standardize=False).fit_transform(DOCS)
     np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("pooling", POOLINGS)
+def test_standardize_gives_columns_of_zero_mean_and_unit_variance(pooling):
+    docs = DOCS + [""]
+    vectorizer = EmbeddingVectorizer(TableEmbedder(), pooling=pooling)
+    X = vectorizer.fit_transform(docs)
+    raw = EmbeddingVectorizer(TableEmbedder(), pooling=pooling, standardize=False).fit_transform(docs)
+    known = slice(0, len(DOCS))
+    np.testing.assert_allclose(X[known].mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(X[known].std(axis=0), 1.0, rtol=1e-4)
+    np.testing.assert_allclose(X[known], (raw[known] - vectorizer.mean_) / vectorizer.scale_, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(X[len(DOCS):], 0.0)
+    np.testing.assert_allclose(vectorizer.transform(docs), X, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(vectorizer.transform(["zebra quagga"]), 0.0)
 
 
 def test_tfidf_idf_matches_scikit_learn():
@@ -131,7 +146,8 @@ def test_tfidf_idf_matches_scikit_learn():
 
 
 def test_sif_removes_the_common_component():
-    vectorizer = EmbeddingVectorizer(TableEmbedder(), pooling="sif", norm=None, sif_a=1e-2).fit(DOCS)
+    vectorizer = EmbeddingVectorizer(TableEmbedder(), pooling="sif", norm=None, sif_a=1e-2, standardize=False)
+    vectorizer.fit(DOCS)
     u = vectorizer.sif_component_
     np.testing.assert_allclose(np.linalg.norm(u), 1.0, rtol=1e-6)
     X = vectorizer.transform(DOCS + ["the dog and the bird"])

@@ -33,6 +33,7 @@ from sklearn.utils.estimator_checks import (
 
 from skvec import (
     CooccurrenceVectorizer,
+    Doc2VecEmbedder,
     EmbeddingVectorizer,
     FastTextEmbedder,
     GloVeEmbedder,
@@ -149,6 +150,8 @@ TEXT_ESTIMATORS = [
     EmbeddingVectorizer(FastTextEmbedder(bucket=1000, **TINY_WORD2VEC), pooling="tfidf"),
     PhraseDetector(),
     PhraseDetector(min_count=1, threshold=0.1, scoring="npmi", connector_words="english"),
+    Doc2VecEmbedder(),
+    Doc2VecEmbedder(architecture="dm", hierarchical_softmax=True, negative=0, **TINY_WORD2VEC),
 ]
 
 DATA_FREE_CHECKS = [

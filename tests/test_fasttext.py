@@ -158,7 +158,7 @@ def test_unseen_inflections_land_near_their_topic():
 
 def test_embedding_vectorizer_uses_subword_vectors():
     docs = [" ".join(doc) for doc in morphology_corpus()]
-    vectorizer = EmbeddingVectorizer(small(min_count=1), pooling="mean", norm=None).fit(docs)
+    vectorizer = EmbeddingVectorizer(small(min_count=1), pooling="mean", norm=None, standardize=False).fit(docs)
     wv = vectorizer.word_vectors_
     unseen = "walkinger paintinger"
     expected = (wv["walkinger"] + wv["paintinger"]) / 2
@@ -174,7 +174,7 @@ def test_embedding_vectorizer_uses_subword_vectors():
 @pytest.mark.parametrize("pooling", ["sum", "max", "tfidf", "sif"])
 def test_subword_vectors_in_every_pooling(pooling):
     docs = [" ".join(doc) for doc in morphology_corpus()]
-    vectorizer = EmbeddingVectorizer(small(min_count=1), pooling=pooling, norm=None).fit(docs)
+    vectorizer = EmbeddingVectorizer(small(min_count=1), pooling=pooling, norm=None, standardize=False).fit(docs)
     out = vectorizer.transform(["walkinger", "walk walkinger talkinger", "qq"])
     assert out.shape == (3, 16) and np.isfinite(out).all()
     assert np.abs(out[0]).sum() > 0 and np.abs(out[1]).sum() > 0

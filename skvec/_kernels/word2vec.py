@@ -689,3 +689,12 @@ def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params
     # 0.68), while stores made by a function it calls are kept.
     for t in prange(bounds.shape[0] - 1):
         _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state)
+
+
+# Building blocks the document model (skvec._kernels.doc2vec) trains with, under public names.
+draw_word = _draw
+negative_sampling = _negative_sampling
+hierarchical_softmax = _hierarchical_softmax
+start_focus = _start_focus
+train_sentence = _train_sentence
+learning_rate = _learning_rate

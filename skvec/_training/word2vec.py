@@ -101,7 +101,8 @@ def grown_rows(previous, n_rows, seed, dim):
 
 
 def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=None, make_inputs=word_inputs,
-                   previous=None, on_epoch=None, logger=_LOGGER, name="word2vec"):
+                   previous=None, on_epoch=None, logger=_LOGGER, name="word2vec", kernel=kernels.train_block,
+                   extra=()):
     """Train word2vec on an encoded corpus.
 
     Parameters
@@ -135,6 +136,12 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
         Where progress goes (as ``params["verbose"]`` asks).
     name : str
         The model's name on its progress lines.
+    kernel : callable
+        The block kernel, called as ``train_block`` is, with ``extra``
+        appended to its arguments (the document model passes its own).
+    extra : tuple
+        Further kernel arguments; the float arrays among them (or among
+        their fields) are checked for divergence with the model's.
 
     Returns
     -------
@@ -156,7 +163,8 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
         )
         progress = Progress(len(ids) * params["epochs"], desc=name, verbose=params["verbose"], unit="words",
                             epochs=params["epochs"], logger=logger)
-        loss_curve = _run_epochs(ids, offsets, (inputs, outputs, tables), params, state, progress, on_epoch)
+        loss_curve = _run_epochs(ids, offsets, (inputs, outputs, tables), params, state, progress, on_epoch,
+                                 (kernel, extra))
     return Word2VecResult(inputs, outputs, loss_curve)
 
 
@@ -278,7 +286,7 @@ def _kernel_params(params, total_words):
     )
 
 
-def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None):
+def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None, block=(kernels.train_block, ())):
     """Every epoch, block after block; returns the mean loss of each epoch."""
     epochs = params["epochs"]
     total_words = epochs * len(ids)
@@ -286,6 +294,7 @@ def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None):
     n_threads = len(state.losses)
     blocks = _block_bounds(len(ids))
     plan = [_chunk_bounds(offsets, lo, hi, n_threads) for lo, hi in zip(blocks[:-1], blocks[1:])]
+    kernel, extra = block
     loss_curve = []
     done = 0
     for epoch in range(epochs):
@@ -293,11 +302,11 @@ def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None):
         epoch_examples = 0
         for bounds, first_doc in plan:
             state.words_read[:] = 0
-            kernels.train_block(ids, offsets, bounds, first_doc, *model, kernel_params, done, state)
+            kernel(ids, offsets, bounds, first_doc, *model, kernel_params, done, state, *extra)
             done += int(bounds[-1] - bounds[0])
             epoch_loss += float(state.losses[: len(bounds) - 1].sum())
             epoch_examples += int(state.examples[: len(bounds) - 1].sum())
-            _check_finite(epoch, epoch_loss, model, params)
+            _check_finite(epoch, epoch_loss, model, params, extra)
             alpha_now = max(params["alpha"] * (1.0 - done / (total_words + 1.0)), params["min_alpha"])
             progress.update(
                 done, epoch=f"{epoch + 1}/{epochs}", alpha=alpha_now, loss=epoch_loss / max(epoch_examples, 1)
@@ -310,10 +319,15 @@ def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None):
     return loss_curve
 
 
-def _check_finite(epoch, epoch_loss, model, params):
+def _check_finite(epoch, epoch_loss, model, params, extra=()):
     """Raise when the loss or any trained matrix is no longer finite."""
     inputs, outputs, _ = model
-    if np.isfinite(epoch_loss) and all(all_finite(m) for m in (inputs.vectors, *outputs)):
+    matrices = [inputs.vectors, *outputs]
+    for item in extra:
+        for part in item if isinstance(item, tuple) else (item,):
+            if isinstance(part, np.ndarray) and part.dtype.kind == "f":
+                matrices.append(part)
+    if np.isfinite(epoch_loss) and all(all_finite(m) for m in matrices):
         return
     raise FloatingPointError(
         f"Training diverged in epoch {epoch + 1} (vectors or loss became NaN or "
@@ -346,3 +360,7 @@ def _chunk_bounds(offsets, lo, hi, n_chunks):
     first_doc = np.searchsorted(offsets, bounds[:-1], side="right") - 1
     # Skip empty documents at a chunk start (the kernel walks forward anyway).
     return bounds, np.minimum(first_doc, len(offsets) - 2).astype(np.int64)
+
+
+# The document model builds its inference tables as training does.
+sampling_tables = _tables

@@ -134,6 +134,11 @@ def get_word_vectors(fitted, X=None):
                 )
             rows, source = fitted.transform(X), "pipeline.transform(X)"
     elif hasattr(fitted, "vocabulary_") and hasattr(fitted, "embedding_"):
+        if fitted.embedding_ is None:
+            raise ValueError(
+                f"This {type(fitted).__name__} trained no word vectors (embedding_ is None); a "
+                "Doc2VecEmbedder trains them with architecture='dm' or with train_words=True."
+            )
         words = _words_from_vocabulary(fitted.vocabulary_, type(fitted).__name__)
         rows, source = fitted.embedding_, f"{type(fitted).__name__}.embedding_"
     else:

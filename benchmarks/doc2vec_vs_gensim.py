@@ -1,0 +1,202 @@
+"""Doc2VecEmbedder against gensim's Doc2Vec, same corpus and settings, in the same run.
+
+Settings shared by both libraries: 100 dimensions, 5 negatives, no
+hierarchical softmax, sample 1e-3, min_count 5, alpha 0.025 falling to
+0.0001, 20 epochs (``--epochs``), 2 threads; PV-DBOW with word training
+(gensim ``dm=0, dbow_words=1``, skvec ``architecture="dbow",
+train_words=True``) with window 10, PV-DM with the mean of the inputs
+(gensim ``dm=1, dm_mean=1``) with window 5.  Inference uses each library's
+defaults, which are the same schedule: as many passes as training epochs,
+alpha 0.025 falling to 0.0001.
+
+For each library, architecture and seed, one child process (so that peak
+memory is its own) measures:
+
+* training time: the training call only (gensim ``train`` after
+  ``build_vocab``; skvec ``training_time_``, its encoding timed apart);
+* inference time for 10,000 documents given as token lists: skvec one
+  ``transform`` call, gensim ``infer_vector`` in a loop;
+* macro-F1 of paragraph -> article on the 20 largest articles of the bundled
+  sample: a stratified quarter of their paragraphs is held out; the held-out
+  paragraphs get inferred vectors; the other labelled paragraphs their
+  trained vectors (``--corpus sample``, where they are part of the training
+  corpus) or inferred ones too (``--corpus wiki17m``, where they are not);
+  classifier ``StandardScaler`` + ``LogisticRegression``, the same for both;
+* peak RSS of the child.
+
+Corpora: ``sample`` trains on every paragraph of the bundled sample but the
+held-out ones (about 2.5 million tokens); ``wiki17m`` on the first
+``--max-docs`` paragraphs of ``wiki17m.txt.gz`` (all 238,668 by default).
+
+Run under the shared CPU lock, e.g.::
+
+    flock /tmp/skvec-cpu.lock python benchmarks/doc2vec_vs_gensim.py --corpus sample --seeds 0 1 2
+    flock /tmp/skvec-cpu.lock python benchmarks/doc2vec_vs_gensim.py --corpus wiki17m --max-docs 60000 \\
+        --epochs 10 --seeds 0
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from _common import WIKI17M, peak_rss_mb, read_lines
+
+N_INFER = 10_000
+N_ARTICLES = 20
+ARCHITECTURES = {
+    "dbow": dict(window=10),
+    "dm": dict(window=5),
+}
+
+
+def _task():
+    """Labelled paragraphs (token lists) of the largest articles and the held-out split."""
+    from sklearn.model_selection import train_test_split
+
+    from skvec.datasets import load_wiki_sample
+
+    data = load_wiki_sample()
+    docs = [paragraph.split() for paragraph in data.data]
+    target = np.asarray(data.target)
+    largest = np.argsort(-np.bincount(target), kind="stable")[:N_ARTICLES]
+    labelled = np.flatnonzero(np.isin(target, largest))
+    train, test = train_test_split(labelled, test_size=0.25, stratify=target[labelled], random_state=0)
+    return docs, target, np.sort(train), np.sort(test)
+
+
+def _corpus(args, docs, test):
+    """Training documents, and the row of each sample paragraph among them (-1 when absent)."""
+    if args.corpus == "sample":
+        keep = np.ones(len(docs), dtype=bool)
+        keep[test] = False
+        rows = np.full(len(docs), -1)
+        rows[keep] = np.arange(int(keep.sum()))
+        return [doc for doc, kept in zip(docs, keep) if kept], rows
+    lines = read_lines(WIKI17M, args.max_docs)
+    return [line.split() for line in lines], np.full(len(docs), -1)
+
+
+class Skvec:
+    def __init__(self, arch, seed, epochs):
+        from skvec import Doc2VecEmbedder
+
+        self.model = Doc2VecEmbedder(
+            100, architecture=arch, train_words=arch == "dbow", negative=5, sample=1e-3, min_count=5,
+            epochs=epochs, alpha=0.025, min_alpha=0.0001, n_jobs=2, random_state=seed, **ARCHITECTURES[arch])
+
+    def train(self, corpus):
+        started = time.perf_counter()
+        self.model.fit(corpus)
+        total = time.perf_counter() - started
+        return self.model.training_time_, total - self.model.training_time_
+
+    def trained(self, rows):
+        return self.model.document_vectors_[rows]
+
+    def infer(self, docs):
+        return self.model.transform(docs)
+
+
+class Gensim:
+    def __init__(self, arch, seed, epochs):
+        from gensim.models.doc2vec import Doc2Vec
+
+        self.model = Doc2Vec(
+            vector_size=100, dm=int(arch == "dm"), dbow_words=int(arch == "dbow"), dm_mean=1, negative=5, hs=0,
+            sample=1e-3, min_count=5, epochs=epochs, alpha=0.025, min_alpha=0.0001, workers=2, seed=seed,
+            **ARCHITECTURES[arch])
+
+    def train(self, corpus):
+        from gensim.models.doc2vec import TaggedDocument
+
+        tagged = [TaggedDocument(doc, [i]) for i, doc in enumerate(corpus)]
+        started = time.perf_counter()
+        self.model.build_vocab(tagged)
+        vocabulary = time.perf_counter() - started
+        started = time.perf_counter()
+        self.model.train(tagged, total_examples=len(tagged), epochs=self.model.epochs)
+        return time.perf_counter() - started, vocabulary
+
+    def trained(self, rows):
+        return np.vstack([self.model.dv[int(row)] for row in rows])
+
+    def infer(self, docs):
+        return np.vstack([self.model.infer_vector(doc) for doc in docs])
+
+
+def _macro_f1(x_train, y_train, x_test, y_test):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    classifier.fit(x_train, y_train)
+    return f1_score(y_test, classifier.predict(x_test), average="macro")
+
+
+def child(args):
+    docs, target, train, test = _task()
+    corpus, rows = _corpus(args, docs, test)
+    library = {"skvec": Skvec, "gensim": Gensim}[args.library](args.arch, args.seed, args.epochs)
+    train_seconds, prepare_seconds = library.train(corpus)
+    peak_after_training = peak_rss_mb()
+    if args.corpus == "sample":
+        x_train = library.trained(rows[train])
+    else:
+        x_train = library.infer([docs[i] for i in train])
+    x_test = library.infer([docs[i] for i in test])
+    f1 = _macro_f1(x_train, target[train], x_test, target[test])
+    batch = [corpus[i % len(corpus)] for i in range(N_INFER)]
+    started = time.perf_counter()
+    library.infer(batch)
+    infer_seconds = time.perf_counter() - started
+    print(json.dumps(dict(train=train_seconds, prepare=prepare_seconds, infer=infer_seconds, f1=f1,
+                          peak_mb=max(peak_after_training, peak_rss_mb()), n_docs=len(corpus),
+                          n_tokens=int(sum(map(len, corpus))))))
+
+
+def _run_child(args, library, arch, seed):
+    command = [sys.executable, __file__, "--child", library, "--arch", arch, "--seed", str(seed),
+               "--corpus", args.corpus, "--epochs", str(args.epochs)]
+    if args.max_docs:
+        command += ["--max-docs", str(args.max_docs)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    print(f"  {library:6s} {arch:4s} seed {seed}: {json.dumps(result)}", flush=True)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", choices=["sample", "wiki17m"], default="sample")
+    parser.add_argument("--max-docs", type=int, default=None, help="wiki17m: its first N paragraphs only")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--arch", nargs="+", default=["dbow", "dm"])
+    parser.add_argument("--child", choices=["skvec", "gensim"], default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if args.child:
+        args.library, args.arch = args.child, args.arch[0]
+        child(args)
+        return
+    print(f"corpus {args.corpus} (max_docs={args.max_docs}), {args.epochs} epochs, seeds {args.seeds}", flush=True)
+    for arch in args.arch:
+        results = {lib: [_run_child(args, lib, arch, seed) for seed in args.seeds] for lib in ("skvec", "gensim")}
+        summary = {lib: {key: float(np.mean([r[key] for r in runs])) for key in ("train", "infer", "f1", "peak_mb")}
+                   for lib, runs in results.items()}
+        s, g = summary["skvec"], summary["gensim"]
+        print(f"{arch}: training {s['train']:.1f} s vs {g['train']:.1f} s (ratio {s['train'] / g['train']:.2f}); "
+              f"inference of {N_INFER} docs {s['infer']:.2f} s vs {g['infer']:.2f} s "
+              f"(ratio {s['infer'] / g['infer']:.3f}); macro-F1 {100 * s['f1']:.1f} vs {100 * g['f1']:.1f} "
+              f"({100 * (s['f1'] - g['f1']):+.1f} pt); peak RSS {s['peak_mb']:.0f} MB vs {g['peak_mb']:.0f} MB "
+              f"(means over seeds {args.seeds})", flush=True)
+
+
+if __name__ == "__main__":
+    main()

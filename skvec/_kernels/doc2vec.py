@@ -1,0 +1,307 @@
+"""Numba kernels of the Paragraph Vector model (doc2vec): training with a document row, batched inference.
+
+Training reuses word2vec's machinery (sentence reading and down-sampling, the
+dynamic window, the negative-sampling and hierarchical-softmax steps, the
+learning-rate schedule, C's generator); what is added is the row of the
+document each position belongs to:
+
+* PV-DBOW: the document row alone is the input that predicts each kept word
+  of the document; with ``train_words`` a skip-gram pass over the same
+  sentence (word2vec's own) trains the word vectors in the same sweep;
+* PV-DM: the document row joins the context words as one more input of
+  CBOW (sum or mean), and the input gradient goes to the document row and to
+  every context word.
+
+Inference trains a new document row with everything else frozen.  Each
+document is independent: its initial row and its generator are seeded from
+a hash of its token ids and the model's seed, its work arrays are its own,
+and nothing is shared between documents, so its row depends neither on its
+position in the batch, nor on the batch size, nor on the thread count.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+from numba import njit, prange
+
+from ._common import FASTMATH, lcg_next, prefetch_row, splitmix64
+from .word2vec import (
+    MAX_EXP,
+    MAX_SENTENCE_LENGTH,
+    Scratch,
+    context_range,
+    draw_word,
+    gather_input,
+    hierarchical_softmax,
+    learning_rate,
+    negative_sampling,
+    read_sentence,
+    scatter_gradient,
+    start_focus,
+    train_sentence,
+)
+
+_LOW16 = np.uint64(0xFFFF)
+_MAX_EXP32 = np.float32(MAX_EXP)
+_ONE32 = np.float32(1.0)
+_ZERO32 = np.float32(0.0)
+_TABLE_SCALE32 = np.float32(1000 / MAX_EXP / 2.0)
+
+DocumentRows = namedtuple("DocumentRows", ["vectors", "dm", "train_words", "dm_mean"])
+DocumentRows.__doc__ = """The document side of training: one row per training document and the architecture.
+
+``dm`` selects PV-DM (else PV-DBOW); ``train_words`` adds skip-gram training
+of the word vectors to PV-DBOW; ``dm_mean`` averages the PV-DM inputs
+instead of summing them.
+"""
+
+InferenceParams = namedtuple(
+    "InferenceParams",
+    ["dm", "dm_mean", "negative", "hs", "subsample", "window", "shrink", "epochs", "start_alpha", "min_alpha",
+     "seed"],
+)
+InferenceParams.__doc__ = """Scalar settings of ``infer_batch``: the architecture, the sampling and the
+schedule (``epochs`` passes, the rate falling linearly from ``start_alpha`` in
+the first to ``min_alpha`` in the last), and the model's seed."""
+
+
+@njit(cache=True)
+def new_scratch(dim, negative):
+    """Work arrays of one chunk or document (no deferred-update rows)."""
+    return Scratch(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
+                   np.empty(dim, dtype=np.float32), np.empty(negative + 1, dtype=np.int64),
+                   np.empty((0, dim), dtype=np.float32), np.empty((0, dim), dtype=np.float32),
+                   np.empty(0, dtype=np.int64))
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _train_document_sentence(n, doc, inputs, outputs, tables, params, documents, alpha, scratch, r):
+    """Train the ``n`` kept words in ``scratch.sentence`` of document ``doc``; returns (loss, n_examples, r)."""
+    sen, h, neu1e, targets = scratch.sentence, scratch.h, scratch.neu1e, scratch.targets
+    rows = documents.vectors
+    dim = h.shape[0]
+    loss = 0.0
+    n_examples = 0
+    if not documents.dm and documents.train_words:
+        loss, n_examples, r = train_sentence(n, inputs, outputs, tables, params, alpha, scratch, r)
+    for i in range(n):
+        word = sen[i]
+        for k in range(dim):
+            h[k] = rows[doc, k]
+            neu1e[k] = _ZERO32
+        lo = hi = 0
+        if documents.dm:
+            b, r = start_focus(word, outputs, tables, params, r)
+            lo, hi = context_range(i, n, params.window, b)
+            n_rows = 1
+            for c in range(lo, hi):
+                if c != i:
+                    n_rows += gather_input(h, inputs, sen[c], True)
+            if documents.dm_mean and n_rows > 1:
+                inv = _ONE32 / np.float32(n_rows)
+                for k in range(dim):
+                    h[k] *= inv
+        if params.hs:
+            loss += hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
+        if params.negative > 0:
+            step, r = negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e, targets, r)
+            loss += step
+        for k in range(dim):
+            rows[doc, k] += neu1e[k]
+        for c in range(lo, hi):
+            if c != i:
+                scatter_gradient(neu1e, inputs, sen[c])
+        n_examples += 1
+    return loss, n_examples, r
+
+
+@njit(cache=True)
+def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state,
+                 documents):
+    """Train chunk ``t`` of ``train_block``."""
+    n_chunks = bounds.shape[0] - 1
+    scratch = new_scratch(inputs.vectors.shape[1], params.negative)
+    words_read = state.words_read[: 8 * n_chunks]
+    r = state.rng_states[t]
+    loss = 0.0
+    n_examples = 0
+    p = bounds[t]
+    doc = first_doc[t]
+    while p < bounds[t + 1]:
+        while offsets[doc + 1] <= p:
+            doc += 1
+        sentence_stop = min(offsets[doc + 1], bounds[t + 1])
+        n, q, r = read_sentence(ids, p, sentence_stop, tables.keep, params.subsample, scratch.sentence, r)
+        words_read[8 * t] += q - p
+        p = q
+        alpha = learning_rate(params, words_before, words_read)
+        step, count, r = _train_document_sentence(n, doc, inputs, outputs, tables, params, documents, alpha,
+                                                  scratch, r)
+        loss += step
+        n_examples += count
+    state.rng_states[t] = r
+    state.losses[t] = loss
+    state.examples[t] = n_examples
+
+
+@njit(parallel=True, cache=True)
+def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state, documents):
+    """word2vec's ``train_block`` with a document row per training document (``documents``).
+
+    Same chunks, generator states, learning rate and outputs as
+    ``skvec._kernels.word2vec.train_block``; position ``p`` belongs to the
+    document ``d`` with ``offsets[d] <= p < offsets[d + 1]``, whose row
+    ``documents.vectors[d]`` is trained as the module notes describe.
+    """
+    for t in prange(bounds.shape[0] - 1):
+        _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state,
+                     documents)
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _frozen_negative_sampling(h, word, syn1neg, tables, negative, alpha, neu1e, targets, r):
+    """The input gradient of the positive ``word`` and ``negative`` draws, outputs left unchanged; returns r.
+
+    The draws come first and their rows are prefetched, so their cache misses overlap.
+    """
+    dim = h.shape[0]
+    n_words = syn1neg.shape[0]
+    targets[0] = word
+    for s in range(1, negative + 1):
+        r, target = draw_word(r, tables.threshold, tables.alias, n_words)
+        targets[s] = target
+        prefetch_row(syn1neg, target)
+    for s in range(negative + 1):
+        target = targets[s]
+        if s == 0:
+            label = _ONE32
+        elif target == word:
+            continue
+        else:
+            label = _ZERO32
+        f = _ZERO32
+        for k in range(dim):
+            f += h[k] * syn1neg[target, k]
+        if f > _MAX_EXP32:
+            g = (label - _ONE32) * alpha
+        elif f >= -_MAX_EXP32:
+            g = (label - tables.sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
+        elif f < -_MAX_EXP32:
+            g = label * alpha
+        else:
+            g = _ZERO32
+        for k in range(dim):
+            neu1e[k] += g * syn1neg[target, k]
+    return r
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _frozen_hierarchical_softmax(h, word, syn1, tables, alpha, neu1e):
+    """The input gradient along the Huffman path of ``word``, tree vectors left unchanged."""
+    dim = h.shape[0]
+    for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
+        node = tables.points[j]
+        f = _ZERO32
+        for k in range(dim):
+            f += h[k] * syn1[node, k]
+        if not (f > -_MAX_EXP32 and f < _MAX_EXP32):
+            continue
+        label = _ONE32 - np.float32(tables.codes[j])
+        g = (label - tables.sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
+        for k in range(dim):
+            neu1e[k] += g * syn1[node, k]
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, scratch, r):
+    """One pass over the ``n`` kept words in ``scratch.sentence``, training ``vector`` only; returns r."""
+    sen, h, neu1e = scratch.sentence, scratch.h, scratch.neu1e
+    dim = h.shape[0]
+    for i in range(n):
+        word = sen[i]
+        for k in range(dim):
+            h[k] = vector[k]
+            neu1e[k] = _ZERO32
+        if params.dm:
+            b = 0
+            if params.shrink:
+                r = lcg_next(r)
+                b = np.int64(r % np.uint64(params.window))
+            lo, hi = context_range(i, n, params.window, b)
+            n_rows = 1
+            for c in range(lo, hi):
+                if c != i:
+                    n_rows += gather_input(h, inputs, sen[c], True)
+            if params.dm_mean and n_rows > 1:
+                inv = _ONE32 / np.float32(n_rows)
+                for k in range(dim):
+                    h[k] *= inv
+        if params.hs:
+            _frozen_hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
+        if params.negative > 0:
+            r = _frozen_negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e,
+                                          scratch.targets, r)
+        for k in range(dim):
+            vector[k] += neu1e[k]
+    return r
+
+
+@njit(cache=True)
+def document_seed(ids, seed):
+    """A 64-bit hash of a document's token ids and the model's seed (SplitMix64 chained)."""
+    x = splitmix64(np.uint64(seed) ^ np.uint64(ids.shape[0]))
+    for i in range(ids.shape[0]):
+        x = splitmix64(x ^ np.uint64(ids[i]))
+    return x
+
+
+@njit(cache=True)
+def _infer_document(ids, inputs, outputs, tables, params, scratch, out):
+    """Infer the row ``out`` of the document ``ids`` (non-empty) from its own seed."""
+    dim = out.shape[0]
+    r = document_seed(ids, params.seed)
+    inv = np.float32(1.0 / 65536.0)
+    half = np.float32(0.5)
+    for k in range(dim):
+        r = lcg_next(r)
+        out[k] = (np.float32(r & _LOW16) * inv - half) / np.float32(dim)
+    step = 0.0
+    if params.epochs > 1:
+        step = (params.start_alpha - params.min_alpha) / (params.epochs - 1)
+    for epoch in range(params.epochs):
+        alpha = np.float32(params.start_alpha - step * epoch)
+        p = 0
+        while p < ids.shape[0]:
+            n, p, r = read_sentence(ids, p, ids.shape[0], tables.keep, params.subsample, scratch.sentence, r)
+            r = _infer_sentence(n, out, inputs, outputs, tables, params, alpha, scratch, r)
+
+
+@njit(cache=True)
+def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
+    """Infer documents ``lo .. hi - 1``; one set of work arrays, overwritten before each use."""
+    scratch = new_scratch(out.shape[1], params.negative)
+    for d in range(lo, hi):
+        if offsets[d + 1] > offsets[d]:
+            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, scratch, out[d])
+
+
+# Documents are handed to threads in this many ranges: enough to balance
+# documents of unequal length, few enough to allocate the work arrays rarely.
+# Each document's row is its own computation, so the split changes nothing.
+_INFER_RANGES = 256
+
+
+@njit(parallel=True, cache=True)
+def infer_batch(ids, offsets, inputs, outputs, tables, params, out):
+    """Infer the row of every document of a batch, documents in parallel.
+
+    Document ``d`` is ``ids[offsets[d]:offsets[d + 1]]`` (vocabulary ids);
+    its row ``out[d]`` is seeded from :func:`document_seed` and trained for
+    ``params.epochs`` passes with ``inputs`` and ``outputs`` frozen.  Rows of
+    empty documents are left as they are (zero when ``out`` is zeroed).
+    """
+    n_docs = offsets.shape[0] - 1
+    n_ranges = min(n_docs, _INFER_RANGES)
+    for j in prange(n_ranges):
+        _infer_range(j * n_docs // n_ranges, (j + 1) * n_docs // n_ranges, ids, offsets, inputs, outputs, tables,
+                     params, out)

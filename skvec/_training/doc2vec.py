@@ -1,0 +1,115 @@
+"""Training and inference engine of the Paragraph Vector model (doc2vec).
+
+Training is word2vec's engine (``train_word2vec``: model arrays, sampling
+tables, epoch and block schedule, threads, progress, divergence checks) run
+with the document kernel of ``skvec._kernels.doc2vec`` and one more matrix,
+the rows of the training documents.  Inference rebuilds the same sampling
+tables from the fitted counts and runs the batched inference kernel.
+"""
+
+import logging
+from collections import namedtuple
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .._kernels import doc2vec as kernels
+from .._kernels.word2vec import InputRows, OutputRows, init_input_vectors
+from .._random import thread_seeds
+from .._threads import numba_threads
+from .word2vec import sampling_tables, train_word2vec
+
+# Progress of a fit is reported on the estimator's logger.
+LOGGER = logging.getLogger("skvec.doc2vec")
+
+Doc2VecResult = namedtuple("Doc2VecResult", ["inputs", "outputs", "documents", "loss_curve", "inference_seed"])
+Doc2VecResult.__doc__ = """Trained word inputs, outputs, document rows, mean loss per epoch and the inference seed."""
+
+
+def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=None):
+    """Train PV-DBOW or PV-DM on an encoded corpus.
+
+    Parameters
+    ----------
+    ids, offsets : ndarray
+        The corpus: token ids (int32) and document offsets (int64); each
+        document gets a row.
+    counts : ndarray of int64
+        Count of each vocabulary word, in decreasing order.
+    params : dict
+        The settings of ``train_word2vec`` plus ``dm`` (bool),
+        ``train_words`` (bool) and ``dm_mean`` (bool).
+    n_jobs : int or None
+        Threads.
+    random_state : int, RandomState instance or None
+        Seeds the document rows, the word rows, each thread's generator and
+        the inference seed.
+
+    Returns
+    -------
+    result : Doc2VecResult
+    """
+    rng = check_random_state(random_state)
+    document_seed, inference_seed = thread_seeds(rng, 2)
+    documents = kernels.DocumentRows(
+        init_input_vectors(len(offsets) - 1, params["n_components"], document_seed),
+        bool(params["dm"]), bool(params["train_words"]), bool(params["dm_mean"]),
+    )
+    # The word part of PV-DBOW with train_words is skip-gram; PV-DM reads the
+    # document rows' settings, not the architecture.
+    word_params = dict(params, architecture="skipgram")
+    result = train_word2vec(ids, offsets, counts, word_params, n_jobs=n_jobs, random_state=rng, logger=LOGGER,
+                            name="doc2vec", kernel=kernels.train_block, extra=(documents,))
+    return Doc2VecResult(result.inputs, result.outputs, documents.vectors, result.loss_curve, int(inference_seed))
+
+
+def infer_documents(ids, offsets, model, params, *, n_jobs=None):
+    """Infer a row for each document of an encoded batch with the model frozen.
+
+    Parameters
+    ----------
+    ids, offsets : ndarray
+        The batch: token ids (int32, vocabulary words only) and document
+        offsets (int64).
+    model : dict
+        ``word_vectors`` (or None when PV-DBOW did not train them),
+        ``syn1neg``, ``syn1`` (or None), ``counts`` and ``n_train_words``
+        (the training tokens, which set the down-sampling).
+    params : dict
+        ``dm``, ``dm_mean``, ``negative``, ``hs``, ``sample``, ``ns_exponent``,
+        ``window``, ``shrink_windows``, ``n_components``, ``infer_epochs``,
+        ``infer_alpha``, ``infer_min_alpha`` and ``seed``.
+    n_jobs : int or None
+        Threads; the rows do not depend on it.
+
+    Returns
+    -------
+    ndarray of shape (n_docs, n_components), dtype float32
+        Zero rows for empty documents.
+    """
+    dim = params["n_components"]
+    word_vectors = model["word_vectors"]
+    if word_vectors is None:
+        word_vectors = np.zeros((1, dim), dtype=np.float32)
+    inputs = InputRows(word_vectors, np.zeros(len(word_vectors) + 1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+    placeholder = np.zeros((1, dim), dtype=np.float32)
+    syn1neg = model["syn1neg"] if model["syn1neg"] is not None else placeholder
+    syn1 = model["syn1"] if model["syn1"] is not None else placeholder
+    tables = sampling_tables(model["counts"], params, model["n_train_words"])
+    kernel_params = kernels.InferenceParams(
+        dm=bool(params["dm"]),
+        dm_mean=bool(params["dm_mean"]),
+        negative=int(params["negative"]),
+        hs=bool(params["hs"]),
+        subsample=params["sample"] > 0,
+        window=int(params["window"]),
+        shrink=bool(params["shrink_windows"]),
+        epochs=int(params["infer_epochs"]),
+        start_alpha=float(params["infer_alpha"]),
+        min_alpha=float(params["infer_min_alpha"]),
+        seed=np.uint64(params["seed"]),
+    )
+    out = np.zeros((len(offsets) - 1, dim), dtype=np.float32)
+    with numba_threads(n_jobs):
+        kernels.infer_batch(ids, offsets, inputs, OutputRows(syn1neg, syn1), tables, kernel_params, out)
+    return out

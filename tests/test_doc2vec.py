@@ -1,0 +1,242 @@
+"""Doc2VecEmbedder: what PV-DBOW and PV-DM learn, deterministic inference, the estimator contract."""
+
+import logging
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import topic_documents, topic_of_word
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+from skvec import Doc2VecEmbedder, get_word_vectors
+
+DOCS = topic_documents(n_docs=240, doc_length=(10, 30), seed=1, n_topics=4, words_per_topic=10)
+TOPICS = np.array([topic_of_word(doc[0]) for doc in DOCS])
+
+
+def small(**params):
+    # No down-sampling: each of the 40 words of this corpus is frequent enough to be dropped 3 times in 4.
+    settings = dict(n_components=16, min_count=1, epochs=10, sample=0, n_jobs=1, random_state=0)
+    settings.update(params)
+    return Doc2VecEmbedder(**settings)
+
+
+def _nearest_topic_accuracy(vectors, topics):
+    """Share of documents whose nearest other document (cosine) has their topic."""
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    return float(np.mean(topics[similarity.argmax(axis=1)] == topics))
+
+
+ARCHITECTURES = [
+    {"architecture": "dbow"},
+    {"architecture": "dbow", "train_words": True},
+    {"architecture": "dm"},
+    {"architecture": "dm", "dm_mean": False},
+    {"architecture": "dbow", "negative": 0, "hierarchical_softmax": True},
+    {"architecture": "dm", "negative": 0, "hierarchical_softmax": True},
+]
+
+
+@pytest.mark.parametrize("params", ARCHITECTURES)
+def test_documents_of_a_topic_are_close(params):
+    model = small(**params)
+    inferred = model.fit_transform(DOCS)
+    assert inferred.dtype == np.float32 and inferred.shape == (len(DOCS), 16)
+    # Chance is 0.25.  In PV-DM the context words already predict their
+    # topic here, so the document row learns less: gensim's Doc2Vec (dm=1,
+    # same settings) reaches 0.60 (hierarchical softmax) to 0.75 on this corpus.
+    expected = 0.55 if params["architecture"] == "dm" else 0.95
+    assert _nearest_topic_accuracy(model.document_vectors_, TOPICS) > expected
+    assert _nearest_topic_accuracy(inferred, TOPICS) > expected
+    assert all(np.isfinite(loss) for loss in model.loss_curve_)
+
+
+def test_inferred_vector_is_nearest_to_its_trained_vector_topic():
+    model = small(epochs=20).fit(DOCS)
+    inferred = model.transform(DOCS[:40])
+    trained = model.document_vectors_
+    unit = trained / np.linalg.norm(trained, axis=1, keepdims=True)
+    nearest = (inferred @ unit.T).argmax(axis=1)
+    assert np.mean(TOPICS[nearest] == TOPICS[:40]) > 0.9
+
+
+@pytest.mark.parametrize("architecture", ["dbow", "dm"])
+def test_fit_transform_equals_fit_then_transform(architecture):
+    a = small(architecture=architecture).fit_transform(DOCS)
+    b = small(architecture=architecture).fit(DOCS).transform(DOCS)
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("params", [{"architecture": "dbow", "train_words": True}, {"architecture": "dm"}])
+def test_single_thread_training_is_bit_reproducible(params):
+    a = small(**params).fit(DOCS)
+    b = small(**params).fit(DOCS)
+    np.testing.assert_array_equal(a.document_vectors_, b.document_vectors_)
+    np.testing.assert_array_equal(a.embedding_, b.embedding_)
+    np.testing.assert_array_equal(a.context_embedding_, b.context_embedding_)
+    c = small(**dict(params, random_state=1)).fit(DOCS)
+    assert not np.array_equal(a.document_vectors_, c.document_vectors_)
+
+
+@pytest.mark.parametrize("architecture", ["dbow", "dm"])
+def test_inference_does_not_depend_on_batch_order_size_or_threads(architecture):
+    model = small(architecture=architecture).fit(DOCS)
+    docs = DOCS[:60] + [["unknownword"], []]
+    reference = model.transform(docs)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(docs))
+    shuffled = model.set_params(n_jobs=2).transform([docs[i] for i in order])
+    np.testing.assert_array_equal(shuffled, reference[order])
+    parts = [model.set_params(n_jobs=n_jobs).transform(docs[lo:hi])
+             for lo, hi, n_jobs in [(0, 1, 1), (1, 17, 2), (17, 18, -1), (18, 62, 1)]]
+    np.testing.assert_array_equal(np.vstack(parts), reference)
+    # Repeated calls give the same rows (no state carried between calls).
+    np.testing.assert_array_equal(model.transform(docs), reference)
+
+
+def test_inference_depends_on_random_state():
+    a = small(random_state=0).fit(DOCS).transform(DOCS[:5])
+    b = small(random_state=0).fit(DOCS).transform(DOCS[:5])
+    np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("architecture", ["dbow", "dm"])
+def test_long_document_is_used_whole(architecture):
+    model = small(architecture=architecture, epochs=2, infer_epochs=2).fit(DOCS)
+    rng = np.random.default_rng(0)
+    words = [f"t0w{i}" for i in range(10)]
+    long_doc = list(rng.choice(words, size=200_000))
+    changed_tail = long_doc[:-50] + [f"t3w{i % 10}" for i in range(50)]
+    rows = model.transform([long_doc, changed_tail])
+    assert np.isfinite(rows).all()
+    # The last 50 of 200,000 words change the vector: nothing is cut.
+    assert not np.array_equal(rows[0], rows[1])
+
+
+def test_empty_and_unknown_documents_give_zero_rows_and_a_log_line(caplog):
+    model = small().fit(DOCS)
+    with caplog.at_level(logging.INFO, logger="skvec.doc2vec"):
+        rows = model.transform([[], ["nothing", "known"], DOCS[0], ""])
+    np.testing.assert_array_equal(rows[[0, 1, 3]], 0.0)
+    assert np.abs(rows[2]).sum() > 0
+    assert any("3 of 4 documents have no vocabulary word" in record.getMessage() for record in caplog.records)
+
+
+def test_word_vectors_when_trained():
+    with pytest.raises(ValueError, match="train_words"):
+        get_word_vectors(small().fit(DOCS))
+    for params in [{"train_words": True}, {"architecture": "dm"}]:
+        model = small(**params).fit(DOCS)
+        vectors = get_word_vectors(model)
+        assert vectors.vectors.shape == (len(model.vocabulary_), 16)
+        neighbour = vectors.most_similar("t0w1", topn=1)[0][0]
+        assert topic_of_word(neighbour) == "t0"
+
+
+def test_clone_pickle_and_fresh_process(tmp_path):
+    model = small(architecture="dm").fit(DOCS)
+    assert clone(model).get_params() == model.get_params()
+    path = tmp_path / "model.pkl"
+    path.write_bytes(pickle.dumps(model))
+    docs = DOCS[:20]
+    np.save(tmp_path / "expected.npy", model.transform(docs))
+    code = (
+        "import pickle, sys, numpy as np; sys.path.insert(0, sys.argv[2])\n"
+        "from conftest import topic_documents\n"
+        "docs = topic_documents(n_docs=240, doc_length=(10, 30), seed=1, n_topics=4, words_per_topic=10)[:20]\n"
+        "model = pickle.load(open(sys.argv[1] + '/model.pkl', 'rb'))\n"
+        "np.testing.assert_array_equal(model.transform(docs), np.load(sys.argv[1] + '/expected.npy'))\n"
+    )
+    tests_dir = str(__import__("pathlib").Path(__file__).parent)
+    subprocess.run([sys.executable, "-c", code, str(tmp_path), tests_dir], check=True)
+
+
+def test_feature_names_and_pandas_output():
+    pytest.importorskip("pandas")
+    model = small(n_components=4).fit(DOCS)
+    assert list(model.get_feature_names_out()) == [f"doc2vecembedder{i}" for i in range(4)]
+    frame = model.set_output(transform="pandas").transform(DOCS[:3])
+    assert list(frame.columns) == list(model.get_feature_names_out()) and frame.shape == (3, 4)
+
+
+def test_grid_search_over_its_parameters():
+    pipeline = make_pipeline(small(), LogisticRegression())
+    search = GridSearchCV(pipeline, {"doc2vecembedder__architecture": ["dbow", "dm"]}, cv=2)
+    search.fit(DOCS[:120], TOPICS[:120])
+    assert search.best_score_ > 0.8
+
+
+def _unread(docs):
+    """Documents that fail the test if anything reads them."""
+    def generate():
+        raise AssertionError("a document was read before the parameters were checked")
+        yield from docs
+    return generate()
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"window": 0}, "window"),
+        ({"n_components": 0}, "n_components"),
+        ({"infer_epochs": 0}, "infer_epochs"),
+        ({"architecture": "pv"}, "architecture"),
+        ({"negative": 0}, "hierarchical_softmax"),
+        ({"alpha": 0.01, "min_alpha": 0.1}, "min_alpha"),
+    ],
+)
+def test_bad_parameters_are_rejected_before_reading(params, match):
+    with pytest.raises(ValueError, match=match):
+        small(**params).fit(_unread(DOCS))
+
+
+def test_bad_documents_and_unfitted_transform():
+    with pytest.raises(TypeError, match="tokens must be strings"):
+        small().fit([["a", "b"], ["c", 3]])
+    with pytest.raises(NotFittedError):
+        small().transform(DOCS)
+    model = small().fit(DOCS)
+    with pytest.raises(TypeError, match="tokens must be strings"):
+        model.transform([["t0w1", None]])
+    with pytest.raises(ValueError, match="infer_epochs"):
+        model.set_params(infer_epochs=0).transform(_unread(DOCS))
+
+
+def test_divergence_is_reported():
+    with pytest.raises(FloatingPointError, match="alpha"):
+        small(alpha=1e30, min_alpha=1e30, sample=0).fit(DOCS)
+
+
+def test_command_line_writes_word_and_document_vectors(tmp_path, capsys):
+    from skvec.cli import main
+    from skvec import WordVectors
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(" ".join(doc) for doc in DOCS[:100]) + "\n", encoding="utf-8")
+    words, documents = tmp_path / "words.txt", tmp_path / "docs.txt"
+    params = ["n_components=8", "min_count=1", "epochs=3", "n_jobs=1", "random_state=0"]
+    argv = ["train", "doc2vec", "--corpus", str(corpus), "--out", str(words), "--docvecs", str(documents)]
+    assert main(argv + [arg for value in params for arg in ("--param", value)]) == 0
+    assert "wrote 100 document vectors" in capsys.readouterr().out
+    word_vectors, document_vectors = WordVectors.load_word2vec_format(words), WordVectors.load_word2vec_format(documents)
+    assert word_vectors.vectors.shape == (40, 8)
+    assert document_vectors.index_to_key[:3] == ["0", "1", "2"] and document_vectors.vectors.shape == (100, 8)
+    assert main(["train", "word2vec", "--corpus", str(corpus), "--out", str(words), "--docvecs", str(documents),
+                 "--param", "min_count=1", "--param", "epochs=1"]) != 0
+    assert "only doc2vec" in capsys.readouterr().err
+
+
+def test_parameters_set_after_fit_change_inference_schedule_only():
+    model = small().fit(DOCS)
+    reference = model.transform(DOCS[:10])
+    # The architecture of the fitted model stays (a PV-DBOW model has no word inputs for PV-DM).
+    np.testing.assert_array_equal(model.set_params(architecture="dm", window=2).transform(DOCS[:10]), reference)
+    assert not np.array_equal(model.set_params(infer_epochs=3).transform(DOCS[:10]), reference)
