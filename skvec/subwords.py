@@ -467,7 +467,7 @@ def _read_dictionary(f, path):
     size, n_words, n_labels = np.frombuffer(_read_exact(f, 12, path), dtype="<i4")
     _n_tokens, prune_size = np.frombuffer(_read_exact(f, 16, path), dtype="<i8")
     rest = f.read()  # entries, prune index and matrices: split below
-    words, counts, pos = [], [], 0
+    words, counts, labels, label_counts, pos = [], [], [], [], 0
     for _ in range(int(size)):
         end = rest.index(b"\0", pos)
         word = rest[pos:end].decode("utf-8", "replace")
@@ -477,12 +477,19 @@ def _read_dictionary(f, path):
         if entry_type == 0:
             words.append(word)
             counts.append(count)
+        else:
+            labels.append(word)
+            label_counts.append(count)
     pos += 8 * max(int(prune_size), 0)
-    return words, np.array(counts, dtype=np.int64), rest[pos:]
+    return (words, np.array(counts, dtype=np.int64), labels, np.array(label_counts, dtype=np.int64)), rest[pos:]
 
 
 def read_fasttext_bin(path):
-    """Parse a fastText C++ ``.bin`` model: args, words, counts, input and output matrices."""
+    """Parse a fastText C++ ``.bin`` model: args, words, counts, labels, label counts, input and output matrices.
+
+    ``words``/``counts`` are the word entries of the dictionary, ``labels``/``label_counts`` its label
+    entries (supervised models), each in file order.
+    """
     import io
 
     with open(path, "rb") as f:
@@ -494,11 +501,12 @@ def read_fasttext_bin(path):
         values = np.frombuffer(_read_exact(f, 4 * len(_ARG_NAMES), path), dtype="<i4")
         args = dict(zip(_ARG_NAMES, (int(v) for v in values)))
         args["t"] = float(np.frombuffer(_read_exact(f, 8, path), dtype="<f8")[0])
-        words, counts, rest = _read_dictionary(f, path)
+        (words, counts, labels, label_counts), rest = _read_dictionary(f, path)
     stream = io.BytesIO(rest)
     if _read_exact(stream, 1, path) != b"\0":
         raise ValueError(f"{os.fspath(path)!r} is a quantized fastText model (.ftz); it cannot be read.")
     input_matrix = _read_matrix(stream, path)
     quantized_output = _read_exact(stream, 1, path) != b"\0"
     output_matrix = None if quantized_output else _read_matrix(stream, path)
-    return {"args": args, "words": words, "counts": counts, "input": input_matrix, "output": output_matrix}
+    return {"args": args, "words": words, "counts": counts, "labels": labels, "label_counts": label_counts,
+            "input": input_matrix, "output": output_matrix}
