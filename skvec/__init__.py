@@ -30,6 +30,7 @@ _PUBLIC = {
     "word_similarity": "skvec.metrics",
     "make_analogy_scorer": "skvec.metrics",
     "WholeCorpusSplit": "skvec.model_selection",
+    "FastTextClassifier": "skvec.classifier",
 }
 
 __all__ = sorted(_PUBLIC) + ["datasets"]

@@ -518,6 +518,131 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
             return np.concatenate(parts)
         return np.zeros((0, len(self.classes_)), dtype=np.int64) if self.multilabel_ else self.classes_[:0]
 
+    # -- files ----------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the fitted classifier to a model file (the versioned format of :meth:`SubwordVectors.save`).
+
+        The archive holds the vocabulary, ``vectors`` (the word rows),
+        ``ngram_vectors`` (the n-gram rows, if any), ``output_vectors``,
+        ``word_counts``, ``class_counts``, the classes and the parameters
+        (those that are not plain numbers, strings or None, such as a
+        ``tokenizer`` function or ``init_vectors``, are stored as None).
+        Classes must be strings, integers, floats or bools.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Written as given (no suffix is added).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from skvec import FastTextClassifier
+        >>> docs, y = ["good fun", "bad dull"] * 10, ["pos", "neg"] * 10
+        >>> clf = FastTextClassifier(n_components=4, n_jobs=1, random_state=0).fit(docs, y)
+        >>> path = os.path.join(tempfile.mkdtemp(), "clf.npz")
+        >>> clf.save(path)
+        >>> FastTextClassifier.load(path).predict(["fun"]).tolist()
+        ['pos']
+        """
+        check_is_fitted(self, "output_vectors_")
+        classes = self.classes_.tolist()
+        if not all(isinstance(c, (str, int, float, bool)) for c in classes):
+            raise TypeError("Only classes that are strings, integers, floats or bools can be saved; "
+                            "use pickle for other labels.")
+        n_words = len(self.vocabulary_)
+        arrays = {"vectors": self.input_vectors_[:n_words], "output_vectors": self.output_vectors_,
+                  "word_counts": self.word_counts_, "class_counts": self.class_counts_}
+        if self.input_vectors_.shape[0] > n_words:
+            arrays["ngram_vectors"] = self.input_vectors_[n_words:]
+        params = {name: (value if value is None or isinstance(value, (bool, int, float, str)) else None)
+                  for name, value in self.get_params().items()}
+        settings = {"model": MODEL_KIND, "min_n": int(self.min_n), "max_n": int(self.max_n),
+                    "bucket": int(self.input_vectors_.shape[0] - n_words),
+                    "classes": classes, "classes_dtype": self.classes_.dtype.str, "multilabel": bool(self.multilabel_),
+                    "fitted": {"loss_curve": [float(v) for v in self.loss_curve_],
+                               "encoding_time": float(self.encoding_time_),
+                               "training_time": float(self.training_time_)}}
+        write_model_file(path, words_in_row_order(self.vocabulary_), settings, arrays,
+                         params=json.loads(json.dumps(params)))
+
+    @classmethod
+    def load(cls, path):
+        """Read a model file written by :meth:`save`; returns a fitted classifier.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        FastTextClassifier
+        """
+        meta, words, arrays = read_model_file(path)
+        if meta.get("model") != MODEL_KIND:
+            raise ValueError(f"{path!r} is not a FastTextClassifier model file (it holds word vectors); "
+                             "read it with SubwordVectors.load or FastTextEmbedder.load.")
+        model = cls(**meta["params"])
+        model.classes_ = np.array(meta["classes"], dtype=np.dtype(meta["classes_dtype"]))
+        model.multilabel_ = bool(meta["multilabel"])
+        model.vocabulary_ = vocabulary_dict(words)
+        model.word_counts_ = arrays["word_counts"]
+        model.class_counts_ = arrays["class_counts"]
+        parts = [arrays["vectors"]] + ([arrays["ngram_vectors"]] if "ngram_vectors" in arrays else [])
+        model.input_vectors_ = np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
+        model.output_vectors_ = np.ascontiguousarray(arrays["output_vectors"], dtype=np.float32)
+        fitted = meta["fitted"]
+        model.loss_curve_ = fitted["loss_curve"]
+        model.encoding_time_ = fitted["encoding_time"]
+        model.training_time_ = fitted["training_time"]
+        return model
+
+    @classmethod
+    def load_fasttext_bin(cls, path):
+        """Read a supervised ``.bin`` model written by the fastText C++ tool; returns a fitted classifier.
+
+        Its predictions are the tool's: documents are split at the tool's
+        separators (space, tab, newline, vertical tab, form feed, carriage
+        return, NUL) without lowercasing, end with ``</s>``, and take the
+        word, word n-gram and character n-gram rows the tool takes (words
+        outside the vocabulary included in word n-grams).  ``classes_`` are
+        the tool's label strings (``__label__...``) in its order (by
+        decreasing count).  Quantized ``.ftz`` models are not read.  The
+        tool reports ``p + 1e-5`` for a class of probability ``p`` (it
+        keeps ``log(p + 1e-5)``); ``predict_proba`` gives ``p``.
+
+        Parameters
+        ----------
+        path : str or path-like
+
+        Returns
+        -------
+        FastTextClassifier
+        """
+        model_file = read_fasttext_bin(path)
+        args = model_file["args"]
+        if args["model"] != 3 or not model_file["labels"]:
+            raise ValueError(f"{path!r} is not a supervised fastText model (model {args['model']}); read "
+                             "word vectors with SubwordVectors.load_fasttext_bin.")
+        loss = _LOSS_CODES.get(args["loss"])
+        if loss is None:
+            raise ValueError(f"{path!r} has an unknown loss code {args['loss']}.")
+        model = cls(n_components=args["dim"], loss=loss, word_ngrams=args["wordNgrams"], bucket=args["bucket"],
+                    min_n=args["minn"], max_n=args["maxn"], epochs=args["epoch"], min_count=args["minCount"],
+                    negative=max(args["neg"], 1), lowercase=False, token_pattern=FASTTEXT_TOKEN_PATTERN)
+        labels = model_file["labels"]
+        model.classes_ = np.array(labels, dtype=object)
+        model.multilabel_ = False
+        model.vocabulary_ = vocabulary_dict(model_file["words"])
+        model.word_counts_ = np.array(model_file["counts"], dtype=np.int64)
+        model.class_counts_ = np.array(model_file["label_counts"], dtype=np.int64)
+        model.input_vectors_ = np.array(model_file["input"], dtype=np.float32)
+        model.output_vectors_ = np.array(model_file["output"][: output_rows_needed(loss, len(labels))],
+                                         dtype=np.float32)
+        model.loss_curve_, model.encoding_time_, model.training_time_ = [], 0.0, 0.0
+        return model
+
     @property
     def embedding_(self):
         """The input rows of the vocabulary words (``input_vectors_[:n_words]``)."""

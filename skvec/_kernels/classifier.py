@@ -300,7 +300,7 @@ def train_block(order, bounds, docs, settings, targets, inputs, outputs, params,
         _train_chunk(t, order, bounds, docs, settings, targets, inputs, outputs, params, tokens_before, state)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _log_sigmoid(x):
     """``log(sigmoid(x))`` in float64, without overflow."""
     return -_softplus(-x)
@@ -313,7 +313,8 @@ def _score_chunk(lo, hi, first, docs, settings, inputs, outputs, out):
     vectors = outputs.vectors
     buf = np.empty(docs.capacity, dtype=np.int32)
     hidden = np.empty(dim, dtype=np.float32)
-    nodes = np.empty(vectors.shape[0], dtype=np.float32)
+    right = np.empty(vectors.shape[0], dtype=np.float64)
+    left = np.empty(vectors.shape[0], dtype=np.float64)
     for d in range(lo, hi):
         n = document_rows(docs, settings, d, buf)
         mean_rows(inputs, buf, n, hidden)
@@ -322,14 +323,17 @@ def _score_chunk(lo, hi, first, docs, settings, inputs, outputs, out):
             for c in range(vectors.shape[0]):
                 row[c] = _dot(vectors, c, hidden)
             continue
+        # Each node's two log-probabilities once; a leaf sums those on its path.
         for j in range(vectors.shape[0]):
-            nodes[j] = _dot(vectors, j, hidden)
+            f = _dot(vectors, j, hidden)
+            right[j] = _log_sigmoid(f)
+            left[j] = _log_sigmoid(-f)
         for c in range(row.shape[0]):
             leaf = outputs.leaf[c]
             s = 0.0
             for j in range(outputs.code_offsets[leaf], outputs.code_offsets[leaf + 1]):
-                f = nodes[outputs.points[j]]
-                s += _log_sigmoid(f if outputs.codes[j] == 1 else -f)
+                node = outputs.points[j]
+                s += right[node] if outputs.codes[j] == 1 else left[node]
             row[c] = s
 
 
