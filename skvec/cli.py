@@ -39,6 +39,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from ._io import open_file
+from .cli_classify import add_classify_parser
 from ._progress import ROOT_LOGGER, TerminalHandler
 
 EXIT_OK = 0
@@ -849,6 +850,7 @@ def make_parser():
     _add_evaluate_parser(commands)
     _add_similar_parser(commands)
     _add_phrases_parser(commands)
+    add_classify_parser(commands, UsageError, Failure, _add_common)
     return parser
 
 
