@@ -134,6 +134,7 @@ def load_classifier(path):
 
 def _predict(args):
     model = load_classifier(args.model)
+    model.set_params(verbose=args.verbose)
     if args.corpus is None:
         lines = [line.rstrip("\n") for line in sys.stdin]
     else:
@@ -193,6 +194,8 @@ def add_classify_parser(commands, usage_error, failure, common_options):
                          help=f"tokens starting with PREFIX are labels, left out of the document (default "
                               f"{DEFAULT_PREFIX})")
     predict.add_argument("--proba", action="store_true", help="print each label's probability after a tab")
+    predict.add_argument("-v", "--verbose", action="count", default=0,
+                         help="count the documents without any vocabulary word on stderr")
     common_options(predict)
     predict.set_defaults(run=_predict)
     return classify

@@ -294,3 +294,27 @@ def test_ascii_batches_encode_as_the_general_path(lowercase):
     fixed = encode_with_vocabulary(docs, vocabulary, lowercase=lowercase)
     fixed_general = encode_with_vocabulary(docs, vocabulary, lowercase=lowercase, token_pattern=r"(?u)\w+")
     assert np.array_equal(fixed[0], fixed_general[0]) and np.array_equal(fixed[1], fixed_general[1])
+
+
+def test_command_line_trains_and_predicts(tmp_path, capsys):
+    from skvec.cli import main
+
+    lines = [f"__label__{label} {doc}" for doc, label in zip(DOCS, Y)]
+    (tmp_path / "train.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "docs.txt").write_text("\n".join(DOCS) + "\n", encoding="utf-8")
+    (tmp_path / "labels.txt").write_text("\n".join(Y) + "\n", encoding="utf-8")
+    model = str(tmp_path / "clf.npz")
+    assert main(["classify", "train", "--corpus", str(tmp_path / "train.txt"), "--out", model, "--param", "epochs=10",
+                 "--param", "random_state=0", "-v"]) == 0
+    assert "epoch 10/10" in capsys.readouterr().err
+    assert main(["classify", "predict", model, "--corpus", str(tmp_path / "train.txt"), "--proba"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].startswith(f"__label__{Y[0]}\t")
+    assert float(err.split()[1]) > 0.95  # "accuracy 0.99.. on 400 labelled documents"
+    assert main(["classify", "train", "--corpus", str(tmp_path / "docs.txt"), "--labels",
+                 str(tmp_path / "labels.txt"), "--out", model]) == 0
+    assert main(["classify", "train", "--corpus", str(tmp_path / "docs.txt"), "--out", model]) == 1
+    assert "line 1: no label" in capsys.readouterr().err
+    assert main(["classify", "train", "--corpus", str(tmp_path / "train.txt"), "--param", "loss=hinge"]) == 1
+    assert "'loss' parameter" in capsys.readouterr().err
+    assert main(["classify", "train", "--corpus", str(tmp_path / "train.txt"), "--param", "bogus=1"]) == 2
