@@ -194,10 +194,28 @@ def test_cross_validation_and_grid_search():
 
 
 def test_check_estimator_on_the_default_configuration():
-    from sklearn.utils.estimator_checks import check_estimator
+    from sklearn.utils import estimator_checks as checks
 
-    # String input rules out the checks that feed numeric arrays; scikit-learn skips them by the input tags.
-    check_estimator(FastTextClassifier())
+    # String input rules out the checks that feed numeric arrays: scikit-learn skips them by the
+    # input tags (string=True, two_d_array=False), and warns that it did.
+    with pytest.warns(checks.SkipTestWarning, match="string=True"):
+        checks.check_estimator(FastTextClassifier())
+    # The checks that need no data run here, as for the other text estimators.
+    for check in (checks.check_estimator_cloneable, checks.check_estimator_tags_renamed, checks.check_valid_tag_types,
+                  checks.check_estimator_repr, checks.check_no_attributes_set_in_init,
+                  checks.check_parameters_default_constructible, checks.check_get_params_invariance,
+                  checks.check_set_params, checks.check_do_not_raise_errors_in_init_or_set_params,
+                  checks.check_mixin_order, checks.check_param_validation):
+        check("FastTextClassifier", FastTextClassifier())
+
+
+def test_fit_leaves_parameters_alone_and_accepts_a_generator():
+    init = WordVectors(["t0w0"], np.ones((1, 16), dtype=np.float32))
+    clf = FastTextClassifier(init_vectors=init, **SMALL)
+    before = clf.get_params(deep=False)
+    assert clf.fit((doc for doc in DOCS), Y) is clf
+    assert all(clf.get_params(deep=False)[key] is value for key, value in before.items())
+    np.testing.assert_array_equal(clone(clf).fit(tuple(DOCS), Y).input_vectors_, clf.input_vectors_)
 
 
 # -- the fastText tool's .bin models -----------------------------------------------------------------
