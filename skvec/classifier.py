@@ -30,6 +30,7 @@ from ._training.classifier import (
     build_outputs,
     output_rows_needed,
     train_classifier,
+    walk_tree,
 )
 from ._validation import (
     N_JOBS,
@@ -435,6 +436,18 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
                 kernels.document_scores(bounds, docs, settings, self.input_vectors_, outputs, out)
                 yield out
 
+    def _predict_hs(self, X):
+        """Classes by a pruned search of the tree (no per-class scores), as the tool predicts."""
+        docs = self._encode_new(X)
+        outputs = build_outputs(self.loss, self.output_vectors_, self.class_counts_)
+        n_docs = len(docs.offsets) - 1
+        best = np.zeros(n_docs, dtype=np.int64)
+        with numba_threads(self.n_jobs) as n_threads:
+            bounds = np.linspace(0, n_docs, 4 * n_threads + 1).astype(np.int64)
+            kernels.hs_best_classes(bounds, docs, self._layout().kernel_settings(), self.input_vectors_,
+                                    self.output_vectors_, walk_tree(outputs), best)
+        return self.classes_[best]
+
     def _proba(self, scores):
         if self.loss == "softmax":
             return softmax(scores, axis=1)
@@ -508,6 +521,8 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,), or (n_samples, n_labels) 0/1 for multi-label
         """
+        if self.loss == "hs" and not self.multilabel_:
+            return self._predict_hs(X)
         parts = []
         for scores in self._batches(X):
             if self.multilabel_:

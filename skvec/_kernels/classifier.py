@@ -347,3 +347,64 @@ def document_scores(bounds, docs, settings, inputs, outputs, out):
     """
     for t in prange(bounds.shape[0] - 1):
         _score_chunk(bounds[t], bounds[t + 1], bounds[0], docs, settings, inputs, outputs, out)
+
+
+Tree = namedtuple("Tree", ["children", "root", "leaf_class"])
+Tree.__doc__ = """The Huffman tree walked from the root: ``children[node, code]`` is an inner node
+(``>= 0``) or leaf ``l`` as ``-1 - l``; ``leaf_class[l]`` is the class of leaf ``l``."""
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _best_leaf(tree, vectors, hidden, stack_nodes, stack_scores):
+    """Leaf of highest log-probability: depth first, the likelier child first, pruned by the best so far."""
+    best = -np.inf
+    best_leaf = 0
+    top = 0
+    stack_nodes[0] = tree.root
+    stack_scores[0] = 0.0
+    top = 1
+    while top > 0:
+        top -= 1
+        node = stack_nodes[top]
+        score = stack_scores[top]
+        if score <= best:
+            continue
+        if node < 0:
+            best = score
+            best_leaf = -1 - node
+            continue
+        f = _dot(vectors, node, hidden)
+        right = score + _log_sigmoid(f)
+        left = score + _log_sigmoid(-f)
+        first, second = (1, 0) if right >= left else (0, 1)
+        stack_nodes[top] = tree.children[node, second]
+        stack_scores[top] = left if second == 0 else right
+        stack_nodes[top + 1] = tree.children[node, first]
+        stack_scores[top + 1] = left if first == 0 else right
+        top += 2
+    return tree.leaf_class[best_leaf]
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _best_chunk(lo, hi, docs, settings, inputs, vectors, tree, out):
+    buf = np.empty(docs.capacity, dtype=np.int32)
+    hidden = np.empty(inputs.shape[1], dtype=np.float32)
+    # Each step pops one entry and pushes two: the stack never exceeds the tree's nodes plus one.
+    stack_nodes = np.empty(tree.children.shape[0] + 2, dtype=np.int64)
+    stack_scores = np.empty(tree.children.shape[0] + 2, dtype=np.float64)
+    for d in range(lo, hi):
+        n = document_rows(docs, settings, d, buf)
+        mean_rows(inputs, buf, n, hidden)
+        out[d - lo] = _best_leaf(tree, vectors, hidden, stack_nodes, stack_scores)
+
+
+@njit(parallel=True, cache=True)
+def hs_best_classes(bounds, docs, settings, inputs, vectors, tree, out):
+    """Most probable class under the hierarchical softmax of documents ``bounds[0] .. bounds[-1] - 1``.
+
+    A depth-first search that stops descending where the path's
+    log-probability falls below the best leaf found, as the tool predicts;
+    the class is that of ``document_scores``' largest log-probability.
+    """
+    for t in prange(bounds.shape[0] - 1):
+        _best_chunk(bounds[t], bounds[t + 1], docs, settings, inputs, vectors, tree, out[bounds[t] - bounds[0]:])

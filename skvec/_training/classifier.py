@@ -101,6 +101,25 @@ def build_outputs(loss, vectors, class_counts):
     return kernels.Outputs(LOSS_KINDS[loss], vectors, code_offsets, codes, points, leaf, threshold, alias)
 
 
+def walk_tree(outputs):
+    """The kernels' ``Tree`` of a hierarchical-softmax ``Outputs``: children of each inner node, root, leaf classes."""
+    n_classes = len(outputs.leaf)
+    children = np.zeros((max(n_classes - 1, 1), 2), dtype=np.int64)
+    leaf_class = np.zeros(n_classes, dtype=np.int64)
+    leaf_class[outputs.leaf] = np.arange(n_classes)
+    root = 0
+    for leaf in range(n_classes):
+        lo, hi = outputs.code_offsets[leaf], outputs.code_offsets[leaf + 1]
+        if hi > lo:
+            root = int(outputs.points[lo])
+        for j in range(lo, hi):
+            child = outputs.points[j + 1] if j + 1 < hi else -1 - leaf
+            children[outputs.points[j], outputs.codes[j]] = child
+    if n_classes == 1:
+        children[0] = -1
+    return kernels.Tree(children, root, leaf_class)
+
+
 def initial_inputs(n_rows, dim, seed, pretrained=None):
     """Input rows uniform in ``[-1/dim, 1/dim)`` (the tool's range); ``pretrained`` = (rows, vectors) replaces rows."""
     inputs = init_input_vectors(n_rows, dim, seed)
