@@ -46,20 +46,31 @@ def _same_bytes(data, a, a_end, b, b_end):
 
 
 @njit(cache=True)
+def _grown(hashes, n_words, capacity):
+    """A table of ``capacity`` slots (a power of 2) holding the words ``0 .. n_words - 1``."""
+    table = np.full(capacity, -1, dtype=np.int64)
+    mask = np.uint64(capacity - 1)
+    for u in range(n_words):
+        slot = hashes[u] & mask
+        while table[slot] >= 0:
+            slot = (slot + np.uint64(1)) & mask
+        table[slot] = u
+    return table
+
+
+@njit(cache=True)
 def ascii_words(data, starts):
     """Words of the documents ``data[starts[d]:starts[d + 1]]`` (ASCII bytes).
 
     Returns ``(local, counts, first_start, first_end)``: the local id of each
     token in order, the tokens of each document, and the byte range of the
     first occurrence of each distinct word (local ids in order of first
-    occurrence).
+    occurrence).  The hash table grows with the distinct words (kept at most
+    half full), so it stays small enough for the caches.
     """
     n_tokens = _count_tokens(data, starts)
-    capacity = 16
-    while capacity < 2 * n_tokens:
-        capacity *= 2
-    mask = np.uint64(capacity - 1)
-    table = np.full(capacity, -1, dtype=np.int64)
+    table = np.full(1 << 12, -1, dtype=np.int64)
+    mask = np.uint64(table.shape[0] - 1)
     first_start = np.empty(n_tokens, dtype=np.int64)
     first_end = np.empty(n_tokens, dtype=np.int64)
     hashes = np.empty(n_tokens, dtype=np.uint64)
@@ -83,12 +94,15 @@ def ascii_words(data, starts):
             while True:
                 u = table[slot]
                 if u < 0:
-                    table[slot] = n_words
                     first_start[n_words] = s
                     first_end[n_words] = p
                     hashes[n_words] = h
                     local[t] = n_words
+                    table[slot] = n_words
                     n_words += 1
+                    if 2 * n_words > table.shape[0]:
+                        table = _grown(hashes, n_words, 2 * table.shape[0])
+                        mask = np.uint64(table.shape[0] - 1)
                     break
                 if hashes[u] == h and _same_bytes(data, first_start[u], first_end[u], s, p):
                     local[t] = u
