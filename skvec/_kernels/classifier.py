@@ -34,7 +34,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, below, lcg_next
+from ._common import FASTMATH, below, lcg_next, prefetch_row
 
 SOFTMAX = 0
 HS = 1
@@ -259,18 +259,27 @@ def _train_chunk(t, order, bounds, docs, settings, targets, inputs, outputs, par
     hidden = np.empty(dim, dtype=np.float32)
     grad = np.empty(dim, dtype=np.float32)
     scratch = np.empty(outputs.vectors.shape[0], dtype=np.float32)
+    following = np.empty(docs.capacity, dtype=np.int32)
     tokens_read = state.tokens_read[: 8 * n_chunks]
     r = state.rng_states[t]
     loss = 0.0
     examples = 0
+    n_following = 0
+    if bounds[t] < bounds[t + 1]:
+        n_following = document_rows(docs, settings, order[bounds[t]], following)
     for i in range(bounds[t], bounds[t + 1]):
         d = order[i]
+        # The rows of the next document are found and their loads started now, so that
+        # their cache misses overlap this document's work.
+        buf, following = following, buf
+        n = n_following
+        if i + 1 < bounds[t + 1]:
+            n_following = document_rows(docs, settings, order[i + 1], following)
+            for j in range(n_following):
+                prefetch_row(inputs, following[j])
         tokens_read[8 * t] += docs.offsets[d + 1] - docs.offsets[d]
         weight = targets.weights[d]
-        if weight == 0:
-            continue
-        n = document_rows(docs, settings, d, buf)
-        if n == 0:
+        if weight == 0 or n == 0:
             continue
         alpha = _learning_rate(params, tokens_before, tokens_read) * weight
         mean_rows(inputs, buf, n, hidden)
