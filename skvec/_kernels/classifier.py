@@ -34,7 +34,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, below, lcg_next, prefetch_row
+from ._common import FASTMATH, below, lcg_next, prefetch_row, splitmix64
 
 SOFTMAX = 0
 HS = 1
@@ -69,6 +69,31 @@ TrainParams.__doc__ = """Initial learning rate, tokens of the whole fit (all epo
 
 ThreadState = namedtuple("ThreadState", ["rng_states", "tokens_read", "losses", "examples"])
 ThreadState.__doc__ = """Per-chunk generator states and outputs of ``train_block`` (``tokens_read`` strided by 8)."""
+
+
+INIT_BLOCK_ROWS = 4096
+
+
+@njit(parallel=True, cache=True)
+def uniform_rows(n_rows, dim, bound, seed):
+    """``n_rows x dim`` float32 uniform in ``[-bound, bound)``, as the tool initialises its input rows.
+
+    Blocks of ``INIT_BLOCK_ROWS`` rows each run their own linear congruential
+    generator seeded from ``seed`` and the block's number, so the threads
+    fill the matrix in parallel and the result does not depend on their
+    number.
+    """
+    out = np.empty((n_rows, dim), dtype=np.float32)
+    n_blocks = (n_rows + INIT_BLOCK_ROWS - 1) // INIT_BLOCK_ROWS
+    scale = np.float32(2.0 * bound / 65536.0)
+    low = np.float32(bound)
+    for b in prange(n_blocks):
+        r = splitmix64(np.uint64(seed) + np.uint64(b))
+        for i in range(b * INIT_BLOCK_ROWS, min((b + 1) * INIT_BLOCK_ROWS, n_rows)):
+            for k in range(dim):
+                r = lcg_next(r)
+                out[i, k] = np.float32((r >> _S16) & _LOW16) * scale - low
+    return out
 
 
 @njit(cache=True, inline="always")

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._kernels import classifier as kernels
 from .._kernels._common import all_finite
-from .._kernels.word2vec import alias_table, huffman_tree, init_input_vectors
+from .._kernels.word2vec import alias_table, huffman_tree
 from .._progress import Progress
 from .._random import thread_seeds
 from .._threads import numba_threads
@@ -122,8 +122,7 @@ def walk_tree(outputs):
 
 def initial_inputs(n_rows, dim, seed, pretrained=None):
     """Input rows uniform in ``[-1/dim, 1/dim)`` (the tool's range); ``pretrained`` = (rows, vectors) replaces rows."""
-    inputs = init_input_vectors(n_rows, dim, seed)
-    inputs *= np.float32(2.0)
+    inputs = kernels.uniform_rows(n_rows, dim, 1.0 / dim, seed)
     if pretrained is not None:
         rows, vectors = pretrained
         inputs[rows] = vectors
