@@ -52,6 +52,13 @@ def _escape_type_underscores(app, what, name, obj, options, lines):
             lines[i] = match.group(1) + _TRAILING_UNDERSCORE.sub(r"\1\\_", match.group(2))
 
 
+def _skip_metadata_requests(app, what, name, obj, skip, options):
+    # scikit-learn generates set_fit_request & co. for a fit with sample_weight; its
+    # docstrings refer to scikit-learn's own glossary.
+    return True if re.fullmatch(r"set_\w+_request", name) else None
+
+
 def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_requests)
     # Before numpydoc (priority 500) turns the sections into reST.
     app.connect("autodoc-process-docstring", _escape_type_underscores, priority=400)

@@ -32,6 +32,7 @@ _PUBLIC = {
     "WholeCorpusSplit": "skvec.model_selection",
     "load_vectors": "skvec.vectors",
     "Doc2VecEmbedder": "skvec.doc2vec",
+    "FastTextClassifier": "skvec.classifier",
 }
 
 __all__ = sorted(_PUBLIC) + ["datasets"]

@@ -25,6 +25,7 @@ from itertools import islice, repeat
 
 import numpy as np
 
+from ._kernels.tokenize import ascii_words
 from ._progress import Progress, log_vocabulary
 from ._validation import check_bool
 
@@ -219,6 +220,8 @@ def make_analyzer(lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer
         # Same tokens (a maximal run of word characters is bounded by \b on
         # both sides), found about 30% faster.
         analyzer = _default_analyzer(bool(lowercase))
+        # Batches of ASCII strings may be split by a kernel: in ASCII, \w is [0-9A-Za-z_].
+        analyzer.ascii_lowercase = bool(lowercase)
     else:
         findall = pattern.findall
         analyzer = (lambda doc: findall(_lowered(doc))) if lowercase else (lambda doc: findall(_normalized(doc)))
@@ -284,26 +287,16 @@ def _check_new_words(index, n_before, tokens, doc_index):
         )
 
 
-def encode_documents(docs, analyzer, index, grow, verbose, desc):
-    """Map every token to its id in ``index``; return (ids, offsets).
-
-    With ``grow``, unseen tokens are added to ``index`` with the next free id
-    (so ids follow first occurrence); otherwise they get -1.  The per-token
-    work is done by C-level dict methods driven by ``map``.
-    """
-    check_documents(docs)
-    ids = array("i")
-    lengths = array("q")
+def _document_encoder(index, grow, analyzer, ids, lengths):
+    """A function encoding one document into ``ids`` (and its length into ``lengths``)."""
     extend = ids.extend
-    push = lengths.append
     lookup = index.__getitem__
     setdefault = index.setdefault
     next_id = index.__len__
     get = index.get
-    progress = Progress(None, desc=desc, verbose=verbose, unit="tokens")
-    n_docs = 0
-    for n_docs, doc in enumerate(docs, 1):
-        tokens, checked = _tokens(doc, n_docs - 1, analyzer)
+
+    def encode(doc, doc_index):
+        tokens, checked = _tokens(doc, doc_index, analyzer)
         before = len(ids)
         try:
             if grow:
@@ -316,16 +309,70 @@ def encode_documents(docs, analyzer, index, grow, verbose, desc):
                     del ids[before:]
                     n_words = len(index)
                     extend(map(setdefault, tokens, iter(next_id, -1)))
-                    _check_new_words(index, n_words, tokens, n_docs - 1)
+                    _check_new_words(index, n_words, tokens, doc_index)
             else:
                 extend(map(get, tokens, repeat(-1)))
                 if not checked and not all(map(isinstance, tokens, repeat(str))):
-                    _raise_bad_token(tokens, n_docs - 1)
+                    _raise_bad_token(tokens, doc_index)
         except TypeError:  # an unhashable token
-            _raise_bad_token(tokens, n_docs - 1)
+            _raise_bad_token(tokens, doc_index)
             raise
-        push(len(ids) - before)
-        if verbose and n_docs % _PROGRESS_EVERY == 0:
+        lengths.append(len(ids) - before)
+
+    return encode
+
+
+def _encode_ascii_batch(batch, index, grow, lowercase, ids, lengths):
+    """Encode a batch of ASCII string documents with the default token pattern (see ``_kernels.tokenize``).
+
+    Only the distinct words of the batch go through the dict, in order of
+    first occurrence, so ids and the index end as the per-document path
+    leaves them.
+    """
+    text = "\n".join(batch)
+    if lowercase:
+        text = text.lower()
+    starts = np.zeros(len(batch) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, batch), dtype=np.int64, count=len(batch)) + 1, out=starts[1:])
+    data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    local, counts, first_start, first_end = ascii_words(data, starts)
+    words = [text[a:b] for a, b in zip(first_start.tolist(), first_end.tolist())]
+    if grow:
+        mapping = np.fromiter(map(index.setdefault, words, iter(index.__len__, -1)), dtype=np.int32, count=len(words))
+    else:
+        mapping = np.fromiter(map(index.get, words, repeat(-1)), dtype=np.int32, count=len(words))
+    ids.frombytes(mapping[local].astype(np.int32).tobytes())
+    lengths.frombytes(counts.astype(np.int64).tobytes())
+
+
+def encode_documents(docs, analyzer, index, grow, verbose, desc):
+    """Map every token to its id in ``index``; return (ids, offsets).
+
+    With ``grow``, unseen tokens are added to ``index`` with the next free id
+    (so ids follow first occurrence); otherwise they get -1.  The per-token
+    work is done by C-level dict methods driven by ``map``; batches of ASCII
+    strings tokenized with the default pattern are split by a Numba kernel
+    instead, and only their distinct words are looked up.
+    """
+    check_documents(docs)
+    ids = array("i")
+    lengths = array("q")
+    encode = _document_encoder(index, grow, analyzer, ids, lengths)
+    ascii_lowercase = getattr(analyzer, "ascii_lowercase", None)
+    progress = Progress(None, desc=desc, verbose=verbose, unit="tokens")
+    n_docs = 0
+    docs = iter(docs)
+    while True:
+        batch = list(islice(docs, _PROGRESS_EVERY))
+        if not batch:
+            break
+        if ascii_lowercase is not None and all(type(doc) is str and doc.isascii() for doc in batch):
+            _encode_ascii_batch(batch, index, grow, ascii_lowercase, ids, lengths)
+        else:
+            for i, doc in enumerate(batch):
+                encode(doc, n_docs + i)
+        n_docs += len(batch)
+        if verbose and len(batch) == _PROGRESS_EVERY:
             progress.update(len(ids), docs=n_docs)
     if n_docs == 0:
         raise ValueError("The corpus is empty: it contains no document.")

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from ._io import open_file, replacing_file
 from ._progress import ROOT_LOGGER, TerminalHandler
+from .cli_classify import add_classify_parser
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -924,6 +925,7 @@ def make_parser():
     _add_evaluate_parser(commands)
     _add_similar_parser(commands)
     _add_phrases_parser(commands)
+    add_classify_parser(commands, UsageError, Failure, _add_common)
     return parser
 
 
