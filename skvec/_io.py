@@ -20,6 +20,7 @@ import gzip
 import io
 import lzma
 import os
+import stat
 import tempfile
 
 __all__ = ["COMPRESSED_SUFFIXES", "compression_of", "open_file", "replacing_file"]
@@ -141,7 +142,9 @@ def replacing_file(path, mode="wb", *, encoding="utf-8", newline=None):
     extension says, flushed and synced to disk, and then renamed over the
     target. If anything fails or is interrupted before that (an exception, a
     full disk, a file-size limit, Ctrl-C), the temporary file is removed and
-    the previous file at ``path``, if any, is left untouched.
+    the previous file at ``path``, if any, is left untouched.  A symbolic
+    link is written through (the link stays); a device or a pipe
+    (``/dev/stdout``) is written to directly.
 
     Parameters
     ----------
@@ -170,9 +173,15 @@ def replacing_file(path, mode="wb", *, encoding="utf-8", newline=None):
     target = os.fspath(path)
     if isinstance(target, bytes):
         target = os.fsdecode(target)
-    directory = os.path.dirname(os.path.abspath(target))
+    target = os.path.realpath(target)  # through a symbolic link: the link stays
+    directory = os.path.dirname(target)
     if os.path.isdir(target):
         raise IsADirectoryError(f"{target!r} is a directory")
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        # A device or a pipe (/dev/stdout): nothing to replace, write to it.
+        with open_file(target, mode, encoding=encoding, newline=newline) as stream:
+            yield stream
+        return
     fd, temporary = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
     try:
         with open(fd, "wb") as raw:

@@ -1,5 +1,7 @@
 """Document vectors pooled from the word vectors of any word model."""
 
+import os
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import svds
@@ -13,7 +15,7 @@ from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
 from .subwords import SubwordVectors
-from .vectors import WordVectors, get_word_vectors
+from .vectors import WordVectors, get_word_vectors, load_vectors
 from .vectors._extract import document_steps, pipeline_ends, unfrozen
 from .vectors._gensim import keyed_vectors_of
 
@@ -105,8 +107,9 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         ``vocabulary_``. Anything :func:`~skvec.get_word_vectors` accepts.
         With ``prefit=True``, also a :class:`~skvec.WordVectors` (e.g. read
         from a word2vec file) or a gensim ``KeyedVectors`` or model (its
-        ``wv``), whose documents are then tokenized with the default
-        ``lowercase=True`` and ``token_pattern``.
+        ``wv``), or the path of any vector or model file (read with
+        :func:`~skvec.load_vectors` at ``fit``), whose documents are then
+        tokenized with the default ``lowercase=True`` and ``token_pattern``.
     pooling : {"mean", "sum", "max", "tfidf", "sif"}, default="mean"
         How the word vectors of a document are combined:
 
@@ -209,7 +212,7 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         "standardize": ["boolean"],
         # gensim's KeyedVectors and models are recognised by their methods (gensim is not imported).
         "embedder": [HasMethods("fit"), WordVectors, HasMethods(["get_vector", "most_similar"]),
-                     HasMethods(["build_vocab", "train"])],
+                     HasMethods(["build_vocab", "train"]), str, os.PathLike],
         "pooling": [StrOptions(set(_POOLINGS))],
         "norm": [StrOptions(set(_NORMS)), None],
         "prefit": ["boolean"],
@@ -233,6 +236,8 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
 
     def _check_params(self):
         self._validate_params()
+        if isinstance(self.embedder, (str, os.PathLike)) and not self.prefit:
+            raise TypeError(f"embedder is a file path ({self.embedder!r}): pass prefit=True to use its vectors.")
         if not hasattr(self.embedder, "fit") and not self.prefit:
             raise TypeError(
                 "embedder must be a word model (an embedder or a word-plane pipeline) "
@@ -282,8 +287,9 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         self._check_params()
         docs = _materialize(docs)
         if self.prefit:
-            model = self.embedder
-            word_vectors = self._prefit_word_vectors(model)
+            word_vectors = self._prefit_word_vectors(self.embedder)
+            # A file's vectors stand for the model they were read from.
+            model = word_vectors if isinstance(self.embedder, (str, os.PathLike)) else self.embedder
         else:
             model = clone(self.embedder).fit(docs)
             # The corpus is used only by a pipeline whose last step does not store its rows.
@@ -337,6 +343,8 @@ class EmbeddingVectorizer(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Tra
         self.scale_ = scale
 
     def _prefit_word_vectors(self, model):
+        if isinstance(model, (str, os.PathLike)):
+            return load_vectors(model)  # any vector or model file, its format found by content
         if _is_word_vectors(model):
             return get_word_vectors(model)
         try:

@@ -189,3 +189,18 @@ def test_a_file_size_limit_keeps_the_old_file(tmp_path):
     for kind in KINDS:
         assert (folder / kind).read_bytes() == OLD
     assert sorted(os.listdir(folder)) == sorted(KINDS)
+
+
+def test_symbolic_links_stay_and_pipes_are_written_directly(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_bytes(OLD)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    WordVectors(["a"], np.ones((1, 2))).save_word2vec_format(link)
+    assert link.is_symlink() and real.read_text().startswith("1 2\n")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    WordVectors(["a"], np.ones((1, 2))).save_word2vec_format(fifo)
+    assert reader.communicate(timeout=30)[0].startswith(b"1 2\n")
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)

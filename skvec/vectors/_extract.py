@@ -112,7 +112,7 @@ def get_word_vectors(fitted, X=None):
     if isinstance(getattr(fitted, "word_vectors_", None), WordVectors):
         return fitted.word_vectors_
     if keyed_vectors_of(fitted) is not None:
-        return WordVectors(*words_and_vectors(fitted))
+        return WordVectors.from_gensim(fitted)  # n-grams kept for a gensim FastText model
     ends = pipeline_ends(fitted)
     if ends is not None:
         first, last = ends

@@ -10,7 +10,8 @@ its ``wv``) into words and rows; :func:`~skvec.get_word_vectors`,
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["keyed_vectors_of", "words_and_vectors", "make_gensim_keyed_vectors"]
+__all__ = ["keyed_vectors_of", "words_and_vectors", "make_gensim_keyed_vectors", "subword_parts",
+           "make_gensim_fasttext_keyed_vectors"]
 
 
 def keyed_vectors_of(obj):
@@ -59,4 +60,32 @@ def make_gensim_keyed_vectors(words, vectors):
     dense = vectors.toarray() if sp.issparse(vectors) else np.array(vectors, dtype=np.float32, copy=True)
     keyed = KeyedVectors(dense.shape[1], dtype=np.float32)
     keyed.add_vectors(list(words), dense)
+    return keyed
+
+
+def subword_parts(obj):
+    """``(ngram_vectors, min_n, max_n)`` of a gensim ``FastTextKeyedVectors`` (or FastText model), else None."""
+    keyed = keyed_vectors_of(obj)
+    ngrams = getattr(keyed, "vectors_ngrams", None)
+    if ngrams is None or not getattr(keyed, "bucket", 0) or len(ngrams) == 0:
+        return None
+    return np.asarray(ngrams), int(keyed.min_n), int(keyed.max_n)
+
+
+def make_gensim_fasttext_keyed_vectors(words, vectors, ngram_vectors, min_n, max_n, input_rows):
+    """A gensim ``FastTextKeyedVectors``: the words' vectors, their input rows and the n-gram matrix (copies).
+
+    ``input_rows`` are the words' own rows (``vectors_vocab``), from which
+    gensim recomputes the word vectors when it adjusts them.
+    """
+    try:
+        from gensim.models.fasttext import FastTextKeyedVectors
+    except ImportError:
+        raise ImportError("to_gensim needs gensim: pip install gensim.") from None
+    ngram_vectors = np.array(ngram_vectors, dtype=np.float32, copy=True)
+    keyed = FastTextKeyedVectors(vectors.shape[1], min_n, max_n, len(ngram_vectors))
+    keyed.add_vectors(list(words), np.array(vectors, dtype=np.float32, copy=True))
+    keyed.vectors_vocab = np.array(input_rows, dtype=np.float32, copy=True)
+    keyed.vectors_ngrams = ngram_vectors
+    keyed.recalc_char_ngram_buckets()
     return keyed

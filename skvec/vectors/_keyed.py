@@ -16,10 +16,14 @@ from .._kernels._common import all_finite
 from .._validation import check_int
 from ._archive import check_rows, read_archive, write_archive
 from ._formats import read_vectors, write_vectors
-from ._gensim import make_gensim_keyed_vectors, words_and_vectors
+from ._gensim import make_gensim_keyed_vectors, subword_parts, words_and_vectors
 from ._similarity import SimilarityQueries, as_vector, short_repr
 
 __all__ = ["WordVectors", "trusted_word_vectors", "unit_rows"]
+
+# The class that holds n-gram vectors too (SubwordVectors, which builds on this
+# module and registers itself here), for conversions that keep the n-grams.
+SUBWORD_CLASS = {}
 
 WORD_VECTORS_FORMAT = "skvec-word-vectors"
 WORD_VECTORS_VERSION = 1
@@ -734,6 +738,10 @@ class WordVectors(SimilarityQueries):
     def from_gensim(cls, keyed_vectors):
         """Word vectors of a gensim ``KeyedVectors`` or model (its ``wv``), sharing its array.
 
+        A gensim ``FastTextKeyedVectors`` (or ``FastText`` model) gives
+        :class:`SubwordVectors` holding its n-gram matrix, so that words
+        outside the vocabulary get the vectors gensim gives them.
+
         Parameters
         ----------
         keyed_vectors : gensim KeyedVectors, or a model with ``wv``
@@ -753,7 +761,14 @@ class WordVectors(SimilarityQueries):
         >>> WordVectors.from_gensim(kv).words
         ['a', 'b']
         """
-        return cls(*words_and_vectors(keyed_vectors))
+        words, vectors = words_and_vectors(keyed_vectors)
+        parts = subword_parts(keyed_vectors)
+        if parts is None:
+            return cls(words, vectors)
+        # A gensim FastText model: keep its n-grams, so that unseen words get vectors.
+        subword_class = cls if hasattr(cls, "from_input_vectors") else SUBWORD_CLASS["class"]
+        ngram_vectors, min_n, max_n = parts
+        return subword_class(words, vectors, ngram_vectors, min_n=min_n, max_n=max_n)
 
     def to_gensim(self):
         """A gensim ``KeyedVectors`` holding a copy of these vectors (gensim must be installed).

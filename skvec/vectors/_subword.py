@@ -17,7 +17,8 @@ from .._validation import check_int
 from ..subwords import compose, ngram_buckets, subwords_enabled
 from ._archive import check_rows, read_archive, write_archive
 from ._fasttext_bin import FASTTEXT_MAGIC, read_fasttext_bin
-from ._keyed import WordVectors, trusted_word_vectors
+from ._gensim import make_gensim_fasttext_keyed_vectors
+from ._keyed import SUBWORD_CLASS, WordVectors, trusted_word_vectors
 
 __all__ = ["SubwordVectors", "read_model_file", "write_model_file", "MODEL_FORMAT", "MODEL_FORMAT_VERSION"]
 
@@ -225,6 +226,37 @@ class SubwordVectors(WordVectors):
             )
         return vectors[0]
 
+    def to_gensim(self):
+        """A gensim ``FastTextKeyedVectors`` with these vectors and n-grams (copies; gensim must be installed).
+
+        Vocabulary words keep their vectors and every other string gets the
+        mean of its n-gram vectors, in gensim as here.  The words' own input
+        rows (``vectors_vocab``), which gensim recomputes word vectors from,
+        are derived from the vectors and the n-gram rows.  Without n-grams,
+        a plain ``KeyedVectors``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skvec import SubwordVectors
+        >>> rng = np.random.default_rng(0)
+        >>> wv = SubwordVectors(["walk", "talk"], rng.normal(size=(2, 4)), rng.normal(size=(50, 4)))
+        >>> kv = wv.to_gensim()
+        >>> bool(np.allclose(kv["walking"], wv["walking"], atol=1e-6))
+        True
+        """
+        if not self.has_subwords:
+            return super().to_gensim()
+        indptr, buckets = ngram_buckets(self.words, self.min_n, self.max_n, self.bucket)
+        n_grams = np.diff(indptr).astype(np.float64)
+        sums = np.zeros((len(self), self.vector_size), dtype=np.float64)
+        rows = np.repeat(np.arange(len(self)), np.diff(indptr))
+        np.add.at(sums, rows, self.ngram_vectors[buckets].astype(np.float64))
+        # vector = (input row + sum of n-gram rows) / (1 + n): solved for the input row.
+        input_rows = self.vectors * (1.0 + n_grams)[:, None] - sums
+        return make_gensim_fasttext_keyed_vectors(self.words, self.vectors, self.ngram_vectors, self.min_n,
+                                                  self.max_n, input_rows)
+
     # -- files ------------------------------------------------------------------
 
     def model_arrays(self):
@@ -360,6 +392,9 @@ class SubwordVectors(WordVectors):
             # fastText gives the end-of-sentence token no n-grams.
             wv.vectors[wv.index["</s>"]] = word_rows[wv.index["</s>"]]
         return wv
+
+
+SUBWORD_CLASS["class"] = SubwordVectors
 
 
 def _is_fasttext_bin(path):
