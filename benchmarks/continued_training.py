@@ -14,12 +14,16 @@ ordered by their total count for both models, since the rows of
   bit-identical to their rows before the call, and the median cosine between
   the rows of the other existing words before and after the call (a reset
   row would be near 0);
-- with ``--schedule global``, call ``k`` of ``n`` runs its own linear decay
-  from ``alpha * (1 - k / n)`` to ``alpha * (1 - (k + 1) / n)`` (set with
-  ``set_params`` before the call), so that the calls together follow the one
-  decay ``fit`` runs over all its epochs; the default (``per-call``) leaves
-  ``alpha`` and ``min_alpha`` alone, each call decaying from ``alpha`` to
-  ``alpha * 1e-4``;
+- ``--variants`` chooses how the pieces are trained: ``per-call`` (the
+  default) calls ``partial_fit`` once per piece with ``--epochs`` epochs and
+  leaves ``alpha`` and ``min_alpha`` alone, so each call decays from
+  ``alpha`` to ``alpha * 1e-4``; ``global`` sets call ``k`` of ``n`` to decay
+  from ``alpha * (1 - k / n)`` to ``alpha * (1 - (k + 1) / n)``
+  (``set_params`` before the call), so that the calls together follow the
+  one decay ``fit`` runs over all its epochs; ``rounds`` goes ``--epochs``
+  times over the pieces with one epoch per call and the global decay, the
+  order in which ``fit`` itself reads them (counts then add up over the
+  rounds, as for any document seen again);
 - the words that first joined in piece 4: their count, the norm of their
   rows (a row that was not trained stays near its initial norm, about
   0.03), and the overlap of their 10 nearest neighbours with the same
@@ -70,15 +74,23 @@ def check_call(before_words, before_rows, model, piece_words):
     return int(absent.sum()), float(np.median(dots / np.maximum(norms, 1e-30)))
 
 
-def train_in_pieces(lines, settings, n_pieces, schedule="per-call"):
-    model = Word2VecEmbedder(**settings)
+def train_in_pieces(lines, settings, n_pieces, schedule="per-call", rounds=1):
+    """``partial_fit`` piece after piece, ``rounds`` times over the pieces; returns the model and more.
+
+    Each call trains ``settings["epochs"] // rounds`` epochs, so every piece
+    is trained ``epochs`` times in all.  Returns ``(model, joined, seconds)``
+    with ``joined[k]`` the words that joined at call ``k``.
+    """
+    model = Word2VecEmbedder(**dict(settings, epochs=settings["epochs"] // rounds))
     bounds = np.linspace(0, len(lines), n_pieces + 1).astype(int)
     joined, seconds = [], 0.0
     alpha = 0.025 if settings["architecture"] == "skipgram" else 0.05
-    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+    n_calls = n_pieces * rounds
+    for call in range(n_calls):
+        lo, hi = bounds[call % n_pieces], bounds[call % n_pieces + 1]
         if schedule == "global":
-            model.set_params(alpha=alpha * (1 - i / n_pieces),
-                             min_alpha=max(alpha * (1 - (i + 1) / n_pieces), alpha * 1e-4))
+            model.set_params(alpha=alpha * (1 - call / n_calls),
+                             min_alpha=max(alpha * (1 - (call + 1) / n_calls), alpha * 1e-4))
         piece = lines[lo:hi]
         before_words = list(getattr(model, "vocabulary_", {}))
         before_rows = model.embedding_.copy() if before_words else None
@@ -87,7 +99,8 @@ def train_in_pieces(lines, settings, n_pieces, schedule="per-call"):
         seconds += time.perf_counter() - start
         new_words = list(model.vocabulary_)[len(before_words):]
         joined.append(new_words)
-        line = f"  piece {i + 1}: {hi - lo} paragraphs, {len(new_words)} words joined, vocabulary {len(model.vocabulary_)}"
+        line = (f"  call {call + 1} (piece {call % n_pieces + 1}): {len(new_words)} words joined, "
+                f"vocabulary {len(model.vocabulary_)}")
         if before_words:
             piece_words = {w for text in piece for w in text.split()}
             n_absent, median_cosine = check_call(before_words, before_rows, model, piece_words)
@@ -95,6 +108,37 @@ def train_in_pieces(lines, settings, n_pieces, schedule="per-call"):
                      f"median cosine before/after of the others {median_cosine:.3f}")
         print(line, flush=True)
     return model, joined, seconds
+
+
+def report_pieces(name, lines, settings, args, whole, whole_vectors, whole_score):
+    schedule, rounds = {"per-call": ("per-call", 1), "global": ("global", 1),
+                        "rounds": ("global", args.epochs)}[name]
+    print(f"partial_fit, {name}: {args.pieces} pieces, {rounds} round(s) of {args.epochs // rounds} epoch(s) "
+          f"each, {schedule} learning-rate schedule", flush=True)
+    pieces, joined, pieces_seconds = train_in_pieces(lines, settings, args.pieces, schedule, rounds)
+    pieces_vectors = by_count(pieces)
+    pieces_score = analogy_accuracy(pieces_vectors, str(QUESTIONS))
+    print(f"partial_fit, {name}: {pieces_seconds:.0f} s, analogy {100 * pieces_score.accuracy:.2f}% "
+          f"({pieces_score.evaluated} questions); difference from fit "
+          f"{100 * (pieces_score.accuracy - whole_score.accuracy):+.2f} pt", flush=True)
+    missing = set(whole.vocabulary_) - set(pieces.vocabulary_)
+    print(f"  vocabulary {len(pieces.vocabulary_)} words ({len(whole.vocabulary_)} for fit; "
+          f"{len(missing)} of fit's missing)")
+    if len(joined) >= 4 and joined[3]:
+        late = joined[3]
+        counts = pieces.word_counts_[[pieces.vocabulary_[w] for w in late]]
+        norms = np.linalg.norm(pieces.embedding_[[pieces.vocabulary_[w] for w in late]], axis=1)
+        rng = np.random.default_rng(0)
+        early = [w for w in joined[0] if pieces.word_counts_[pieces.vocabulary_[w]] <= counts.max()]
+        early = list(rng.choice(early, size=min(200, len(early)), replace=False))
+        sample = [w for w in rng.choice(late, size=min(200, len(late)), replace=False) if w in whole.vocabulary_]
+        print(f"  words that joined in piece 4: {len(late)} (total counts median {int(np.median(counts))}, "
+              f"max {counts.max()}); row norms median {np.median(norms):.2f}, min {norms.min():.2f} "
+              f"(initial rows about 0.03)")
+        print(f"  10-nearest-neighbour overlap with the whole-corpus model: joined in piece 4 "
+              f"{neighbour_overlap(pieces_vectors, whole_vectors, sample):.3f}, in the vocabulary since "
+              f"piece 1 (counts up to the same maximum) {neighbour_overlap(pieces_vectors, whole_vectors, early):.3f}",
+              flush=True)
 
 
 def main():
@@ -105,14 +149,15 @@ def main():
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--max-lines", type=int, default=None, help="first lines only (quick runs)")
-    parser.add_argument("--schedule", choices=["per-call", "global"], default="per-call",
-                        help="learning rate of the calls: each its own full decay, or one decay split between them")
+    parser.add_argument("--variants", nargs="+", choices=["per-call", "global", "rounds"], default=["per-call"],
+                        help="per-call: one call per piece, each its own full learning-rate decay; global: one "
+                             "decay split between the calls; rounds: --epochs rounds over the pieces, one epoch a "
+                             "call, one decay split between all the calls")
     args = parser.parse_args()
     lines = read_lines(max_lines=args.max_lines)
     settings = dict(n_components=args.dim, architecture=args.arch, epochs=args.epochs, n_jobs=args.n_jobs,
                     random_state=0, token_pattern=r"\S+")
-    print(f"{args.arch}, {args.dim} d, {args.epochs} epochs, {len(lines)} paragraphs, {args.pieces} pieces, "
-          f"{args.schedule} learning-rate schedule")
+    print(f"{args.arch}, {args.dim} d, {args.epochs} epochs, {len(lines)} paragraphs, {args.pieces} pieces")
 
     start = time.perf_counter()
     whole = Word2VecEmbedder(**settings).fit(lines)
@@ -122,28 +167,8 @@ def main():
     print(f"fit on the whole corpus: {whole_seconds:.0f} s, analogy {100 * whole_score.accuracy:.2f}% "
           f"({whole_score.evaluated} questions)", flush=True)
 
-    pieces, joined, pieces_seconds = train_in_pieces(lines, settings, args.pieces, args.schedule)
-    pieces_vectors = by_count(pieces)
-    pieces_score = analogy_accuracy(pieces_vectors, str(QUESTIONS))
-    print(f"partial_fit in {args.pieces} pieces ({args.schedule}): {pieces_seconds:.0f} s, analogy "
-          f"{100 * pieces_score.accuracy:.2f}% ({pieces_score.evaluated} questions); "
-          f"difference {100 * (pieces_score.accuracy - whole_score.accuracy):+.2f} pt")
-    assert set(pieces.vocabulary_) == set(whole.vocabulary_), "the vocabularies differ"
-
-    if len(joined) >= 4 and joined[3]:
-        late = joined[3]
-        counts = pieces.word_counts_[[pieces.vocabulary_[w] for w in late]]
-        norms = np.linalg.norm(pieces.embedding_[[pieces.vocabulary_[w] for w in late]], axis=1)
-        rng = np.random.default_rng(0)
-        early = [w for w in joined[0] if pieces.word_counts_[pieces.vocabulary_[w]] <= counts.max()]
-        early = list(rng.choice(early, size=min(200, len(early)), replace=False))
-        sample = list(rng.choice(late, size=min(200, len(late)), replace=False))
-        print(f"words that joined in piece 4: {len(late)} (total counts median {int(np.median(counts))}, "
-              f"max {counts.max()}); row norms median {np.median(norms):.2f}, min {norms.min():.2f} "
-              f"(initial rows about 0.03)")
-        print(f"  10-nearest-neighbour overlap with the whole-corpus model: joined in piece 4 "
-              f"{neighbour_overlap(pieces_vectors, whole_vectors, sample):.3f}, in the vocabulary since "
-              f"piece 1 (counts up to the same maximum) {neighbour_overlap(pieces_vectors, whole_vectors, early):.3f}")
+    for name in args.variants:
+        report_pieces(name, lines, settings, args, whole, whole_vectors, whole_score)
 
 
 if __name__ == "__main__":
