@@ -186,8 +186,14 @@ def main():
         child(args)
         return
     print(f"corpus {args.corpus} (max_docs={args.max_docs}), {args.epochs} epochs, seeds {args.seeds}", flush=True)
+    # Seed by seed, so that an interrupted run still has whole comparisons.
+    runs = {(arch, lib): [] for arch in args.arch for lib in ("skvec", "gensim")}
+    for seed in args.seeds:
+        for arch in args.arch:
+            for lib in ("skvec", "gensim"):
+                runs[arch, lib].append(_run_child(args, lib, arch, seed))
     for arch in args.arch:
-        results = {lib: [_run_child(args, lib, arch, seed) for seed in args.seeds] for lib in ("skvec", "gensim")}
+        results = {lib: runs[arch, lib] for lib in ("skvec", "gensim")}
         summary = {lib: {key: float(np.mean([r[key] for r in runs])) for key in ("train", "infer", "f1", "peak_mb")}
                    for lib, runs in results.items()}
         s, g = summary["skvec"], summary["gensim"]
