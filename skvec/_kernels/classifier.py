@@ -75,15 +75,16 @@ INIT_BLOCK_ROWS = 4096
 
 
 @njit(parallel=True, cache=True)
-def uniform_rows(n_rows, dim, bound, seed):
-    """``n_rows x dim`` float32 uniform in ``[-bound, bound)``, as the tool initialises its input rows.
+def fill_uniform(out, bound, seed):
+    """Fill ``out`` (rows x dim, float32) uniformly in ``[-bound, bound)``, as the tool initialises its input rows.
 
     Blocks of ``INIT_BLOCK_ROWS`` rows each run their own linear congruential
     generator seeded from ``seed`` and the block's number, so the threads
     fill the matrix in parallel and the result does not depend on their
-    number.
+    number.  The caller allocates ``out`` (NumPy asks the kernel for huge
+    pages for large arrays, which the random row accesses of training need).
     """
-    out = np.empty((n_rows, dim), dtype=np.float32)
+    n_rows, dim = out.shape
     n_blocks = (n_rows + INIT_BLOCK_ROWS - 1) // INIT_BLOCK_ROWS
     scale = np.float32(2.0 * bound / 65536.0)
     low = np.float32(bound)
@@ -93,7 +94,6 @@ def uniform_rows(n_rows, dim, bound, seed):
             for k in range(dim):
                 r = lcg_next(r)
                 out[i, k] = np.float32((r >> _S16) & _LOW16) * scale - low
-    return out
 
 
 @njit(cache=True, inline="always")

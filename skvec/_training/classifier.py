@@ -122,7 +122,8 @@ def walk_tree(outputs):
 
 def initial_inputs(n_rows, dim, seed, pretrained=None):
     """Input rows uniform in ``[-1/dim, 1/dim)`` (the tool's range); ``pretrained`` = (rows, vectors) replaces rows."""
-    inputs = kernels.uniform_rows(n_rows, dim, 1.0 / dim, seed)
+    inputs = np.empty((n_rows, dim), dtype=np.float32)
+    kernels.fill_uniform(inputs, 1.0 / dim, seed)
     if pretrained is not None:
         rows, vectors = pretrained
         inputs[rows] = vectors
@@ -165,7 +166,9 @@ def train_classifier(docs, layout, targets, class_counts, plan, *, pretrained=No
                             logger=logger)
         run = _Run(docs, layout.kernel_settings(), targets, inputs, outputs, state, plan, total)
         loss_curve = _run_epochs(run, doc_tokens, np.random.default_rng(seeds[1]), progress)
-        if not all_finite(inputs):
+        # A non-finite input row makes the loss of the next document using it non-finite (checked
+        # after each block); the word rows are checked here too, the n-gram rows (up to GBs) are not.
+        if not all_finite(inputs[: layout.n_words]):
             _diverged(plan, plan.epochs)
     return ClassifierResult(inputs, vectors, loss_curve)
 
