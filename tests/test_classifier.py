@@ -336,3 +336,8 @@ def test_command_line_trains_and_predicts(tmp_path, capsys):
     assert main(["classify", "train", "--corpus", str(tmp_path / "train.txt"), "--param", "loss=hinge"]) == 1
     assert "'loss' parameter" in capsys.readouterr().err
     assert main(["classify", "train", "--corpus", str(tmp_path / "train.txt"), "--param", "bogus=1"]) == 2
+
+
+def test_divergence_is_an_error_not_nan():
+    with pytest.raises(FloatingPointError, match="alpha"):
+        FastTextClassifier(alpha=1e30, **SMALL).fit(DOCS, Y)
