@@ -43,8 +43,9 @@ from ._validation import (
     StrOptions,
     check_fits_in_memory,
 )
+from ._training.initial import rows_for_words, source_vectors
 from .subwords import ngram_buckets
-from .vectors import get_word_vectors, read_fasttext_bin, read_model_file, write_model_file
+from .vectors import read_fasttext_bin, read_model_file, write_model_file
 from .vectors._archive import utf8_with_offsets
 
 __all__ = ["FastTextClassifier"]
@@ -253,10 +254,7 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
                              "use bucket >= 1 (e.g. 2_000_000) or word_ngrams=1 without character n-grams.")
         if self.init_vectors is None:
             return None
-        try:
-            pretrained = get_word_vectors(self.init_vectors)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"init_vectors: {error}") from None
+        pretrained = source_vectors(self.init_vectors)
         if pretrained.is_sparse or pretrained.vector_size != self.n_components:
             raise ValueError(
                 f"init_vectors has {pretrained.vector_size}-dimensional vectors but n_components="
@@ -302,7 +300,8 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
                               int(self.negative), bool(self.shuffle), int(self.verbose))
         started = time.perf_counter()
         result = train_classifier(docs, layout, targets, class_counts, plan, pretrained=_pretrained_rows(
-            pretrained, words), n_jobs=self.n_jobs, random_state=self.random_state, logger=_LOGGER)
+            pretrained, words, self.n_components), n_jobs=self.n_jobs, random_state=self.random_state,
+            logger=_LOGGER)
         self.training_time_ = time.perf_counter() - started
         self.input_vectors_ = result.inputs
         self.output_vectors_ = result.outputs
@@ -729,13 +728,9 @@ def _sample_weights(sample_weight, n_docs):
     return weights.astype(np.float32)
 
 
-def _pretrained_rows(pretrained, words):
+def _pretrained_rows(pretrained, words, n_components):
     """(rows, vectors) of the vocabulary words that ``pretrained`` has, or None."""
     if pretrained is None:
         return None
-    index = pretrained.index
-    rows = np.array([row for row, word in enumerate(words) if word in index], dtype=np.int64)
-    if not len(rows):
-        return None
-    source = np.array([index[words[row]] for row in rows], dtype=np.int64)
-    return rows, np.asarray(pretrained.vectors[source], dtype=np.float32)
+    initial = rows_for_words(pretrained, words, n_components)
+    return (initial.positions, initial.rows) if len(initial.positions) else None
