@@ -32,6 +32,7 @@ from ._training.classifier import (
     train_classifier,
     walk_tree,
 )
+from ._training.initial import rows_for_words, source_vectors
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -43,7 +44,6 @@ from ._validation import (
     StrOptions,
     check_fits_in_memory,
 )
-from ._training.initial import rows_for_words, source_vectors
 from .subwords import ngram_buckets
 from .vectors import read_fasttext_bin, read_model_file, write_model_file
 from .vectors._archive import utf8_with_offsets
