@@ -450,7 +450,8 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
 
     def _train_corpus(self, corpus, params, previous):
         """Check the memory, train the new documents' rows (and the words and outputs), time it."""
-        memory = _training_memory(len(corpus.counts), corpus.n_docs, corpus, params)
+        n_earlier = 0 if previous is None else len(self.document_vectors_)
+        memory = _training_memory(len(corpus.counts), n_earlier + corpus.n_docs, corpus, params)
         check_fits_in_memory(
             memory,
             f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
@@ -552,6 +553,13 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         log_info(params["verbose"], f"doc2vec: inferred {n_docs} document vectors in "
                  f"{time.perf_counter() - started:.2f} s", logger=LOGGER)
         return rows
+
+    def __setstate__(self, state):
+        # Models pickled before the tree vectors were public kept them as ``_tree_embedding``.
+        if "_tree_embedding" in state:
+            state = dict(state)
+            state["tree_embedding_"] = state.pop("_tree_embedding")
+        super().__setstate__(state)
 
     @property
     def _n_features_out(self):

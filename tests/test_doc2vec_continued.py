@@ -134,6 +134,25 @@ def test_word_first_seen_in_a_later_call_gets_a_trained_vector(arch):
     assert all(topic_of_word(word) == "t0" for word in neighbours[:5]), neighbours
 
 
+def _nearest_topic_accuracy(vectors, topics):
+    """Share of documents whose nearest other document (cosine) has their topic."""
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    return float(np.mean(topics[similarity.argmax(axis=1)] == topics))
+
+
+@pytest.mark.parametrize(("arch", "least"), [({"architecture": "dbow"}, 0.95), ({"architecture": "dm"}, 0.6)])
+def test_documents_of_a_later_call_get_trained_rows(arch, least):
+    # Four topics: chance is 0.25.  Measured: PV-DBOW 1.0, PV-DM 0.70 (inferred: 1.0, 0.72).
+    later = _docs(1, n_docs=200)
+    topics = np.array([topic_of_word(doc[0]) for doc in later])
+    model = Doc2VecEmbedder(**dict(SMALL, n_components=16, epochs=10), **arch).fit(_docs(0, n_docs=200))
+    model.partial_fit(later)
+    assert _nearest_topic_accuracy(model.document_vectors_[200:], topics) >= least
+    assert _nearest_topic_accuracy(model.transform(later), topics) >= least
+
+
 def test_partial_fit_without_known_words_still_gives_document_rows():
     model = Doc2VecEmbedder(**SMALL).fit(_docs(0))
     curve = list(model.loss_curve_)
@@ -296,3 +315,13 @@ def test_clone_keeps_the_new_parameters():
     model = Doc2VecEmbedder(warm_start=True, callbacks=[print], init_vectors=None)
     params = clone(model).get_params()
     assert params["warm_start"] is True and params["callbacks"] == [print]
+
+
+def test_models_pickled_with_the_private_tree_vectors_still_load():
+    model = Doc2VecEmbedder(**SMALL, hierarchical_softmax=True).fit(_docs(0))
+    state = dict(model.__getstate__())
+    state["_tree_embedding"] = state.pop("tree_embedding_")
+    old = Doc2VecEmbedder.__new__(Doc2VecEmbedder)
+    old.__setstate__(state)
+    np.testing.assert_array_equal(old.tree_embedding_, model.tree_embedding_)
+    np.testing.assert_array_equal(old.transform(_docs(2, n_docs=5)), model.transform(_docs(2, n_docs=5)))
