@@ -469,19 +469,23 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         loss_before = list(self.loss_curve_)
         # Rows of the documents of earlier calls: kept as they are, this call's rows go after them.
         self._earlier_documents = self.document_vectors_ if previous is not None else None
+        # Set first, so that callbacks can call transform.
+        self._fitted_settings = params
         result = train_doc2vec(corpus.ids, corpus.offsets, corpus.counts, params, n_jobs=self.n_jobs,
                                random_state=self._random_state_of_call(), make_inputs=make_inputs,
                                previous=previous, on_epoch=self._epoch_callback(params, loss_before))
         loss_curve = loss_before + (list(result.loss_curve) if len(corpus.ids) else [])
-        self._set_model(result.inputs, result.outputs, loss_curve, params, result.documents)
+        self._set_model(result.inputs, result.outputs, loss_curve, params, result.documents, result.inference_seed)
         del self._earlier_documents
-        if previous is None:
-            self._inference_seed = result.inference_seed
-        self._fitted_settings = params
         self.training_time_ = time.perf_counter() - started
 
-    def _set_model(self, inputs, outputs, loss_curve, params, documents):
-        """Store the model so far: words, outputs, the earlier documents' rows followed by these."""
+    def _set_model(self, inputs, outputs, loss_curve, params, documents, inference_seed):
+        """Store the model so far: words, outputs, the earlier documents' rows followed by these.
+
+        The seed of inference is the first fit's: continuing does not change it.
+        """
+        if self._training_calls == 1:
+            self._inference_seed = inference_seed
         words_trained = params["dm"] or params["train_words"]
         self.embedding_ = inputs.vectors if words_trained else None
         self.context_embedding_ = outputs.syn1neg if params["negative"] > 0 else None

@@ -239,10 +239,11 @@ def test_pickled_model_continues_in_a_fresh_process_bit_identically(tmp_path):
 
 
 def test_callbacks_see_the_model_at_each_epoch():
-    seen = []
+    seen, inferred = [], []
 
     def record(model, epoch):
         seen.append((epoch, model.document_vectors_.copy(), model.embedding_.copy(), list(model.loss_curve_)))
+        inferred.append(model.transform(_docs(4, n_docs=3)))  # the model so far can infer
 
     model = Doc2VecEmbedder(**dict(SMALL, epochs=3), architecture="dm", callbacks=[record]).fit(_docs(0))
     assert [epoch for epoch, *_ in seen] == [1, 2, 3]
@@ -250,6 +251,7 @@ def test_callbacks_see_the_model_at_each_epoch():
     np.testing.assert_array_equal(seen[-1][1], model.document_vectors_)
     np.testing.assert_array_equal(seen[-1][2], model.embedding_)
     assert not np.array_equal(seen[0][1], seen[-1][1])
+    np.testing.assert_array_equal(inferred[-1], model.transform(_docs(4, n_docs=3)))
     seen.clear()
     model.partial_fit(_docs(1, n_docs=30))
     assert [epoch for epoch, *_ in seen] == [1, 2, 3]

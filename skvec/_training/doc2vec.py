@@ -50,8 +50,9 @@ def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=Non
         ``train_word2vec`` (continued training: the rows trained so far,
         ``init_vectors``).  The documents of ``ids`` always get new rows.
     on_epoch : callable or None
-        Called as ``on_epoch(epoch, inputs, outputs, loss_curve, documents)``
-        after each epoch, ``documents`` being the document rows so far.
+        Called as ``on_epoch(epoch, inputs, outputs, loss_curve, documents,
+        inference_seed)`` after each epoch, ``documents`` being the document
+        rows so far.
 
     Returns
     -------
@@ -69,7 +70,7 @@ def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=Non
     epoch_done = None
     if on_epoch is not None:
         def epoch_done(epoch, inputs, outputs, loss_curve):
-            on_epoch(epoch, inputs, outputs, loss_curve, documents.vectors)
+            on_epoch(epoch, inputs, outputs, loss_curve, documents.vectors, int(inference_seed))
     result = train_word2vec(ids, offsets, counts, word_params, n_jobs=n_jobs, random_state=rng,
                             make_inputs=make_inputs, previous=previous, on_epoch=epoch_done, logger=LOGGER,
                             name="doc2vec", kernel=kernels.train_block, extra=(documents,))
