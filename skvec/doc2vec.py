@@ -1,16 +1,19 @@
 """Doc2VecEmbedder: Paragraph Vector (PV-DBOW and PV-DM) as a scikit-learn transformer."""
 
 import time
+from functools import partial
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_corpus, encode_with_vocabulary, vocabulary_dict
+from ._continued import ContinuedTrainingMixin
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary
 from ._kernels._common import all_finite
 from ._progress import emit, log_info, log_memory
 from ._training.doc2vec import LOGGER, infer_documents, train_doc2vec
+from ._training.word2vec import start_inputs
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -28,7 +31,8 @@ from ._validation import (
 _DEFAULT_ALPHA = 0.025
 
 
-class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                      BaseEstimator):
     """Document vectors learned by Paragraph Vector (doc2vec): PV-DBOW or PV-DM.
 
     Each sample is a document.  ``fit`` learns word vectors, output vectors
@@ -50,6 +54,12 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
     - PV-DM (``architecture="dm"``): the document vector joins the context
       words as an input of CBOW, averaged (``dm_mean=True``, gensim's
       ``dm_mean=1``) or summed; the word vectors are trained too.
+
+    Training can start from pretrained word vectors (``init_vectors``) and go
+    on with more documents (:meth:`partial_fit`, or :meth:`fit` with
+    ``warm_start=True``): the vocabulary grows as word2vec's does, and each new
+    document gets a row appended to ``document_vectors_`` (see the user guide's
+    "Continued training").
 
     Parameters
     ----------
@@ -120,24 +130,61 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         How much progress is logged (logger ``skvec.doc2vec``): 0 nothing;
         1 the vocabulary summary, the memory estimate, one line per epoch and
         one per ``transform``; 2 also lines within epochs.
+    init_vectors : WordVectors, fitted model, gensim KeyedVectors or None, default=None
+        Pretrained word vectors (anything :func:`~skvec.get_word_vectors`
+        accepts) of ``n_components`` dimensions.  Vocabulary words present
+        there start from their vector instead of a random one; the other
+        words, the document rows and the output vectors start as in a fresh
+        fit.  The learning-rate schedule is unchanged: training starts at
+        full ``alpha``, which moves the pretrained vectors as much as random
+        ones; a smaller ``alpha`` keeps more of them.  Also used for the
+        words that join in :meth:`partial_fit`.  PV-DBOW without
+        ``train_words`` neither trains nor reads word vectors, so they have
+        no effect there.  Checked at ``fit``, before any document is read
+        (a source of word vectors, dimension, finite values).
+        scikit-learn's ``clone`` unfits a model given here: wrap it in
+        ``sklearn.frozen.FrozenEstimator`` or pass ``get_word_vectors(model)``.
+    warm_start : bool, default=False
+        When True and the model is fitted, :meth:`fit` continues training
+        it on the new documents as :meth:`partial_fit` does, instead of
+        starting over.
+    callbacks : list of callable or None, default=None
+        Each is called as ``callback(estimator, epoch)`` at the end of every
+        epoch (``epoch`` counts from 1 within the call), when
+        ``document_vectors_``, ``embedding_``, ``context_embedding_`` and
+        ``loss_curve_`` hold the model as trained so far.
 
     Attributes
     ----------
     document_vectors_ : ndarray of shape (n_docs, n_components), dtype float32
-        The trained vectors of the training documents, in training order.
+        The trained vectors of the training documents, in the order they
+        were trained: those of ``fit``, then those of each
+        :meth:`partial_fit` call (a row is trained only in the call that
+        has its document).
     vocabulary_ : dict
-        Word -> row of ``embedding_``; rows ordered by decreasing count.
+        Word -> row of ``embedding_``.  After :meth:`fit`, rows are ordered
+        by decreasing count; words that joined in later :meth:`partial_fit`
+        calls come after, in the order they joined.
     word_counts_ : ndarray of shape (n_words,), dtype int64
-        Occurrences of each vocabulary word in the corpus.
+        Occurrences of each vocabulary word in all documents seen.
+    pending_word_counts_ : dict
+        Words seen but not in the vocabulary (below ``min_count``, or beyond
+        ``max_vocab_size``) -> their total count, kept so that
+        :meth:`partial_fit` adds them when they reach ``min_count``.
     embedding_ : ndarray of shape (n_words, n_components) or None
         The word vectors; None for PV-DBOW without ``train_words`` (they are
         not trained).
     context_embedding_ : ndarray of shape (n_words, n_components) or None
         The negative-sampling output vectors; None when ``negative == 0``.
+    tree_embedding_ : ndarray of shape (n_words - 1, n_components) or None
+        The output vectors of the Huffman tree's inner nodes; None without
+        hierarchical softmax.
     loss_curve_ : list of float
-        Mean loss per training example in each epoch.
+        Mean loss per training example in each epoch; epochs of later
+        :meth:`partial_fit` calls are appended.
     n_train_words_ : int
-        Vocabulary tokens in the corpus (one epoch, before down-sampling).
+        Vocabulary tokens in the documents of the last call (one epoch,
+        before down-sampling).
     encoding_time_ : float
         Seconds spent reading and encoding the corpus.
     training_time_ : float
@@ -198,7 +245,14 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         "n_jobs": N_JOBS,
         "random_state": ["random_state"],
         "verbose": VERBOSE,
+        "init_vectors": "no_validation",
+        "warm_start": ["boolean"],
+        "callbacks": [list, tuple, None],
     }
+
+    _STRUCTURE = ("n_components", "architecture", "hierarchical_softmax", "dm_mean", "train_words", "lowercase",
+                  "token_pattern")
+    _FITTED_ATTRIBUTE = "document_vectors_"
 
     def __init__(
         self,
@@ -226,6 +280,9 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         n_jobs=None,
         random_state=None,
         verbose=0,
+        init_vectors=None,
+        warm_start=False,
+        callbacks=None,
     ):
         self.n_components = n_components
         self.architecture = architecture
@@ -250,6 +307,9 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.init_vectors = init_vectors
+        self.warm_start = warm_start
+        self.callbacks = callbacks
 
     def _check_params(self):
         """Validate the parameters (before any document is read); return the settings."""
@@ -264,6 +324,7 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         if min_alpha > alpha:
             raise ValueError(f"min_alpha={self.min_alpha!r} must not exceed alpha={alpha!r}.")
         infer_alpha = alpha if self.infer_alpha is None else float(self.infer_alpha)
+        self._check_callbacks()
         return {
             "n_components": int(self.n_components),
             "dm": self.architecture == "dm",
@@ -288,6 +349,9 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
     def fit(self, X, y=None):
         """Learn the vocabulary, the word and output vectors and the training documents' vectors.
 
+        With ``warm_start=True`` and a fitted model, continues training it
+        on ``X`` instead, as :meth:`partial_fit` does.
+
         Parameters
         ----------
         X : iterable of str or of sequences of str
@@ -302,14 +366,71 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         self : Doc2VecEmbedder
             The fitted estimator.
         """
-        self._fit(X)
+        self._fit_corpus(X, self._check_params())
+        return self
+
+    def partial_fit(self, X, y=None):
+        """Continue training on more documents; the first call is :meth:`fit`.
+
+        The vocabulary grows as in :meth:`Word2VecEmbedder.partial_fit
+        <skvec.Word2VecEmbedder.partial_fit>`: counts accumulate over every
+        document seen, a word whose total count reaches ``min_count`` joins
+        with a row appended after the existing ones (starting from its
+        ``init_vectors`` row when it has one), words below it wait in
+        ``pending_word_counts_``; the sampling tables and the Huffman codes
+        are rebuilt from the total counts; the word and output rows trained
+        so far are carried over.
+
+        Each document of ``X`` gets a new row, appended to
+        ``document_vectors_`` (which keeps the rows of the documents of
+        earlier calls first, in the order they were trained).  The rows of
+        earlier documents are not trained further: their documents are not
+        in this call; they drift from the words and outputs as these move.
+        Use :meth:`transform` for vectors that all come from the current
+        model.  :meth:`transform` infers with the updated model.
+
+        Each call runs its own learning-rate schedule, from ``alpha`` down
+        to ``min_alpha`` over ``epochs`` passes over ``X``.  Parameters that
+        shape the model (``n_components``, ``architecture``,
+        ``hierarchical_softmax``, whether ``negative`` is 0, ``dm_mean``,
+        ``train_words``, the tokenization) cannot change between calls.  With
+        ``n_jobs=1`` and an integer ``random_state`` every sequence of calls
+        is bit-reproducible; a call that fails leaves the model as it was.
+
+        Parameters
+        ----------
+        X : iterable of str or of sequences of str
+            The new documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Doc2VecEmbedder
+            The updated estimator.
+
+        Examples
+        --------
+        >>> from skvec import Doc2VecEmbedder
+        >>> model = Doc2VecEmbedder(n_components=8, min_count=1, epochs=5, n_jobs=1, random_state=0)
+        >>> model = model.partial_fit(["the cat sat on the mat"] * 20)
+        >>> model.document_vectors_.shape, len(model.vocabulary_)
+        ((20, 8), 5)
+        >>> model = model.partial_fit(["the dog sat on the log"] * 10)
+        >>> model.document_vectors_.shape, model.vocabulary_["dog"]
+        ((30, 8), 5)
+        """
+        if not self._is_fitted():
+            return self.fit(X)
+        self._fit_more(X, self._check_params())
         return self
 
     def fit_transform(self, X, y=None):
         """Fit, then infer the vector of each training document.
 
-        Equal to ``fit(X).transform(X)`` (the documents are read once); the
-        trained rows are in ``document_vectors_``.
+        Equal to ``fit(X).transform(X)`` (the documents are read once; with
+        ``warm_start=True`` the fit continues the model); the trained rows
+        are in ``document_vectors_``.
 
         Parameters
         ----------
@@ -323,46 +444,58 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         ndarray of shape (n_docs, n_components), dtype float32
             The inferred document vectors.
         """
-        ids, offsets, params = self._fit(X)
-        return self._infer(ids, offsets, params)
-
-    def _fit(self, docs):
         params = self._check_params()
-        started = time.perf_counter()
-        corpus = encode_corpus(
-            docs,
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            verbose=params["verbose"],
-        )
-        self.encoding_time_ = time.perf_counter() - started
-        self.vocabulary_ = vocabulary_dict(corpus.words)
-        self.word_counts_ = corpus.counts
-        self.n_train_words_ = int(len(corpus.ids))
-        memory = _training_memory(len(corpus.counts), corpus.n_docs, corpus, params)
+        corpus = self._fit_corpus(X, params)
+        return self._infer(corpus.ids, corpus.offsets, self._inference_settings(params))
+
+    def _train_corpus(self, corpus, params, previous):
+        """Check the memory, train the new documents' rows (and the words and outputs), time it."""
+        n_earlier = 0 if previous is None else len(self.document_vectors_)
+        memory = _training_memory(len(corpus.counts), n_earlier + corpus.n_docs, corpus, params)
         check_fits_in_memory(
             memory,
             f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
         )
         log_memory(params["verbose"], "doc2vec", memory, logger=LOGGER)
         started = time.perf_counter()
-        result = train_doc2vec(corpus.ids, corpus.offsets, corpus.counts, params, n_jobs=self.n_jobs,
-                               random_state=self.random_state)
-        self.training_time_ = time.perf_counter() - started
+        n_old = 0 if previous is None else len(previous.counts)
+        # PV-DBOW without train_words neither trains nor reads its word rows: they start afresh.
         words_trained = params["dm"] or params["train_words"]
-        self.embedding_ = result.inputs.vectors if words_trained else None
-        self.context_embedding_ = result.outputs.syn1neg if params["negative"] > 0 else None
-        self._tree_embedding = result.outputs.syn1 if params["hs"] else None
-        self.document_vectors_ = result.documents
-        self.loss_curve_ = result.loss_curve
-        self._inference_seed = result.inference_seed
-        # The input rows PV-DBOW uses in inference: none (its words are not inputs).
-        self._inference_inputs = result.inputs.vectors if params["dm"] else None
+        make_inputs = partial(
+            start_inputs,
+            previous_rows=self.embedding_ if previous is not None and words_trained else None,
+            initial=self._new_word_rows(n_old, params) if words_trained else None,
+        )
+        loss_before = list(self.loss_curve_)
+        # Rows of the documents of earlier calls: kept as they are, this call's rows go after them.
+        self._earlier_documents = self.document_vectors_ if previous is not None else None
+        # Set first, so that callbacks can call transform.
         self._fitted_settings = params
-        return corpus.ids, corpus.offsets, params
+        result = train_doc2vec(corpus.ids, corpus.offsets, corpus.counts, params, n_jobs=self.n_jobs,
+                               random_state=self._random_state_of_call(), make_inputs=make_inputs,
+                               previous=previous, on_epoch=self._epoch_callback(params, loss_before))
+        loss_curve = loss_before + (list(result.loss_curve) if len(corpus.ids) else [])
+        self._set_model(result.inputs, result.outputs, loss_curve, params, result.documents, result.inference_seed)
+        del self._earlier_documents
+        self.training_time_ = time.perf_counter() - started
+
+    def _set_model(self, inputs, outputs, loss_curve, params, documents, inference_seed):
+        """Store the model so far: words, outputs, the earlier documents' rows followed by these.
+
+        The seed of inference is the first fit's: continuing does not change it.
+        """
+        if self._training_calls == 1:
+            self._inference_seed = inference_seed
+        words_trained = params["dm"] or params["train_words"]
+        self.embedding_ = inputs.vectors if words_trained else None
+        self.context_embedding_ = outputs.syn1neg if params["negative"] > 0 else None
+        self.tree_embedding_ = outputs.syn1 if params["hs"] else None
+        if self._earlier_documents is not None:
+            documents = np.concatenate([self._earlier_documents, documents])
+        self.document_vectors_ = documents
+        self.loss_curve_ = loss_curve
+        # The input rows PV-DBOW uses in inference: none (its words are not inputs).
+        self._inference_inputs = inputs.vectors if params["dm"] else None
 
     def _inference_settings(self, current):
         """The fitted model's settings, with the inference schedule, threads and verbosity of now.
@@ -401,9 +534,10 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         model = {
             "word_vectors": self._inference_inputs,
             "syn1neg": self.context_embedding_,
-            "syn1": self._tree_embedding,
+            "syn1": self.tree_embedding_,
             "counts": self.word_counts_,
-            "n_train_words": self.n_train_words_,
+            # The down-sampling of training: the tokens of every call.
+            "n_train_words": int(self.word_counts_.sum()),
         }
         rows = infer_documents(ids, offsets, model, dict(params, seed=self._inference_seed), n_jobs=self.n_jobs)
         if not all_finite(rows):
@@ -423,6 +557,13 @@ class Doc2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transfo
         log_info(params["verbose"], f"doc2vec: inferred {n_docs} document vectors in "
                  f"{time.perf_counter() - started:.2f} s", logger=LOGGER)
         return rows
+
+    def __setstate__(self, state):
+        # Models pickled before the tree vectors were public kept them as ``_tree_embedding``.
+        if "_tree_embedding" in state:
+            state = dict(state)
+            state["tree_embedding_"] = state.pop("_tree_embedding")
+        super().__setstate__(state)
 
     @property
     def _n_features_out(self):

@@ -3,23 +3,14 @@
 import logging
 import time
 from functools import partial
-from numbers import Integral, Real
+from numbers import Real
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 
-from ._corpus import (
-    DEFAULT_TOKEN_PATTERN,
-    CorpusInputMixin,
-    Vocabulary,
-    encode_corpus,
-    grow_vocabulary,
-    vocabulary_dict,
-)
-from ._kernels.word2vec import OutputRows
+from ._continued import ContinuedTrainingMixin
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin
 from ._progress import log_info, log_memory
-from ._training.initial import rows_for_words, source_vectors
-from ._training.word2vec import PreviousModel, start_inputs, train_word2vec
+from ._training.word2vec import start_inputs, train_word2vec
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -35,16 +26,14 @@ from ._validation import (
 )
 
 _LOGGER = logging.getLogger("skvec.word2vec")
-# Parameters that shape the model's arrays or its vocabulary's tokens: they
-# cannot change between a fit and the calls that continue it.
-_STRUCTURE = ("n_components", "hierarchical_softmax", "lowercase", "token_pattern")
 
 # Bound of |ns_exponent|: count ** 10 stays finite in float64 for any count
 # below 10**30, and larger exponents put all the mass on one word anyway.
 _MAX_NS_EXPONENT = 10.0
 
 
-class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+                       BaseEstimator):
     """Word vectors learned by word2vec (skip-gram or CBOW).
 
     Training follows the original C tool (``word2vec.c``) rather than the
@@ -295,9 +284,7 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         min_alpha = alpha * 1e-4 if self.min_alpha is None else float(self.min_alpha)
         if min_alpha > alpha:
             raise ValueError(f"min_alpha={self.min_alpha!r} must not exceed alpha={alpha!r}.")
-        for callback in self.callbacks or ():
-            if not callable(callback):
-                raise TypeError(f"callbacks must be a list of callables, got {callback!r} in it.")
+        self._check_callbacks()
         return {
             "n_components": int(self.n_components),
             "architecture": self.architecture,
@@ -334,28 +321,7 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         self : Word2VecEmbedder
             The fitted estimator.
         """
-        params = self._check_params()
-        if self.warm_start and hasattr(self, "embedding_"):
-            return self._fit_more(X, params)
-        if self.init_vectors is not None:
-            self._check_init_vectors(params)
-        started = time.perf_counter()
-        corpus = encode_corpus(
-            X,
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            verbose=params["verbose"],
-            keep_unused=True,
-        )
-        self.encoding_time_ = time.perf_counter() - started
-        self._fitted_structure = self._structure()
-        self._training_calls = 1
-        self.loss_curve_ = []
-        self._set_vocabulary(corpus)
-        self._train_corpus(corpus, params, None)
+        self._fit_corpus(X, self._check_params())
         return self
 
     def partial_fit(self, X, y=None):
@@ -411,48 +377,10 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         >>> len(model.vocabulary_), model.vocabulary_["dog"]
         (7, 5)
         """
-        if not hasattr(self, "embedding_"):
+        if not self._is_fitted():
             return self.fit(X)
-        return self._fit_more(X, self._check_params())
-
-    def _fit_more(self, X, params):
-        """Continue the fitted model on ``X`` (``partial_fit``, ``fit`` with ``warm_start``)."""
-        self._check_structure()
-        if self.init_vectors is not None:
-            self._check_init_vectors(params)
-        previous = PreviousModel(self.word_counts_, self._output_rows())
-        started = time.perf_counter()
-        pending = getattr(self, "pending_word_counts_", {})
-        corpus = grow_vocabulary(
-            X,
-            Vocabulary(list(self.vocabulary_), self.word_counts_),
-            Vocabulary(list(pending), np.fromiter(pending.values(), dtype=np.int64, count=len(pending))),
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            verbose=params["verbose"],
-        )
-        # Training copies the arrays it grows, so the model before this call
-        # stays intact and comes back whole if the call fails.
-        state = dict(self.__dict__)
-        try:
-            self.encoding_time_ = time.perf_counter() - started
-            self._training_calls = getattr(self, "_training_calls", 1) + 1
-            self._set_vocabulary(corpus)
-            self._train_corpus(corpus, params, previous)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(state)
-            raise
+        self._fit_more(X, self._check_params())
         return self
-
-    def _set_vocabulary(self, corpus):
-        self.vocabulary_ = vocabulary_dict(corpus.words)
-        self.word_counts_ = corpus.counts
-        self.pending_word_counts_ = dict(zip(corpus.unused.words, corpus.unused.counts.tolist()))
-        self.n_train_words_ = int(len(corpus.ids))
 
     def _train_corpus(self, corpus, params, previous):
         """Check the memory, train, time it."""
@@ -473,60 +401,6 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
                 # Words joined (min_count was lowered) but none occurs here: rows added, no example seen.
                 self.loss_curve_ = loss_before
         self.training_time_ = time.perf_counter() - started
-
-    def _check_init_vectors(self, params):
-        """Fail before reading documents when ``init_vectors`` cannot be used."""
-        vectors = source_vectors(self.init_vectors)
-        if vectors.vector_size != params["n_components"]:
-            raise ValueError(
-                f"init_vectors has vectors of {vectors.vector_size} dimensions but "
-                f"n_components={self.n_components}; they must be equal."
-            )
-
-    def _structure(self):
-        params = self.get_params(deep=False)
-        structure = {name: params[name] for name in _STRUCTURE}
-        structure["negative sampling"] = params["negative"] > 0
-        return structure
-
-    def _check_structure(self):
-        """Raise if a parameter that shapes the model changed since it was fitted."""
-        fitted = getattr(self, "_fitted_structure", None) or self._structure()
-        for name, value in self._structure().items():
-            if fitted[name] != value:
-                raise ValueError(
-                    f"The model was fitted with {name}={fitted[name]!r} and now has {name}={value!r}; "
-                    f"{name} cannot change when training continues (partial_fit, warm_start=True). "
-                    "Set it back, or fit a new model."
-                )
-
-    def _output_rows(self):
-        """The output rows trained so far, placeholders for sides not trained."""
-        dim = self.embedding_.shape[1]
-        placeholder = np.zeros((1, dim), dtype=np.float32)
-        syn1neg = self.context_embedding_ if self.context_embedding_ is not None else placeholder
-        syn1 = getattr(self, "tree_embedding_", None)
-        return OutputRows(syn1neg, placeholder if syn1 is None else syn1)
-
-    def _random_state_of_call(self):
-        """This call's ``random_state``: the parameter itself on the first call.
-
-        Later calls with an integer seed draw from a stream derived from the
-        seed and the call's number, so that new words do not start from the
-        rows earlier new words started from.
-        """
-        calls = getattr(self, "_training_calls", 1)
-        if calls <= 1 or not isinstance(self.random_state, Integral):
-            return self.random_state
-        return np.random.RandomState(np.random.MT19937(np.random.SeedSequence([int(self.random_state), calls])))
-
-    def _new_word_rows(self, n_old, params):
-        """``init_vectors`` rows for the words from row ``n_old`` on, positions in the whole vocabulary."""
-        if self.init_vectors is None:
-            return None
-        words = list(self.vocabulary_)[n_old:]
-        initial = rows_for_words(self.init_vectors, words, params["n_components"])
-        return initial._replace(positions=initial.positions + n_old)
 
     def fit_transform(self, X, y=None):
         """Fit on a corpus and return the word vectors.
@@ -572,18 +446,6 @@ class Word2VecEmbedder(CorpusInputMixin, ClassNamePrefixFeaturesOutMixin, Transf
         self.context_embedding_ = outputs.syn1neg if params["negative"] > 0 else None
         self.tree_embedding_ = outputs.syn1 if params["hs"] else None
         self.loss_curve_ = loss_curve
-
-    def _epoch_callback(self, params, loss_before):
-        """The engine's ``on_epoch``: store the model so far, then call each callback."""
-        if not self.callbacks:
-            return None
-
-        def on_epoch(epoch, inputs, outputs, loss_curve):
-            self._set_model(inputs, outputs, loss_before + list(loss_curve), params)
-            for callback in self.callbacks:
-                callback(self, epoch)
-
-        return on_epoch
 
 
 def _training_memory(corpus, params):

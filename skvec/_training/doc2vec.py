@@ -17,7 +17,7 @@ from .._kernels import doc2vec as kernels
 from .._kernels.word2vec import InputRows, OutputRows, init_input_vectors
 from .._random import thread_seeds
 from .._threads import numba_threads
-from .word2vec import sampling_tables, train_word2vec
+from .word2vec import sampling_tables, train_word2vec, word_inputs
 
 # Progress of a fit is reported on the estimator's logger.
 LOGGER = logging.getLogger("skvec.doc2vec")
@@ -26,7 +26,8 @@ Doc2VecResult = namedtuple("Doc2VecResult", ["inputs", "outputs", "documents", "
 Doc2VecResult.__doc__ = """Trained word inputs, outputs, document rows, mean loss per epoch and the inference seed."""
 
 
-def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=None):
+def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=None, make_inputs=word_inputs,
+                  previous=None, on_epoch=None):
     """Train PV-DBOW or PV-DM on an encoded corpus.
 
     Parameters
@@ -44,6 +45,14 @@ def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=Non
     random_state : int, RandomState instance or None
         Seeds the document rows, the word rows, each thread's generator and
         the inference seed.
+    make_inputs, previous : optional
+        Where the word rows and the output rows start, as for
+        ``train_word2vec`` (continued training: the rows trained so far,
+        ``init_vectors``).  The documents of ``ids`` always get new rows.
+    on_epoch : callable or None
+        Called as ``on_epoch(epoch, inputs, outputs, loss_curve, documents,
+        inference_seed)`` after each epoch, ``documents`` being the document
+        rows so far.
 
     Returns
     -------
@@ -58,7 +67,12 @@ def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=Non
     # The word part of PV-DBOW with train_words is skip-gram; PV-DM reads the
     # document rows' settings, not the architecture.
     word_params = dict(params, architecture="skipgram")
-    result = train_word2vec(ids, offsets, counts, word_params, n_jobs=n_jobs, random_state=rng, logger=LOGGER,
+    epoch_done = None
+    if on_epoch is not None:
+        def epoch_done(epoch, inputs, outputs, loss_curve):
+            on_epoch(epoch, inputs, outputs, loss_curve, documents.vectors, int(inference_seed))
+    result = train_word2vec(ids, offsets, counts, word_params, n_jobs=n_jobs, random_state=rng,
+                            make_inputs=make_inputs, previous=previous, on_epoch=epoch_done, logger=LOGGER,
                             name="doc2vec", kernel=kernels.train_block, extra=(documents,))
     return Doc2VecResult(result.inputs, result.outputs, documents.vectors, result.loss_curve, int(inference_seed))
 
