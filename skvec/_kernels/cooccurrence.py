@@ -25,12 +25,10 @@ from numba import njit, prange
 
 from numba.cpython.unsafe.numbers import trailing_zeros
 
-from ._common import popcount, prefetch_row, splitmix64
+from ._common import popcount, splitmix64
 
 _ONE = np.uint64(1)
 _LOW6 = np.int64(63)
-# Occurrences ahead whose context windows are prefetched.
-_PREFETCH_AHEAD = 8
 
 
 @njit(cache=True)
@@ -147,18 +145,8 @@ def _accumulate_row(w, corpus, weights, left, right, acc, bits, summary, add):
     ``corpus`` is (ids, offsets, positions, starts).
     """
     ids, offsets, positions, starts = corpus
-    # The ids as rows of one, so that the window of an occurrence a few ahead
-    # can be prefetched: a rare word's windows lie at random places of an
-    # array larger than the caches, a miss each.
-    id_rows = ids.reshape(-1, 1)
-    last = ids.shape[0] - 1
-    first_k, stop_k = starts[w], starts[w + 1]
     d = 0
-    for k in range(first_k, stop_k):
-        if k + _PREFETCH_AHEAD < stop_k:
-            ahead = np.int64(positions[k + _PREFETCH_AHEAD])
-            prefetch_row(id_rows, max(ahead - left, 0))
-            prefetch_row(id_rows, min(ahead + right, last))
+    for k in range(starts[w], starts[w + 1]):
         p = np.int64(positions[k])
         d = _doc_of(offsets, p, d)
         lo = max(p - left, offsets[d])
