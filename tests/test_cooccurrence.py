@@ -397,39 +397,3 @@ def test_in_a_pipeline_with_memory(tmp_path):
     out = pipeline.fit_transform(docs)
     assert out.shape == (4, 4)
     assert np.allclose(np.asarray(out.multiply(out).sum(axis=1)).ravel(), 1.0)
-
-
-@pytest.mark.parametrize("n_cols", [1, 63, 64, 65, 4095, 4097, 70_000])
-def test_row_bitmap_counts_and_writes_columns_in_order(n_cols):
-    from numba import njit
-
-    from skvec._kernels import cooccurrence as kernels
-
-    @njit
-    def one_row(columns, values, n_cols):
-        # The helpers are inlined into the kernels; exercise them through a small wrapper.
-        acc = np.zeros(n_cols, dtype=np.int64)
-        bits, summary = kernels.empty_bitmap(n_cols)
-        for i in range(columns.shape[0]):
-            kernels._mark(bits, summary, columns[i])
-            acc[columns[i]] += values[i]
-        n = kernels._count_and_clear(bits, summary)
-        for i in range(columns.shape[0]):
-            kernels._mark(bits, summary, columns[i])
-        indices = np.empty(n, dtype=np.int32)
-        data = np.empty(n, dtype=np.float64)
-        written = kernels._write_and_clear(acc, bits, summary, indices, data, 0, 4.0)
-        return n, written, indices, data, acc, bits, summary
-
-    rng = np.random.default_rng(n_cols)
-    columns = rng.integers(0, n_cols, size=500).astype(np.int32)
-    columns[:2] = [0, n_cols - 1]
-    values = rng.integers(1, 50, size=500).astype(np.int64)
-    n, written, indices, data, acc, bits, summary = one_row(columns, values, n_cols)
-    expected_columns = np.unique(columns)
-    expected_sums = np.bincount(columns, weights=values, minlength=n_cols)[expected_columns]
-    assert n == written == len(expected_columns)
-    np.testing.assert_array_equal(indices, expected_columns)
-    np.testing.assert_array_equal(data, expected_sums / 4.0)
-    # Everything is cleared for the next row.
-    assert not acc.any() and not bits.any() and not summary.any()

@@ -71,21 +71,3 @@ def test_below_stays_in_range_and_reaches_both_ends():
     assert _common.below(np.uint64(0), 10) == 0
     assert _common.below(np.uint64(2**32 - 1), 10) == 9
     assert _common.below(np.uint64(2**31), 10) == 5
-
-
-@njit(cache=True)
-def _popcounts(values):
-    out = np.empty(values.shape[0], dtype=np.int64)
-    for i in range(values.shape[0]):
-        out[i] = _common.popcount(values[i])
-    return out
-
-
-def test_popcount_counts_set_bits():
-    rng = np.random.default_rng(0)
-    values = np.concatenate([
-        np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64),
-        rng.integers(0, 2**63, size=200, dtype=np.uint64) * np.uint64(2) + np.uint64(1),
-    ])
-    expected = [bin(int(v)).count("1") for v in values]
-    np.testing.assert_array_equal(_popcounts(values), expected)

@@ -100,16 +100,6 @@ def prefetch_row_for_write(typingctx, matrix, row):
     return types.void(matrix, row), _row_prefetch(write=True)
 
 
-@intrinsic
-def popcount(typingctx, x):
-    """Number of set bits of an unsigned 64-bit integer (one ``popcnt`` instruction)."""
-
-    def codegen(context, builder, signature, args):
-        return builder.ctpop(args[0])
-
-    return types.uint64(types.uint64), codegen
-
-
 @njit(cache=True, inline="always")
 def lcg_next(r):
     """One step of the C word2vec generator, ``r * 25214903917 + 11`` modulo 2**64."""

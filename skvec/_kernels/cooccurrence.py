@@ -12,23 +12,16 @@ built by a counting sort) lets every row be accumulated in a private dense
 buffer, so no (word, context) pair list of the corpus is ever materialized.
 Rows are counted twice, first for the number of distinct contexts (to size
 the CSR arrays exactly), then to fill them.
-
-Which columns a row reached is kept in a two-level bitmap (one bit per
-column, one summary bit per 64-column word), not in a list of touched
-columns: marking a column is a branch-free OR whatever it held, and walking
-the set bits gives the columns already in increasing order, with no sort.
-The bitmap of a 73k-word vocabulary is 9 KB and stays in the L1 cache.
 """
 
 import numpy as np
 from numba import njit, prange
 
-from numba.cpython.unsafe.numbers import trailing_zeros
+from ._common import splitmix64
 
-from ._common import popcount, splitmix64
-
-_ONE = np.uint64(1)
-_LOW6 = np.int64(63)
+# A row whose number of distinct contexts exceeds n_words / _DENSE_ROW is
+# emitted by scanning its dense buffer instead of sorting its touched list.
+_DENSE_ROW = 16
 
 
 @njit(cache=True)
@@ -79,72 +72,15 @@ def _doc_of(offsets, p, d):
     return lo
 
 
-@njit(cache=True)
-def empty_bitmap(n_cols):
-    """Zeroed two-level bitmap of ``n_cols`` columns: (bits, summary)."""
-    n_bits = (n_cols + 63) // 64
-    return np.zeros(n_bits, dtype=np.uint64), np.zeros((n_bits + 63) // 64, dtype=np.uint64)
-
-
 @njit(cache=True, inline="always")
-def _mark(bits, summary, c):
-    """Set column ``c`` in the bitmap."""
-    word = np.int64(c) >> 6
-    bits[word] |= _ONE << np.uint64(np.int64(c) & _LOW6)
-    summary[word >> 6] |= _ONE << np.uint64(word & _LOW6)
+def _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched):
+    """Add the window weights of every context of word ``w`` into ``acc``.
 
-
-@njit(cache=True, inline="always")
-def _count_and_clear(bits, summary):
-    """Number of columns set; the bitmap is zero on return."""
+    ``acc`` is zero on entry; columns first reached are appended to
+    ``touched`` (weights are positive, so a zero cell means untouched).
+    Returns the number of distinct columns.
+    """
     n = 0
-    for s in range(summary.shape[0]):
-        group = summary[s]
-        summary[s] = 0
-        while group != 0:
-            word = s * 64 + np.int64(trailing_zeros(group))
-            group &= group - _ONE
-            n += np.int64(popcount(bits[word]))
-            bits[word] = 0
-    return n
-
-
-@njit(cache=True, inline="always")
-def _write_and_clear(acc, bits, summary, indices, data, start, scale):
-    """Write the set columns, in increasing order, from ``start`` on; clear them.
-
-    ``scale > 0``: each sum divided by it (one correctly rounded division);
-    otherwise the int64 fixed-point sums themselves.  Returns the number written.
-    """
-    o = start
-    for s in range(summary.shape[0]):
-        group = summary[s]
-        summary[s] = 0
-        while group != 0:
-            word = s * 64 + np.int64(trailing_zeros(group))
-            group &= group - _ONE
-            mask = bits[word]
-            bits[word] = 0
-            while mask != 0:
-                c = word * 64 + np.int64(trailing_zeros(mask))
-                mask &= mask - _ONE
-                indices[o] = c
-                if scale > 0:
-                    data[o] = np.float64(acc[c]) / scale
-                else:
-                    data[o] = acc[c]
-                acc[c] = 0
-                o += 1
-    return o - start
-
-
-@njit(cache=True, inline="always")
-def _accumulate_row(w, corpus, weights, left, right, acc, bits, summary, add):
-    """Mark every context of word ``w`` in the bitmap; with ``add``, also sum its weights into ``acc``.
-
-    ``corpus`` is (ids, offsets, positions, starts).
-    """
-    ids, offsets, positions, starts = corpus
     d = 0
     for k in range(starts[w], starts[w + 1]):
         p = np.int64(positions[k])
@@ -153,27 +89,61 @@ def _accumulate_row(w, corpus, weights, left, right, acc, bits, summary, add):
         hi = min(p + right + 1, offsets[d + 1])
         for q in range(lo, p):
             c = ids[q]
-            _mark(bits, summary, c)
-            if add:
-                acc[c] += weights[p - q]
+            if acc[c] == 0:
+                touched[n] = c
+                n += 1
+            acc[c] += weights[p - q]
         for q in range(p + 1, hi):
             c = ids[q]
-            _mark(bits, summary, c)
-            if add:
-                acc[c] += weights[q - p]
+            if acc[c] == 0:
+                touched[n] = c
+                n += 1
+            acc[c] += weights[q - p]
+    return n
 
 
 @njit(parallel=True, cache=True)
 def count_row_nnz(ids, offsets, positions, starts, weights, left, right, block_bounds, row_nnz):
     """Number of distinct contexts of every row, into ``row_nnz``."""
     n_words = starts.shape[0] - 1
-    corpus = (ids, offsets, positions, starts)
     for b in prange(block_bounds.shape[0] - 1):
-        acc = np.zeros(1, dtype=np.int64)
-        bits, summary = empty_bitmap(n_words)
+        acc = np.zeros(n_words, dtype=np.int64)
+        touched = np.empty(n_words, dtype=np.int32)
         for w in range(block_bounds[b], block_bounds[b + 1]):
-            _accumulate_row(w, corpus, weights, left, right, acc, bits, summary, False)
-            row_nnz[w] = _count_and_clear(bits, summary)
+            n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
+            row_nnz[w] = n
+            for i in range(n):
+                acc[touched[i]] = 0
+
+
+@njit(cache=True, inline="always")
+def _emit_order(acc, touched, n, n_words):
+    """Columns of the current row in increasing order."""
+    if n * _DENSE_ROW > n_words:
+        j = 0
+        for c in range(n_words):
+            if acc[c] != 0:
+                touched[j] = c
+                j += 1
+    else:
+        touched[:n].sort()
+
+
+@njit(cache=True, inline="always")
+def _write_row(acc, touched, n, indices, data, start, scale):
+    """Write a row's ``n`` touched columns from ``start`` on and clear them in ``acc``.
+
+    ``scale > 0``: each sum divided by it (one correctly rounded division);
+    otherwise the int64 fixed-point sums themselves.
+    """
+    for i in range(n):
+        c = touched[i]
+        indices[start + i] = c
+        if scale > 0:
+            data[start + i] = np.float64(acc[c]) / scale
+        else:
+            data[start + i] = acc[c]
+        acc[c] = 0
 
 
 @njit(parallel=True, cache=True)
@@ -185,13 +155,13 @@ def fill_rows(ids, offsets, positions, starts, weights, left, right, block_bound
     test is the same for every cell, so it costs nothing measurable.
     """
     n_words = starts.shape[0] - 1
-    corpus = (ids, offsets, positions, starts)
     for b in prange(block_bounds.shape[0] - 1):
         acc = np.zeros(n_words, dtype=np.int64)
-        bits, summary = empty_bitmap(n_words)
+        touched = np.empty(n_words, dtype=np.int32)
         for w in range(block_bounds[b], block_bounds[b + 1]):
-            _accumulate_row(w, corpus, weights, left, right, acc, bits, summary, True)
-            _write_and_clear(acc, bits, summary, indices, data, indptr[w], scale)
+            n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
+            _emit_order(acc, touched, n, n_words)
+            _write_row(acc, touched, n, indices, data, indptr[w], scale)
 
 
 @njit(cache=True)
@@ -229,41 +199,45 @@ def subsample(ids, offsets, keep_probability, seed, first_position):
 
 
 @njit(cache=True, inline="always")
-def _sum_row(r, parts, acc, bits, summary, add):
-    """Mark the columns of row ``r`` of every part; with ``add``, also add its values into ``acc``.
+def _sum_row(r, indptrs, starts, indices, data, acc, touched):
+    """Add row ``r`` of every part into ``acc`` (zero on entry); return its distinct columns.
 
-    ``parts`` is (indptrs, starts, indices, data) as ``sum_partials`` takes them.
+    Columns first reached are appended to ``touched`` (partial sums are
+    positive, so a zero cell means untouched).
     """
-    indptrs, starts, indices, data = parts
+    n = 0
     for k in range(indptrs.shape[0]):
         base = starts[k]
         for j in range(indptrs[k, r], indptrs[k, r + 1]):
             c = indices[base + j]
-            _mark(bits, summary, c)
-            if add:
-                acc[c] += data[base + j]
+            if acc[c] == 0:
+                touched[n] = c
+                n += 1
+            acc[c] += data[base + j]
+    return n
 
 
 @njit(parallel=True, cache=True)
 def _sum_partials_nnz(indptrs, starts, indices, data, n_cols, block_bounds, row_nnz):
-    parts = (indptrs, starts, indices, data)
     for b in prange(block_bounds.shape[0] - 1):
-        acc = np.zeros(1, dtype=np.int64)
-        bits, summary = empty_bitmap(n_cols)
+        acc = np.zeros(n_cols, dtype=np.int64)
+        touched = np.empty(n_cols, dtype=np.int32)
         for r in range(block_bounds[b], block_bounds[b + 1]):
-            _sum_row(r, parts, acc, bits, summary, False)
-            row_nnz[r] = _count_and_clear(bits, summary)
+            n = _sum_row(r, indptrs, starts, indices, data, acc, touched)
+            row_nnz[r] = n
+            for i in range(n):
+                acc[touched[i]] = 0
 
 
 @njit(parallel=True, cache=True)
 def _sum_partials_fill(indptrs, starts, indices, data, n_cols, block_bounds, indptr, out_indices, out_data, scale):
-    parts = (indptrs, starts, indices, data)
     for b in prange(block_bounds.shape[0] - 1):
         acc = np.zeros(n_cols, dtype=np.int64)
-        bits, summary = empty_bitmap(n_cols)
+        touched = np.empty(n_cols, dtype=np.int32)
         for r in range(block_bounds[b], block_bounds[b + 1]):
-            _sum_row(r, parts, acc, bits, summary, True)
-            _write_and_clear(acc, bits, summary, out_indices, out_data, indptr[r] - indptr[block_bounds[0]], scale)
+            n = _sum_row(r, indptrs, starts, indices, data, acc, touched)
+            _emit_order(acc, touched, n, n_cols)
+            _write_row(acc, touched, n, out_indices, out_data, indptr[r] - indptr[block_bounds[0]], scale)
 
 
 def sum_partials(indptrs, starts, indices, data, n_cols, block_bounds, out_dtype, scale):
