@@ -30,7 +30,10 @@ in a new random order; each block (small enough to stay in L2) is reshuffled in
 place just before it is visited.  So every epoch sees a fresh random order while
 the shuffling costs only cache-local work.  Threads take disjoint runs of the
 block order (Hogwild: the parameter updates are unsynchronised, as in the C
-tool).
+tool).  Entries left in the matrix's row order (blocks still in a random
+order, ``shuffle`` False) run an epoch about 1.45 times faster, since
+consecutive entries share their word row; the shuffled order stays until that
+order's accuracy after a full fit is known (see the Performance page).
 """
 
 from collections import namedtuple
