@@ -17,10 +17,10 @@ the same corpus and with the same settings:
 
 The C trainer runs twice on the same shuffled file: built with the Makefile's
 flags, then with ``-ffast-math -march=native`` added (``--no-fast-math`` skips
-the second).  Both train ``--max-iter`` epochs (default 3: enough for a time per epoch;
+the second).  skvec and C train ``--max-iter`` epochs (default 3: enough for a time per epoch;
 ``--full`` runs the 15 epochs of the accuracy comparison).  It prints the
-counting time of both, every epoch's time and their medians, the ratio C /
-skvec of the median epoch times, the final costs, the Google analogy accuracy
+counting time of both, every epoch's time and their medians, the ratios C /
+skvec (Makefile build) and skvec / C (fast-math build) of the median epoch times, the final costs, the Google analogy accuracy
 of both vectors (3CosAdd, restrict_vocab=30000, the same evaluation) and the
 memory of skvec (resident set before training, with the matrix in memory, and
 its peak during training, sampled from /proc every 20 ms).
