@@ -9,6 +9,10 @@ With ``--reference``, a plain numpy/scipy count (one sparse matrix per window
 distance, summed) runs in the same process for a time ratio and a check of
 the values.
 
+With ``--profile``, each run also times its stages: the shared encoding
+(tokenizing, the vocabulary, ids), the inverted index, the pass that sizes
+the rows, the pass that fills them, and the rest (CSR assembly).
+
 Run it under the shared lock:
 
     flock /tmp/skvec-cpu.lock python benchmarks/cooccurrence.py
@@ -43,9 +47,45 @@ def reference_count(ids, offsets, n_words, window, weighting):
     return total.tocsr()
 
 
+# The stages timed by --profile: the shared encoding (tokenize, count the
+# vocabulary, map to ids) and the counting kernels, by the names the counting
+# engine calls them.
+PROFILED_KERNELS = ("invert_index", "count_row_nnz", "fill_rows")
+
+
+def profile_stages():
+    """Wrap the encoding and the counting kernels with timers; returns the dict they fill."""
+    import functools
+
+    import skvec._counting.engine as engine
+    import skvec._counting.strategies as strategies
+
+    seconds = {}
+
+    def timed_stage(module, name):
+        function = getattr(module, name)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+
+        setattr(module, name, wrapper)
+
+    timed_stage(strategies, "encode_corpus")
+    timed_stage(strategies, "count_window")
+    for name in PROFILED_KERNELS:
+        timed_stage(engine.kernels, name)
+    return seconds
+
+
 def run_once(args):
     from skvec import CooccurrenceVectorizer
 
+    stages = profile_stages() if args.profile else None
     lines = read_lines(args.corpus)
     vectorizer = CooccurrenceVectorizer(
         window=args.window, weighting=args.weighting, min_count=args.min_count, n_jobs=args.n_jobs
@@ -61,6 +101,11 @@ def run_once(args):
         "n_tokens": vectorizer.n_tokens_,
         "sum": float(counts.data.sum(dtype=np.float64)),
     }
+    if stages is not None:
+        # The rest of count_window: row blocks, the CSR arrays and their assembly.
+        stages["csr_assembly"] = stages["count_window"] - sum(stages[name] for name in PROFILED_KERNELS)
+        stages["other"] = elapsed - stages.pop("count_window") - stages["encode_corpus"]
+        result["stages"] = {name: round(value, 3) for name, value in stages.items()}
     if args.reference:
         from skvec._corpus import encode_corpus
 
@@ -89,6 +134,8 @@ def main():
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reference", action="store_true", help="also run the scipy reference (once)")
+    parser.add_argument("--profile", action="store_true",
+                        help="time the stages: encoding, inverted index, row sizes, filling, CSR assembly")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.once:
@@ -99,6 +146,8 @@ def main():
             "--window", str(args.window), "--weighting", args.weighting, "--min-count", str(args.min_count)]
     if args.n_jobs is not None:
         base += ["--n-jobs", str(args.n_jobs)]
+    if args.profile:
+        base += ["--profile"]
     runs = []
     for repeat in range(args.repeats):
         command = base + (["--reference"] if args.reference and repeat == 0 else [])
@@ -114,6 +163,10 @@ def main():
     )
     print(f"encode + count: median {statistics.median(seconds):.2f} s over {len(seconds)} runs "
           f"(min {min(seconds):.2f}, max {max(seconds):.2f})")
+    if args.profile:
+        for name in runs[0]["stages"]:
+            values = [r["stages"][name] for r in runs]
+            print(f"  {name}: median {statistics.median(values):.2f} s")
     print(f"peak RSS: median {statistics.median(rss):.0f} MB (max {max(rss):.0f} MB)")
     print("acceptance: <= 25 s and <= 1536 MB; GloVe C tools on this machine type: 21 s, 1.56 GB")
     if "reference_seconds" in runs[0]:

@@ -15,10 +15,12 @@ the same corpus and with the same settings:
   1/distance weighting: the same counts), ``shuffle`` and ``glove
   -vector-size 100 -x-max 10 -eta 0.05 -alpha 0.75 -model 2`` (W + W~).
 
-Both train ``--max-iter`` epochs (default 3: enough for a time per epoch;
+The C trainer runs twice on the same shuffled file: built with the Makefile's
+flags, then with ``-ffast-math -march=native`` added (``--no-fast-math`` skips
+the second).  skvec and C train ``--max-iter`` epochs (default 3: enough for a time per epoch;
 ``--full`` runs the 15 epochs of the accuracy comparison).  It prints the
-counting time of both, every epoch's time and their medians, the ratio C /
-skvec of the median epoch times, the final costs, the Google analogy accuracy
+counting time of both, every epoch's time and their medians, the ratios C /
+skvec (Makefile build) and skvec / C (fast-math build) of the median epoch times, the final costs, the Google analogy accuracy
 of both vectors (3CosAdd, restrict_vocab=30000, the same evaluation) and the
 memory of skvec (resident set before training, with the matrix in memory, and
 its peak during training, sampled from /proc every 20 ms).
@@ -55,6 +57,9 @@ GLOVE_SOURCES = Path(os.environ.get("SKVEC_GLOVE_SRC", DATA.parent / "ref" / "gl
 # The flags of the tool's Makefile.
 C_FLAGS = ["-pthread", "-O3", "-march=native", "-funroll-loops", "-lm"]
 C_PROGRAMS = ("vocab_count", "cooccur", "shuffle", "glove")
+# A second build of the trainer with fast math: gcc may then vectorise its
+# double-precision loops (reassociated sums, no errno from sqrt).
+FAST_MATH_FLAGS = ["-ffast-math", "-march=native"]
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -130,6 +135,10 @@ def build_c_tools(workdir):
         paths[name] = os.path.join(workdir, name)
         cmd = ["gcc", str(source / f"{name}.c"), str(source / "common.c"), "-o", paths[name], *C_FLAGS]
         subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    paths["glove_fast_math"] = os.path.join(workdir, "glove_fast_math")
+    cmd = ["gcc", str(source / "glove.c"), str(source / "common.c"), "-o", paths["glove_fast_math"], *C_FLAGS,
+           *FAST_MATH_FLAGS]
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
     return paths
 
 
@@ -161,15 +170,18 @@ def run_c_glove(args, lines, n_components, max_iter):
         shuffle_seconds = run_c_step([tools["shuffle"], "-temp-file", path("temp_shuffle"), "-seed", "1", *memory],
                                      path("cooccurrence.bin"), path("cooccurrence.shuf.bin"))
         nnz = os.path.getsize(path("cooccurrence.shuf.bin")) // 16
-        stamps = run_glove_binary(tools["glove"], [
-            "-input-file", path("cooccurrence.shuf.bin"), "-vocab-file", path("vocab.txt"), "-save-file",
-            path("vectors"), "-vector-size", str(n_components), "-threads", str(args.n_jobs), "-iter", str(max_iter),
-            "-x-max", str(args.x_max), "-eta", str(args.learning_rate), "-alpha", "0.75", "-model", "2",
-            "-binary", "0", "-write-header", "0", "-seed", "1", "-verbose", "2",
-        ])
-        words, vectors = read_glove_text(path("vectors.txt"))
-    return dict(count_seconds=count_seconds, shuffle_seconds=shuffle_seconds, nnz=nnz, words=words,
-                vectors=vectors, **stamps)
+        runs = {}
+        for build in ("glove", "glove_fast_math") if args.fast_math else ("glove",):
+            stamps = run_glove_binary(tools[build], [
+                "-input-file", path("cooccurrence.shuf.bin"), "-vocab-file", path("vocab.txt"), "-save-file",
+                path(build), "-vector-size", str(n_components), "-threads", str(args.n_jobs), "-iter",
+                str(max_iter), "-x-max", str(args.x_max), "-eta", str(args.learning_rate), "-alpha", "0.75",
+                "-model", "2", "-binary", "0", "-write-header", "0", "-seed", "1", "-verbose", "2",
+            ])
+            words, vectors = read_glove_text(path(f"{build}.txt"))
+            runs[build] = dict(count_seconds=count_seconds, shuffle_seconds=shuffle_seconds, nnz=nnz, words=words,
+                               vectors=vectors, **stamps)
+    return runs
 
 
 def run_glove_binary(glove, options):
@@ -266,6 +278,8 @@ def parse_args():
     parser.add_argument("--max-iter", type=int, default=None, help="default 3, 15 with --full, 5 with --wide")
     parser.add_argument("--full", action="store_true", help="15 epochs each, for the accuracy comparison")
     parser.add_argument("--no-c", action="store_true", help="skip the C tool")
+    parser.add_argument("--no-fast-math", dest="fast_math", action="store_false",
+                        help="skip the second C trainer built with -ffast-math -march=native")
     parser.add_argument("--c-memory", type=float, default=2.0, help="-memory (GB) of cooccur and shuffle")
     parser.add_argument("--x-max", type=float, default=10.0)
     parser.add_argument("--learning-rate", type=float, default=0.05)
@@ -302,15 +316,23 @@ def main():
     ours_accuracy = report_accuracy(args, "skvec", ours)
     if args.no_c:
         return
-    theirs = run_c_glove(args, lines, n_components, max_iter)
+    c_runs = run_c_glove(args, lines, n_components, max_iter)
+    theirs = c_runs["glove"]
     describe("C GloVe", theirs)
     print(f"C GloVe: shuffle {theirs['shuffle_seconds']:.1f} s")
     theirs_accuracy = report_accuracy(args, "C GloVe", theirs)
     ratio = statistics.median(theirs["epoch_seconds"]) / statistics.median(ours["epoch_seconds"])
     print(f"median epoch time ratio C / skvec = {ratio:.2f} (above 1: skvec faster); counting time ratio "
-          f"C / skvec = {theirs['count_seconds'] / ours['count_seconds']:.2f}; accuracy skvec - C = "
+          f"C / skvec = {theirs['count_seconds'] / ours['count_seconds']:.2f} (skvec / C = "
+          f"{ours['count_seconds'] / theirs['count_seconds']:.2f}); accuracy skvec - C = "
           f"{100 * (ours_accuracy - theirs_accuracy):+.2f} points after {max_iter} epochs")
-
+    if "glove_fast_math" in c_runs:
+        fast = c_runs["glove_fast_math"]
+        describe("C GloVe -ffast-math", fast)
+        fast_accuracy = report_accuracy(args, "C GloVe -ffast-math", fast)
+        ratio = statistics.median(ours["epoch_seconds"]) / statistics.median(fast["epoch_seconds"])
+        print(f"median epoch time skvec / C -ffast-math = {ratio:.2f} (below 1: skvec faster); accuracy "
+              f"skvec - C -ffast-math = {100 * (ours_accuracy - fast_accuracy):+.2f} points after {max_iter} epochs")
 
 if __name__ == "__main__":
     main()

@@ -30,7 +30,10 @@ in a new random order; each block (small enough to stay in L2) is reshuffled in
 place just before it is visited.  So every epoch sees a fresh random order while
 the shuffling costs only cache-local work.  Threads take disjoint runs of the
 block order (Hogwild: the parameter updates are unsynchronised, as in the C
-tool).
+tool).  Entries left in the matrix's row order (blocks still in a random
+order, ``shuffle`` False) run an epoch about 1.45 times faster, since
+consecutive entries share their word row; the shuffled order stays until that
+order's accuracy after a full fit is known (see the Performance page).
 """
 
 from collections import namedtuple
@@ -88,9 +91,16 @@ def shuffle_entries(rows, cols, logx, seed):
 def _update(w, c, lx, d, stride, eta, grad_clip, log_x_max, alpha):
     """One AdaGrad step on the non-zero with log value ``lx`` between rows ``w``
     and ``c``; return its weighted cost ``0.5 f diff**2`` (NaN if skipped)."""
+    # Four views of length d, each indexed by the loop counter alone: an index
+    # like ``stride + k`` may be negative as far as Numba knows, and its
+    # wrap-around test would keep the loops scalar.
+    w_vec = w[:d]
+    c_vec = c[:d]
+    w_acc = w[stride : stride + d]
+    c_acc = c[stride : stride + d]
     dot = np.float32(0.0)
     for k in range(d):
-        dot += w[k] * c[k]
+        dot += w_vec[k] * c_vec[k]
     diff = dot + w[d] + c[d] - lx
     if lx >= log_x_max:
         fdiff = diff
@@ -102,12 +112,12 @@ def _update(w, c, lx, d, stride, eta, grad_clip, log_x_max, alpha):
         return np.nan
     cost = 0.5 * np.float64(fdiff) * np.float64(diff)
     for k in range(d):
-        gw = min(max(fdiff * c[k], -grad_clip), grad_clip) * eta
-        gc = min(max(fdiff * w[k], -grad_clip), grad_clip) * eta
-        w[k] -= gw / np.sqrt(w[stride + k])
-        c[k] -= gc / np.sqrt(c[stride + k])
-        w[stride + k] += gw * gw
-        c[stride + k] += gc * gc
+        gw = min(max(fdiff * c_vec[k], -grad_clip), grad_clip) * eta
+        gc = min(max(fdiff * w_vec[k], -grad_clip), grad_clip) * eta
+        w_vec[k] -= gw / np.sqrt(w_acc[k])
+        c_vec[k] -= gc / np.sqrt(c_acc[k])
+        w_acc[k] += gw * gw
+        c_acc[k] += gc * gc
     w[d] -= fdiff / np.sqrt(w[stride + d])
     c[d] -= fdiff / np.sqrt(c[stride + d])
     fdiff2 = fdiff * fdiff
