@@ -6,6 +6,12 @@ deterministic.  Test modules import what they need from here (pytest puts
 this directory on ``sys.path``); each test picks its own size and seed.
 """
 
+import os
+
+# scikit-learn's check of array-API dispatch with NumPy inputs runs only when
+# SciPy's array-API mode is on, which must be set before SciPy is imported.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 from collections import Counter
 
 import numpy as np
