@@ -113,11 +113,11 @@ def test_embedding_vectorizer_reads_any_vector_file(tmp_path):
     rng = np.random.default_rng(3)
     wv = SubwordVectors(["walk", "talk"], rng.normal(size=(2, 4)), rng.normal(size=(50, 4)), min_n=4, max_n=5)
     wv.save(tmp_path / "model")
-    vectorizer = EmbeddingVectorizer(str(tmp_path / "model"), prefit=True, norm=None).fit(["walk"])
+    vectorizer = EmbeddingVectorizer(str(tmp_path / "model"), prefit=True, norm=None, standardize=False).fit(["walk"])
     np.testing.assert_allclose(vectorizer.transform(["walking talk"])[0], (wv["walking"] + wv["talk"]) / 2,
                                atol=1e-6)
     wv.save_word2vec_format(tmp_path / "v.txt")
-    plain = EmbeddingVectorizer(tmp_path / "v.txt", prefit=True, norm=None).fit(["walk"])
+    plain = EmbeddingVectorizer(tmp_path / "v.txt", prefit=True, norm=None, standardize=False).fit(["walk"])
     np.testing.assert_allclose(plain.transform(["talk"])[0], wv["talk"], atol=1e-6)
     with pytest.raises(TypeError, match="prefit=True"):
         EmbeddingVectorizer(str(tmp_path / "v.txt")).fit(["walk"])
