@@ -264,6 +264,9 @@ def _read_words(archive):
         )
     raw = data.tobytes()
     bounds = offsets.tolist()
+    if raw.isascii():  # one decode, then string slices (byte and character offsets agree)
+        text = raw.decode("ascii")
+        return [text[start:end] for start, end in zip(bounds, bounds[1:])]
     try:
         return [raw[start:end].decode("utf-8") for start, end in zip(bounds, bounds[1:])]
     except UnicodeDecodeError as exc:
