@@ -32,7 +32,7 @@ ordered by their total count for both models, since the rows of
 
 Run under the shared CPU lock, e.g.::
 
-    flock /tmp/skvec-cpu.lock /work/venv/bin/python benchmarks/continued_training.py --arch skipgram
+    flock /tmp/skvec-cpu.lock python benchmarks/continued_training.py --arch skipgram
 """
 
 import argparse

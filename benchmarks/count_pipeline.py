@@ -20,7 +20,7 @@ still hold).
 
 Run it under the shared lock, in the background:
 
-    flock /tmp/skvec-cpu.lock /work/venv/bin/python benchmarks/count_pipeline.py --repeats 3 \
+    flock /tmp/skvec-cpu.lock python benchmarks/count_pipeline.py --repeats 3 \
         > /tmp/count_pipeline.log 2>&1 &
 """
 

@@ -18,7 +18,7 @@ Parts (each run separately, under the shared lock):
 
 Every measurement runs in a fresh process so that its peak RSS is its own.
 
-    flock /tmp/skvec-cpu.lock /work/venv/bin/python benchmarks/scale.py count
+    flock /tmp/skvec-cpu.lock python benchmarks/scale.py count
 """
 
 import argparse

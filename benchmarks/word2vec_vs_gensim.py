@@ -23,7 +23,7 @@ size at the end of training, before evaluation.
 
 Run under the shared CPU lock, e.g.::
 
-    flock /tmp/skvec-cpu.lock /work/venv/bin/python benchmarks/word2vec_vs_gensim.py --arch skipgram
+    flock /tmp/skvec-cpu.lock python benchmarks/word2vec_vs_gensim.py --arch skipgram
 """
 
 import argparse
