@@ -1,6 +1,5 @@
 """FastTextClassifier: fastText's supervised text classifier as a scikit-learn classifier."""
 
-import json
 import logging
 import time
 from numbers import Integral, Real
@@ -45,7 +44,7 @@ from ._validation import (
     check_fits_in_memory,
 )
 from .subwords import ngram_buckets
-from .vectors import read_fasttext_bin, read_model_file, write_model_file
+from .vectors import json_params, read_fasttext_bin, read_model_file, write_model_file
 from .vectors._archive import utf8_with_offsets
 
 __all__ = ["FastTextClassifier"]
@@ -571,8 +570,7 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
                   "word_counts": self.word_counts_, "class_counts": self.class_counts_}
         if self.input_vectors_.shape[0] > n_words:
             arrays["ngram_vectors"] = self.input_vectors_[n_words:]
-        params = {name: (value if value is None or isinstance(value, (bool, int, float, str)) else None)
-                  for name, value in self.get_params().items()}
+        params = json_params(self.get_params(), type(self).__name__)
         settings = {"model": MODEL_KIND, "min_n": int(self.min_n), "max_n": int(self.max_n),
                     "bucket": int(self.input_vectors_.shape[0] - n_words),
                     "classes": classes, "classes_dtype": self.classes_.dtype.str, "multilabel": bool(self.multilabel_),
@@ -580,7 +578,7 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
                                "encoding_time": float(self.encoding_time_),
                                "training_time": float(self.training_time_)}}
         write_model_file(path, words_in_row_order(self.vocabulary_), settings, arrays,
-                         params=json.loads(json.dumps(params)))
+                         params=params)
 
     @classmethod
     def load(cls, path):

@@ -341,3 +341,14 @@ def test_command_line_trains_and_predicts(tmp_path, capsys):
 def test_divergence_is_an_error_not_nan():
     with pytest.raises(FloatingPointError, match="alpha"):
         FastTextClassifier(alpha=1e30, **SMALL).fit(DOCS, Y)
+
+
+def test_numpy_integer_parameters_survive_save_and_load(tmp_path):
+    docs = ["good fun film", "bad dull film"] * 10
+    labels = ["pos", "neg"] * 10
+    clf = FastTextClassifier(n_components=np.int64(8), epochs=np.int64(2), min_count=1, n_jobs=1,
+                             random_state=0).fit(docs, labels)
+    clf.save(tmp_path / "model.npz")
+    loaded = FastTextClassifier.load(tmp_path / "model.npz")
+    assert loaded.get_params()["n_components"] == 8 and loaded.get_params()["epochs"] == 2
+    assert loaded.predict(docs).tolist() == clf.predict(docs).tolist()
