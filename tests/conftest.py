@@ -244,3 +244,15 @@ def planted_questions():
         ]
         for name, (_, _, left, right) in RELATIONS.items()
     }
+
+
+def with_new_words(docs, seed=1):
+    """Copies of ``docs`` in which documents of topic t0 have one word replaced by ``newa`` or ``newb``."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for doc in docs:
+        doc = list(doc)
+        if topic_of_word(doc[0]) == "t0":
+            doc[int(rng.integers(len(doc)))] = "newa" if rng.random() < 0.6 else "newb"
+        out.append(doc)
+    return out

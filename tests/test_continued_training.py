@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import topic_documents, topic_of_word
+from conftest import topic_documents, topic_of_word, with_new_words
 from sklearn.base import clone
 
 from skvec import FastTextEmbedder, SubwordVectors, Word2VecEmbedder, WordVectors
@@ -25,18 +25,6 @@ QUALITY = dict(SMALL, sample=0, epochs=5)
 
 def _docs(seed, n_docs=300):
     return topic_documents(n_docs=n_docs, doc_length=(8, 16), seed=seed, n_topics=4, words_per_topic=10)
-
-
-def _with_new_words(docs, seed=1):
-    """Documents of topic t0 with two new words (``newa``, ``newb``) among its words."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for doc in docs:
-        doc = list(doc)
-        if topic_of_word(doc[0]) == "t0":
-            doc[int(rng.integers(len(doc)))] = "newa" if rng.random() < 0.6 else "newb"
-        out.append(doc)
-    return out
 
 
 # -- vocabulary growth -----------------------------------------------------------------------------
@@ -136,7 +124,7 @@ def test_first_partial_fit_is_fit(estimator):
     FastTextEmbedder(**FT_SMALL),
 ])
 def test_partial_fit_is_reproducible_and_equals_warm_start(estimator):
-    first, second = _docs(0), _with_new_words(_docs(1))
+    first, second = _docs(0), with_new_words(_docs(1))
     runs = [clone(estimator).fit(first).partial_fit(second) for _ in range(2)]
     warm = clone(estimator).set_params(warm_start=True).fit(first).fit(second)
     for model in (runs[1], warm):
@@ -152,7 +140,7 @@ def test_partial_fit_appends_new_words_and_keeps_existing_rows():
     before = {word: model.embedding_[row].copy() for word, row in model.vocabulary_.items()}
     vocabulary = dict(model.vocabulary_)
     # Only topics t0 and t1 occur in the new documents, with two new words.
-    second = [doc for doc in _with_new_words(_docs(1)) if topic_of_word(doc[0]) in ("t0", "t1")]
+    second = [doc for doc in with_new_words(_docs(1)) if topic_of_word(doc[0]) in ("t0", "t1")]
     model.partial_fit(second)
     assert list(model.vocabulary_)[: len(vocabulary)] == list(vocabulary)
     assert all(model.vocabulary_[w] == r for w, r in vocabulary.items())
@@ -172,7 +160,7 @@ def test_partial_fit_appends_new_words_and_keeps_existing_rows():
 
 def test_word_first_seen_in_a_later_piece_gets_a_trained_vector():
     pieces = [_docs(seed, n_docs=200) for seed in range(4)]
-    pieces[3] = _with_new_words(pieces[3])
+    pieces[3] = with_new_words(pieces[3])
     model = Word2VecEmbedder(**QUALITY)
     for piece in pieces:
         model.partial_fit(piece)
@@ -314,7 +302,7 @@ def test_new_words_of_partial_fit_start_from_init_vectors():
     pretrained = WordVectors(["newa", "t0w0"], np.full((2, 12), 0.25))
     model = Word2VecEmbedder(init_vectors=pretrained, **dict(SMALL, alpha=1e-12, min_alpha=0.0))
     model.fit(_docs(0))
-    model.partial_fit(_with_new_words(_docs(1)))
+    model.partial_fit(with_new_words(_docs(1)))
     np.testing.assert_allclose(model.embedding_[model.vocabulary_["newa"]], 0.25, atol=1e-8)
     assert not np.allclose(model.embedding_[model.vocabulary_["newb"]], 0.25)
 
@@ -327,7 +315,7 @@ def test_fasttext_partial_fit_updates_ngram_rows_used_by_oov_lookups():
     before_ngrams = model.ngram_embedding_.copy()
     before_oov = model.word_vectors_["t0w0x"].copy()
     n_words = len(model.vocabulary_)
-    model.partial_fit(_with_new_words(_docs(1)))
+    model.partial_fit(with_new_words(_docs(1)))
     assert len(model.vocabulary_) == n_words + 2
     assert model.ngram_embedding_.shape == before_ngrams.shape
     assert not np.array_equal(model.ngram_embedding_, before_ngrams)
@@ -441,7 +429,7 @@ def test_fasttext_model_file_continues_training(tmp_path):
     model.save(path)
     loaded = FastTextEmbedder.load(path)
     n_words = len(loaded.vocabulary_)
-    loaded.partial_fit(_with_new_words(_docs(1)))
+    loaded.partial_fit(with_new_words(_docs(1)))
     assert len(loaded.vocabulary_) == n_words + 2
     assert np.isfinite(loaded.embedding_).all() and loaded.ngram_embedding_.shape == model.ngram_embedding_.shape
 
@@ -454,6 +442,6 @@ def test_a_failed_call_leaves_the_model_as_it_was():
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        model.set_params(callbacks=[fail]).partial_fit(_with_new_words(_docs(1)))
+        model.set_params(callbacks=[fail]).partial_fit(with_new_words(_docs(1)))
     model.set_params(callbacks=None)
     assert pickle.dumps(model) == before

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import topic_documents, topic_of_word
+from conftest import topic_documents, topic_of_word, with_new_words
 from sklearn.base import clone
 
 from skvec import Doc2VecEmbedder, WordVectors
@@ -24,18 +24,6 @@ ARCHITECTURES = [
 
 def _docs(seed, n_docs=120):
     return topic_documents(n_docs=n_docs, doc_length=(8, 16), seed=seed, n_topics=4, words_per_topic=10)
-
-
-def _with_new_words(docs, seed=1):
-    """Documents of topic t0 with two new words (``newa``, ``newb``) among its words."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for doc in docs:
-        doc = list(doc)
-        if topic_of_word(doc[0]) == "t0":
-            doc[int(rng.integers(len(doc)))] = "newa" if rng.random() < 0.6 else "newb"
-        out.append(doc)
-    return out
 
 
 def _arrays(model):
@@ -69,7 +57,7 @@ def test_first_partial_fit_is_fit(arch):
 
 @pytest.mark.parametrize("arch", ARCHITECTURES)
 def test_partial_fit_is_reproducible_and_equals_warm_start(arch):
-    first, second = _docs(0), _with_new_words(_docs(1))
+    first, second = _docs(0), with_new_words(_docs(1))
     a = Doc2VecEmbedder(**SMALL, **arch).fit(first).partial_fit(second)
     b = Doc2VecEmbedder(**SMALL, **arch).fit(first).partial_fit(second)
     _assert_same_model(a, b)
@@ -82,7 +70,7 @@ def test_partial_fit_is_reproducible_and_equals_warm_start(arch):
 
 
 def test_partial_fit_grows_the_vocabulary_and_appends_document_rows():
-    first, second = _docs(0), _with_new_words(_docs(1), seed=2) + [["rare", "t0w1"]]
+    first, second = _docs(0), with_new_words(_docs(1), seed=2) + [["rare", "t0w1"]]
     model = Doc2VecEmbedder(**SMALL, architecture="dm").fit(first)
     before = {name: None if value is None else value.copy() for name, value in _arrays(model).items()}
     words_before = list(model.vocabulary_)
@@ -119,7 +107,7 @@ def test_transform_after_partial_fit_uses_the_updated_model():
     new_doc = [["newa", "newb", "newa"]]
     assert not model.transform(new_doc).any()  # no vocabulary word yet
     old_rows = model.transform(_docs(3, n_docs=5))
-    model.partial_fit(_with_new_words(_docs(1)))
+    model.partial_fit(with_new_words(_docs(1)))
     assert model.transform(new_doc).any()
     assert not np.array_equal(model.transform(_docs(3, n_docs=5)), old_rows)
 
@@ -128,7 +116,7 @@ def test_transform_after_partial_fit_uses_the_updated_model():
 def test_word_first_seen_in_a_later_call_gets_a_trained_vector(arch):
     model = Doc2VecEmbedder(**dict(SMALL, n_components=16, epochs=5), **arch)
     model.fit(_docs(0, n_docs=300))
-    model.partial_fit(_with_new_words(_docs(1, n_docs=300)))
+    model.partial_fit(with_new_words(_docs(1, n_docs=300)))
     vectors = WordVectors(list(model.vocabulary_), model.embedding_)
     neighbours = [word for word, _ in vectors.most_similar("newa", topn=6) if word != "newb"]
     assert all(topic_of_word(word) == "t0" for word in neighbours[:5]), neighbours
@@ -197,7 +185,7 @@ def test_a_failed_call_leaves_the_model_as_it_was():
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        model.set_params(callbacks=[fail]).partial_fit(_with_new_words(_docs(1)))
+        model.set_params(callbacks=[fail]).partial_fit(with_new_words(_docs(1)))
     model.set_params(callbacks=None)
     assert pickle.dumps(model) == before
     with pytest.raises(FloatingPointError, match="alpha"):
@@ -286,7 +274,7 @@ def test_init_vectors_start_shared_words_from_their_rows(arch):
     # Words joining later start from their row too.
     source = _source(["newa", "t0w0"], seed=4)
     model = Doc2VecEmbedder(**still).fit(_docs(0))
-    model.set_params(init_vectors=source).partial_fit(_with_new_words(_docs(1)))
+    model.set_params(init_vectors=source).partial_fit(with_new_words(_docs(1)))
     np.testing.assert_allclose(model.embedding_[model.vocabulary_["newa"]], source.vectors[0], atol=1e-6)
     assert np.abs(model.embedding_[model.vocabulary_["t0w0"]] - source.vectors[1]).max() > 1e-3
 
