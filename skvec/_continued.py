@@ -57,7 +57,7 @@ class ContinuedTrainingMixin:
             tokenizer=self.tokenizer,
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
-            verbose=params["verbose"],
+            verbose=params.verbose,
             keep_unused=True,
         )
         self.encoding_time_ = time.perf_counter() - started
@@ -88,7 +88,7 @@ class ContinuedTrainingMixin:
             tokenizer=self.tokenizer,
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
-            verbose=params["verbose"],
+            verbose=params.verbose,
         )
         # Training copies the arrays it grows, so the model before this call
         # stays intact and comes back whole if the call fails.
@@ -113,7 +113,7 @@ class ContinuedTrainingMixin:
     def _check_init_vectors(self, params):
         """Fail before reading documents when ``init_vectors`` cannot be used."""
         vectors = source_vectors(self.init_vectors)
-        if vectors.vector_size != params["n_components"]:
+        if vectors.vector_size != params.n_components:
             raise ValueError(
                 f"init_vectors has vectors of {vectors.vector_size} dimensions but "
                 f"n_components={self.n_components}; they must be equal."
@@ -164,7 +164,7 @@ class ContinuedTrainingMixin:
         if self.init_vectors is None:
             return None
         words = list(self.vocabulary_)[n_old:]
-        initial = rows_for_words(self.init_vectors, words, params["n_components"])
+        initial = rows_for_words(self.init_vectors, words, params.n_components)
         return initial._replace(positions=initial.positions + n_old)
 
     def _epoch_callback(self, params, loss_before):

@@ -1,6 +1,7 @@
 """Doc2VecEmbedder: Paragraph Vector (PV-DBOW and PV-DM) as a scikit-learn transformer."""
 
 import time
+from dataclasses import replace
 from functools import partial
 from numbers import Real
 
@@ -12,7 +13,7 @@ from ._continued import ContinuedTrainingMixin
 from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary
 from ._kernels._common import all_finite
 from ._progress import emit, log_info, log_memory
-from ._training.doc2vec import LOGGER, infer_documents, train_doc2vec
+from ._training.doc2vec import LOGGER, Doc2VecSettings, InferenceModel, infer_documents, train_doc2vec
 from ._training.word2vec import start_inputs
 from ._validation import (
     N_JOBS,
@@ -325,26 +326,26 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
             raise ValueError(f"min_alpha={self.min_alpha!r} must not exceed alpha={alpha!r}.")
         infer_alpha = alpha if self.infer_alpha is None else float(self.infer_alpha)
         self._check_callbacks()
-        return {
-            "n_components": int(self.n_components),
-            "dm": self.architecture == "dm",
-            "train_words": bool(self.train_words),
-            "dm_mean": bool(self.dm_mean),
-            "window": int(self.window),
-            "negative": int(self.negative),
-            "hs": bool(self.hierarchical_softmax),
-            "ns_exponent": float(self.ns_exponent),
-            "sample": float(self.sample),
-            "alpha": alpha,
-            "min_alpha": min_alpha,
-            "epochs": int(self.epochs),
-            "cbow_mean": bool(self.dm_mean),
-            "shrink_windows": bool(self.shrink_windows),
-            "infer_epochs": int(self.epochs if self.infer_epochs is None else self.infer_epochs),
-            "infer_alpha": infer_alpha,
-            "infer_min_alpha": min(min_alpha, infer_alpha),
-            "verbose": int(self.verbose),
-        }
+        return Doc2VecSettings(
+            n_components=int(self.n_components),
+            dm=self.architecture == "dm",
+            train_words=bool(self.train_words),
+            dm_mean=bool(self.dm_mean),
+            window=int(self.window),
+            negative=int(self.negative),
+            hs=bool(self.hierarchical_softmax),
+            ns_exponent=float(self.ns_exponent),
+            sample=float(self.sample),
+            alpha=alpha,
+            min_alpha=min_alpha,
+            epochs=int(self.epochs),
+            cbow_mean=bool(self.dm_mean),
+            shrink_windows=bool(self.shrink_windows),
+            infer_epochs=int(self.epochs if self.infer_epochs is None else self.infer_epochs),
+            infer_alpha=infer_alpha,
+            infer_min_alpha=min(min_alpha, infer_alpha),
+            verbose=int(self.verbose),
+        )
 
     def fit(self, X, y=None):
         """Learn the vocabulary, the word and output vectors and the training documents' vectors.
@@ -456,11 +457,11 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
             memory,
             f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
         )
-        log_memory(params["verbose"], "doc2vec", memory, logger=LOGGER)
+        log_memory(params.verbose, "doc2vec", memory, logger=LOGGER)
         started = time.perf_counter()
         n_old = 0 if previous is None else len(previous.counts)
         # PV-DBOW without train_words neither trains nor reads its word rows: they start afresh.
-        words_trained = params["dm"] or params["train_words"]
+        words_trained = params.dm or params.train_words
         make_inputs = partial(
             start_inputs,
             previous_rows=self.embedding_ if previous is not None and words_trained else None,
@@ -486,16 +487,16 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         """
         if self._training_calls == 1:
             self._inference_seed = inference_seed
-        words_trained = params["dm"] or params["train_words"]
+        words_trained = params.dm or params.train_words
         self.embedding_ = inputs.vectors if words_trained else None
-        self.context_embedding_ = outputs.syn1neg if params["negative"] > 0 else None
-        self.tree_embedding_ = outputs.syn1 if params["hs"] else None
+        self.context_embedding_ = outputs.syn1neg if params.negative > 0 else None
+        self.tree_embedding_ = outputs.syn1 if params.hs else None
         if self._earlier_documents is not None:
             documents = np.concatenate([self._earlier_documents, documents])
         self.document_vectors_ = documents
         self.loss_curve_ = loss_curve
         # The input rows PV-DBOW uses in inference: none (its words are not inputs).
-        self._inference_inputs = inputs.vectors if params["dm"] else None
+        self._inference_inputs = inputs.vectors if params.dm else None
 
     def _inference_settings(self, current):
         """The fitted model's settings, with the inference schedule, threads and verbosity of now.
@@ -504,8 +505,8 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         only inference reads.
         """
         fitted = self._fitted_settings
-        return dict(fitted, infer_epochs=current["infer_epochs"], infer_alpha=current["infer_alpha"],
-                    infer_min_alpha=min(fitted["min_alpha"], current["infer_alpha"]), verbose=current["verbose"])
+        return replace(fitted, infer_epochs=current.infer_epochs, infer_alpha=current.infer_alpha,
+                       infer_min_alpha=min(fitted.min_alpha, current.infer_alpha), verbose=current.verbose)
 
     def transform(self, X):
         """Infer the vector of each document, the model frozen.
@@ -531,30 +532,30 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
 
     def _infer(self, ids, offsets, params):
         started = time.perf_counter()
-        model = {
-            "word_vectors": self._inference_inputs,
-            "syn1neg": self.context_embedding_,
-            "syn1": self.tree_embedding_,
-            "counts": self.word_counts_,
+        model = InferenceModel(
+            word_vectors=self._inference_inputs,
+            syn1neg=self.context_embedding_,
+            syn1=self.tree_embedding_,
+            counts=self.word_counts_,
             # The down-sampling of training: the tokens of every call.
-            "n_train_words": int(self.word_counts_.sum()),
-        }
-        rows = infer_documents(ids, offsets, model, dict(params, seed=self._inference_seed), n_jobs=self.n_jobs)
+            n_train_words=int(self.word_counts_.sum()),
+        )
+        rows = infer_documents(ids, offsets, model, params, self._inference_seed, n_jobs=self.n_jobs)
         if not all_finite(rows):
             raise FloatingPointError(
                 f"Inference diverged (document vectors became NaN or infinite): infer_alpha="
-                f"{params['infer_alpha']!r} is too large; use a smaller infer_alpha."
+                f"{params.infer_alpha!r} is too large; use a smaller infer_alpha."
             )
         n_docs = len(offsets) - 1
         n_empty = int(np.count_nonzero(np.diff(offsets) == 0))
         if n_empty:
             message = (f"doc2vec: {n_empty} of {n_docs} documents have no vocabulary word; "
                        "their vectors are zero")
-            if params["verbose"] >= 1:
+            if params.verbose >= 1:
                 emit(LOGGER, message)
             else:
                 LOGGER.info(message)
-        log_info(params["verbose"], f"doc2vec: inferred {n_docs} document vectors in "
+        log_info(params.verbose, f"doc2vec: inferred {n_docs} document vectors in "
                  f"{time.perf_counter() - started:.2f} s", logger=LOGGER)
         return rows
 
@@ -563,6 +564,10 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         if "_tree_embedding" in state:
             state = dict(state)
             state["tree_embedding_"] = state.pop("_tree_embedding")
+        # Models pickled before the settings had a type kept them as a dict.
+        if isinstance(state.get("_fitted_settings"), dict):
+            state = dict(state)
+            state["_fitted_settings"] = Doc2VecSettings(**state["_fitted_settings"])
         super().__setstate__(state)
 
     @property
@@ -572,11 +577,11 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
 
 def _training_memory(n_words, n_docs, corpus, params):
     """Bytes of the arrays training allocates or keeps, by role."""
-    dim = params["n_components"]
+    dim = params.n_components
     parts = {"word vectors": 4 * n_words * dim, "document vectors": 4 * n_docs * dim}
-    if params["negative"] > 0:
+    if params.negative > 0:
         parts["output vectors"] = 4 * n_words * dim
-    if params["hs"]:
+    if params.hs:
         parts["tree vectors"] = 4 * n_words * dim
     parts["corpus"] = corpus.ids.nbytes + corpus.offsets.nbytes
     return parts

@@ -1,13 +1,14 @@
 """FastTextEmbedder: word2vec with character n-gram vectors (fastText's subword model)."""
 
 import logging
+from dataclasses import asdict
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._corpus import DEFAULT_TOKEN_PATTERN, vocabulary_dict
-from ._training.fasttext import train_fasttext
+from ._training.fasttext import FastTextSettings, train_fasttext
 from ._training.initial import rows_for_words, subword_rows_for_words
 from ._progress import log_memory
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
@@ -262,7 +263,8 @@ class FastTextEmbedder(Word2VecEmbedder):
                 f"min_n={self.min_n} is greater than max_n={self.max_n}; n-gram lengths need "
                 "min_n <= max_n (or min_n=0 / max_n=0 to turn n-grams off)."
             )
-        return params
+        return FastTextSettings(**asdict(params), min_n=int(self.min_n), max_n=int(self.max_n),
+                                bucket=int(self.bucket))
 
     def _structure(self):
         structure = super()._structure()
@@ -272,19 +274,19 @@ class FastTextEmbedder(Word2VecEmbedder):
     def _train(self, ids, offsets, counts, params, previous=None):
         """Hash the vocabulary's n-grams, train through the shared word2vec engine, compose the vectors."""
         words = list(self.vocabulary_)  # row order
-        subwords = subwords_enabled(self.min_n, self.max_n)
-        bucket = self.bucket if subwords else 0
+        subwords = subwords_enabled(params.min_n, params.max_n)
+        bucket = params.bucket if subwords else 0
         if len(words) + bucket > _MAX_BUCKET:
             raise ValueError(
                 f"bucket={self.bucket} plus the {len(words)} vocabulary words exceed 2**31 - 1 input rows; "
                 "use a smaller bucket."
             )
-        dim = params["n_components"]
+        dim = params.n_components
         memory = {"input vectors (words and n-grams)": 4 * (len(words) + bucket) * dim,
                   "word vectors": 4 * len(words) * dim}
         check_fits_in_memory(memory, f"lower bucket (now {self.bucket!r}) or n_components (now {dim!r})")
-        log_memory(params["verbose"], "fasttext", memory, logger=_LOGGER)
-        self.ngram_indptr_, self.ngram_buckets_ = ngram_buckets(words, self.min_n, self.max_n, self.bucket)
+        log_memory(params.verbose, "fasttext", memory, logger=_LOGGER)
+        self.ngram_indptr_, self.ngram_buckets_ = ngram_buckets(words, params.min_n, params.max_n, params.bucket)
         loss_before = list(self.loss_curve_)
         word_rows, ngram_rows, result = train_fasttext(
             ids, offsets, counts, params, self.ngram_indptr_, self.ngram_buckets_, bucket,
@@ -303,11 +305,11 @@ class FastTextEmbedder(Word2VecEmbedder):
         if self.init_vectors is not None:
             new_words = list(self.vocabulary_)[n_old:]
             if previous is None and bucket > 0:
-                initial = subword_rows_for_words(self.init_vectors, new_words, params["n_components"],
+                initial = subword_rows_for_words(self.init_vectors, new_words, params.n_components,
                                                  min_n=self.min_n, max_n=self.max_n, bucket=bucket)
             else:
                 # Trained n-gram rows are kept: only the new words' own rows start from init_vectors.
-                initial = rows_for_words(self.init_vectors, new_words, params["n_components"])
+                initial = rows_for_words(self.init_vectors, new_words, params.n_components)
             start["initial"] = initial._replace(positions=initial.positions + n_old)
         return start
 

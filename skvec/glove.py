@@ -5,7 +5,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_non_negative, validate_data
 
-from ._training.glove import parameter_stride, train_glove
+from ._training.glove import GloVeSettings, parameter_stride, train_glove
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_REAL,
@@ -203,19 +203,19 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         return tags
 
     def _check_params(self):
-        """Validate the parameters; return them as plain Python numbers."""
+        """Validate the parameters; return them as plain Python numbers in a ``GloVeSettings``."""
         self._validate_params()
-        return {
-            "n_components": int(self.n_components),
-            "x_max": float(self.x_max),
-            "alpha": float(self.alpha),
-            "learning_rate": float(self.learning_rate),
-            "max_iter": int(self.max_iter),
-            "grad_clip": float(self.grad_clip),
-            "vectors": self.vectors,
-            "tol": None if self.tol is None else float(self.tol),
-            "verbose": int(self.verbose),
-        }
+        return GloVeSettings(
+            n_components=int(self.n_components),
+            x_max=float(self.x_max),
+            alpha=float(self.alpha),
+            learning_rate=float(self.learning_rate),
+            max_iter=int(self.max_iter),
+            grad_clip=float(self.grad_clip),
+            vectors=self.vectors,
+            tol=None if self.tol is None else float(self.tol),
+            verbose=int(self.verbose),
+        )
 
     def fit(self, X, y=None):
         """Fit the word and context vectors to the co-occurrence matrix ``X``.
@@ -245,13 +245,13 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         # scikit-learn's wording for negative input, which its checks expect.
         check_non_negative(X, "GloVeEmbedder (X must be a co-occurrence matrix)")
         n_rows, n_cols = X.shape
-        if params["vectors"] == "word+context" and n_rows != n_cols:
+        if params.vectors == "word+context" and n_rows != n_cols:
             raise ValueError(
                 f"vectors='word+context' adds each word's context vector, so X must be square "
                 f"(rows and columns the same words); got shape {X.shape}. Use vectors='word' "
                 "for a rectangular matrix."
             )
-        stride = parameter_stride(params["n_components"])
+        stride = parameter_stride(params.n_components)
         check_fits_in_memory(
             {"parameters": 8 * stride * (n_rows + n_cols), "entries": 12 * (X.nnz if sp.issparse(X) else X.size)},
             f"lower n_components (now {self.n_components!r})",
@@ -294,7 +294,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.word_bias_ = result.word_bias
         self.context_embedding_ = result.context_vectors
         self.context_bias_ = result.context_bias
-        if params["vectors"] == "word+context":
+        if params.vectors == "word+context":
             self.embedding_ = self.word_embedding_ + self.context_embedding_
         else:
             self.embedding_ = self.word_embedding_.copy()

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from ._continued import ContinuedTrainingMixin
 from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin
 from ._progress import log_info, log_memory
-from ._training.word2vec import start_inputs, train_word2vec
+from ._training.word2vec import Word2VecSettings, start_inputs, train_word2vec
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -285,21 +285,21 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         if min_alpha > alpha:
             raise ValueError(f"min_alpha={self.min_alpha!r} must not exceed alpha={alpha!r}.")
         self._check_callbacks()
-        return {
-            "n_components": int(self.n_components),
-            "architecture": self.architecture,
-            "window": int(self.window),
-            "negative": int(self.negative),
-            "hs": bool(self.hierarchical_softmax),
-            "ns_exponent": float(self.ns_exponent),
-            "sample": float(self.sample),
-            "alpha": alpha,
-            "min_alpha": min_alpha,
-            "epochs": int(self.epochs),
-            "cbow_mean": bool(self.cbow_mean),
-            "shrink_windows": bool(self.shrink_windows),
-            "verbose": int(self.verbose),
-        }
+        return Word2VecSettings(
+            n_components=int(self.n_components),
+            architecture=self.architecture,
+            window=int(self.window),
+            negative=int(self.negative),
+            hs=bool(self.hierarchical_softmax),
+            ns_exponent=float(self.ns_exponent),
+            sample=float(self.sample),
+            alpha=alpha,
+            min_alpha=min_alpha,
+            epochs=int(self.epochs),
+            cbow_mean=bool(self.cbow_mean),
+            shrink_windows=bool(self.shrink_windows),
+            verbose=int(self.verbose),
+        )
 
     def fit(self, X, y=None):
         """Learn the vocabulary and the word vectors from a corpus.
@@ -389,11 +389,11 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
             memory,
             f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
         )
-        log_memory(params["verbose"], "word2vec", memory)
+        log_memory(params.verbose, "word2vec", memory)
         started = time.perf_counter()
         if len(corpus.ids) == 0 and previous is not None and len(corpus.counts) == len(previous.counts):
             # Only words still below min_count: counted, nothing to train.
-            log_info(params["verbose"], "no vocabulary word in these documents: nothing to train", logger=_LOGGER)
+            log_info(params.verbose, "no vocabulary word in these documents: nothing to train", logger=_LOGGER)
         else:
             loss_before = list(self.loss_curve_)
             self._train(corpus.ids, corpus.offsets, corpus.counts, params, previous)
@@ -443,18 +443,18 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         self._set_outputs(outputs, loss_curve, params)
 
     def _set_outputs(self, outputs, loss_curve, params):
-        self.context_embedding_ = outputs.syn1neg if params["negative"] > 0 else None
-        self.tree_embedding_ = outputs.syn1 if params["hs"] else None
+        self.context_embedding_ = outputs.syn1neg if params.negative > 0 else None
+        self.tree_embedding_ = outputs.syn1 if params.hs else None
         self.loss_curve_ = loss_curve
 
 
 def _training_memory(corpus, params):
     """Bytes of the arrays training allocates or keeps, by role."""
-    n_words, dim = len(corpus.counts), params["n_components"]
+    n_words, dim = len(corpus.counts), params.n_components
     parts = {"input vectors": 4 * n_words * dim}
-    if params["negative"] > 0:
+    if params.negative > 0:
         parts["output vectors"] = 4 * n_words * dim
-    if params["hs"]:
+    if params.hs:
         parts["tree vectors"] = 4 * n_words * dim
     parts["corpus"] = corpus.ids.nbytes + corpus.offsets.nbytes
     return parts

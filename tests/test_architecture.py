@@ -284,3 +284,96 @@ def test_numba_kernels_take_at_most_12_parameters():
         KNOWN_WIDE_KERNELS,
         f"Numba kernels with more than {MAX_KERNEL_PARAMETERS} parameters",
     )
+
+
+# Training settings travel as frozen typed records (``Word2VecSettings``,
+# ``GloVeSettings``, ...), built once by the estimator, never as dicts of
+# named values.
+TRAINING_PACKAGE = "skvec._training"
+
+
+def _is_str(node):
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _string_keyed_reads(modules, package=TRAINING_PACKAGE):
+    """``arg["name"]`` and ``arg.get("name")`` on a function's own argument, in the training package."""
+    found = {}
+    for name, function in _functions({m: v for m, v in modules.items() if m.startswith(package)}):
+        args = function.args
+        names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Subscript) and _is_str(node.slice):
+                target, key = node.value, node.slice.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "get" and node.args and _is_str(node.args[0])):
+                target, key = node.func.value, node.args[0].value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in names:
+                found[f"{name}:{node.lineno}:{key}"] = f"{name} (line {node.lineno}): {target.id}[{key!r}]"
+    return found
+
+
+def _is_dict_argument(node):
+    return isinstance(node, (ast.Dict, ast.DictComp)) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
+    )
+
+
+def _dicts_into_training(modules, package=TRAINING_PACKAGE):
+    """Calls of a function imported from the training package with a dict built on the spot as an argument."""
+    found = {}
+    for module, (path, is_package) in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        engine_names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                source = _resolve(module, is_package, node)
+                if source and (source == package or source.startswith(package + ".")):
+                    engine_names.update(alias.asname or alias.name for alias in node.names)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in engine_names):
+                continue
+            arguments = list(node.args) + [keyword.value for keyword in node.keywords]
+            if any(_is_dict_argument(argument) for argument in arguments):
+                found[f"{module}:{node.lineno}"] = f"{module} (line {node.lineno}): {node.func.id}(... dict ...)"
+    return found
+
+
+def test_settings_checks_catch_dicts(tmp_path):
+    package = tmp_path / "skvec"
+    (package / "_training").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "_training" / "__init__.py").write_text("")
+    (package / "_training" / "engine.py").write_text(
+        "def train(ids, params):\n    return params['alpha'] + params.get('epochs', 1)\n\n\n"
+        "def typed(ids, params):\n    rows = {'a': 1}\n    return params.alpha + rows['a']\n"
+    )
+    (package / "estimator.py").write_text(
+        "from ._training.engine import train, typed\n\n\n"
+        "def fit(ids, params):\n"
+        "    train(ids, {'alpha': 0.025})\n    train(ids, dict(params, alpha=0.1))\n"
+        "    typed(ids, params=dict(alpha=1.0))\n    typed(ids, params)\n"
+    )
+    modules = _modules(package)
+    assert sorted(_string_keyed_reads(modules).values()) == [
+        "skvec._training.engine.train (line 2): params['alpha']",
+        "skvec._training.engine.train (line 2): params['epochs']",
+    ]
+    assert sorted(_dicts_into_training(modules)) == ["skvec.estimator:5", "skvec.estimator:6", "skvec.estimator:7"]
+
+
+def test_no_string_keyed_settings_in_training():
+    found = {**_string_keyed_reads(_modules()), **_dicts_into_training(_modules())}
+    assert not found, "settings passed as dicts:\n" + "\n".join(sorted(found.values()))
+
+
+def test_training_estimators_build_frozen_settings():
+    import dataclasses
+
+    from skvec import Doc2VecEmbedder, FastTextEmbedder, GloVeEmbedder, Word2VecEmbedder
+
+    for estimator in (Word2VecEmbedder(), FastTextEmbedder(), Doc2VecEmbedder(), GloVeEmbedder()):
+        settings = estimator._check_params()
+        assert dataclasses.is_dataclass(settings) and type(settings).__dataclass_params__.frozen, estimator

@@ -9,7 +9,7 @@ from sklearn.exceptions import NotFittedError
 from conftest import N_TOPICS, WORDS_PER_TOPIC, topic_documents, topic_of_word
 from skvec._corpus import encode_corpus
 from skvec._kernels import word2vec as kernels
-from skvec._training.word2vec import train_word2vec
+from skvec._training.word2vec import Word2VecSettings, train_word2vec
 from skvec.vectors import get_word_vectors
 from skvec.word2vec import Word2VecEmbedder
 
@@ -211,7 +211,7 @@ def _word2vec_settings(**changes):
     settings = dict(n_components=8, architecture="skipgram", window=3, negative=3, hs=True, ns_exponent=0.75,
                     sample=1e-2, alpha=0.025, min_alpha=0.025e-4, epochs=2, cbow_mean=True,
                     shrink_windows=True, verbose=0)
-    return {**settings, **changes}
+    return Word2VecSettings(**{**settings, **changes})
 
 
 @pytest.mark.parametrize("architecture", ["skipgram", "cbow"])

@@ -9,6 +9,7 @@ tables from the fitted counts and runs the batched inference kernel.
 
 import logging
 from collections import namedtuple
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -17,10 +18,37 @@ from .._kernels import doc2vec as kernels
 from .._kernels.word2vec import InputRows, OutputRows, init_input_vectors
 from .._random import thread_seeds
 from .._threads import numba_threads
-from .word2vec import sampling_tables, train_word2vec, word_inputs
+from .word2vec import Word2VecSettings, sampling_tables, train_word2vec, word_inputs
 
 # Progress of a fit is reported on the estimator's logger.
 LOGGER = logging.getLogger("skvec.doc2vec")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Doc2VecSettings(Word2VecSettings):
+    """word2vec's settings plus the document model's and inference's, built once by the estimator.
+
+    ``architecture`` stays ``"skipgram"``: the word part of PV-DBOW with
+    ``train_words`` is skip-gram, and PV-DM reads ``dm`` and ``dm_mean`` from
+    the document rows, not the architecture.  ``cbow_mean`` is ``dm_mean``.
+    """
+
+    architecture: str = "skipgram"
+    dm: bool
+    train_words: bool
+    dm_mean: bool
+    infer_epochs: int
+    infer_alpha: float
+    infer_min_alpha: float
+
+
+InferenceModel = namedtuple("InferenceModel", ["word_vectors", "syn1neg", "syn1", "counts", "n_train_words"])
+InferenceModel.__doc__ = """The frozen model inference reads.
+
+``word_vectors`` (None when PV-DBOW did not train them), ``syn1neg``,
+``syn1`` (or None), ``counts`` and ``n_train_words`` (the training tokens,
+which set the down-sampling).
+"""
 
 Doc2VecResult = namedtuple("Doc2VecResult", ["inputs", "outputs", "documents", "loss_curve", "inference_seed"])
 Doc2VecResult.__doc__ = """Trained word inputs, outputs, document rows, mean loss per epoch and the inference seed."""
@@ -37,9 +65,8 @@ def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=Non
         document gets a row.
     counts : ndarray of int64
         Count of each vocabulary word, in decreasing order.
-    params : dict
-        The settings of ``train_word2vec`` plus ``dm`` (bool),
-        ``train_words`` (bool) and ``dm_mean`` (bool).
+    params : Doc2VecSettings
+        The validated settings.
     n_jobs : int or None
         Threads.
     random_state : int, RandomState instance or None
@@ -61,23 +88,20 @@ def train_doc2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=Non
     rng = check_random_state(random_state)
     document_seed, inference_seed = thread_seeds(rng, 2)
     documents = kernels.DocumentRows(
-        init_input_vectors(len(offsets) - 1, params["n_components"], document_seed),
-        bool(params["dm"]), bool(params["train_words"]), bool(params["dm_mean"]),
+        init_input_vectors(len(offsets) - 1, params.n_components, document_seed),
+        bool(params.dm), bool(params.train_words), bool(params.dm_mean),
     )
-    # The word part of PV-DBOW with train_words is skip-gram; PV-DM reads the
-    # document rows' settings, not the architecture.
-    word_params = dict(params, architecture="skipgram")
     epoch_done = None
     if on_epoch is not None:
         def epoch_done(epoch, inputs, outputs, loss_curve):
             on_epoch(epoch, inputs, outputs, loss_curve, documents.vectors, int(inference_seed))
-    result = train_word2vec(ids, offsets, counts, word_params, n_jobs=n_jobs, random_state=rng,
+    result = train_word2vec(ids, offsets, counts, params, n_jobs=n_jobs, random_state=rng,
                             make_inputs=make_inputs, previous=previous, on_epoch=epoch_done, logger=LOGGER,
                             name="doc2vec", kernel=kernels.train_block, extra=(documents,))
     return Doc2VecResult(result.inputs, result.outputs, documents.vectors, result.loss_curve, int(inference_seed))
 
 
-def infer_documents(ids, offsets, model, params, *, n_jobs=None):
+def infer_documents(ids, offsets, model, params, seed, *, n_jobs=None):
     """Infer a row for each document of an encoded batch with the model frozen.
 
     Parameters
@@ -85,14 +109,13 @@ def infer_documents(ids, offsets, model, params, *, n_jobs=None):
     ids, offsets : ndarray
         The batch: token ids (int32, vocabulary words only) and document
         offsets (int64).
-    model : dict
-        ``word_vectors`` (or None when PV-DBOW did not train them),
-        ``syn1neg``, ``syn1`` (or None), ``counts`` and ``n_train_words``
-        (the training tokens, which set the down-sampling).
-    params : dict
-        ``dm``, ``dm_mean``, ``negative``, ``hs``, ``sample``, ``ns_exponent``,
-        ``window``, ``shrink_windows``, ``n_components``, ``infer_epochs``,
-        ``infer_alpha``, ``infer_min_alpha`` and ``seed``.
+    model : InferenceModel
+        The trained arrays and counts.
+    params : Doc2VecSettings
+        The fitted model's settings with the inference schedule
+        (``infer_epochs``, ``infer_alpha``, ``infer_min_alpha``) of now.
+    seed : int
+        The inference seed (each document's generator derives from it).
     n_jobs : int or None
         Threads; the rows do not depend on it.
 
@@ -101,27 +124,27 @@ def infer_documents(ids, offsets, model, params, *, n_jobs=None):
     ndarray of shape (n_docs, n_components), dtype float32
         Zero rows for empty documents.
     """
-    dim = params["n_components"]
-    word_vectors = model["word_vectors"]
+    dim = params.n_components
+    word_vectors = model.word_vectors
     if word_vectors is None:
         word_vectors = np.zeros((1, dim), dtype=np.float32)
     inputs = InputRows(word_vectors, np.zeros(len(word_vectors) + 1, dtype=np.int64), np.zeros(0, dtype=np.int32))
     placeholder = np.zeros((1, dim), dtype=np.float32)
-    syn1neg = model["syn1neg"] if model["syn1neg"] is not None else placeholder
-    syn1 = model["syn1"] if model["syn1"] is not None else placeholder
-    tables = sampling_tables(model["counts"], params, model["n_train_words"])
+    syn1neg = model.syn1neg if model.syn1neg is not None else placeholder
+    syn1 = model.syn1 if model.syn1 is not None else placeholder
+    tables = sampling_tables(model.counts, params, model.n_train_words)
     kernel_params = kernels.InferenceParams(
-        dm=bool(params["dm"]),
-        dm_mean=bool(params["dm_mean"]),
-        negative=int(params["negative"]),
-        hs=bool(params["hs"]),
-        subsample=params["sample"] > 0,
-        window=int(params["window"]),
-        shrink=bool(params["shrink_windows"]),
-        epochs=int(params["infer_epochs"]),
-        start_alpha=float(params["infer_alpha"]),
-        min_alpha=float(params["infer_min_alpha"]),
-        seed=np.uint64(params["seed"]),
+        dm=bool(params.dm),
+        dm_mean=bool(params.dm_mean),
+        negative=int(params.negative),
+        hs=bool(params.hs),
+        subsample=params.sample > 0,
+        window=int(params.window),
+        shrink=bool(params.shrink_windows),
+        epochs=int(params.infer_epochs),
+        start_alpha=float(params.infer_alpha),
+        min_alpha=float(params.infer_min_alpha),
+        seed=np.uint64(seed),
     )
     out = np.zeros((len(offsets) - 1, dim), dtype=np.float32)
     with numba_threads(n_jobs):

@@ -11,14 +11,24 @@ progress and the divergence check are word2vec's.
 """
 
 import logging
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 
 from .._kernels import word2vec as kernels
-from .word2vec import grown_rows, start_inputs, train_word2vec
+from .word2vec import Word2VecSettings, grown_rows, start_inputs, train_word2vec
 
 _LOGGER = logging.getLogger("skvec.fasttext")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FastTextSettings(Word2VecSettings):
+    """word2vec's settings plus the character n-grams: lengths ``min_n`` to ``max_n``, ``bucket`` rows."""
+
+    min_n: int
+    max_n: int
+    bucket: int
 
 
 def subword_inputs(n_words, dim, seed, *, indptr, buckets, bucket, previous_rows=None, previous_ngrams=None,
@@ -51,8 +61,10 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
 
     Parameters
     ----------
-    ids, offsets, counts, params
+    ids, offsets, counts
         As for :func:`skvec._training.word2vec.train_word2vec`.
+    params : Word2VecSettings
+        The validated settings (a ``FastTextSettings`` from the estimator).
     indptr, buckets : ndarray
         Each vocabulary word's n-gram buckets (CSR).
     bucket : int
@@ -83,7 +95,7 @@ def train_fasttext(ids, offsets, counts, params, indptr, buckets, bucket, *, n_j
     previous = start.pop("previous", None)
     if bucket > 0:
         make_inputs = partial(subword_inputs, indptr=indptr, buckets=buckets, bucket=bucket, **start)
-        params = dict(params, defer_inputs=bool(defer_inputs))
+        params = replace(params, defer_inputs=bool(defer_inputs))
     else:
         start.pop("previous_ngrams", None)
         make_inputs = partial(start_inputs, **start)

@@ -10,6 +10,7 @@ after every epoch, and ``tol`` may stop early.
 
 import logging
 from collections import namedtuple
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,6 +31,22 @@ _ALIGN_FLOATS = 16
 
 # Progress of a fit is reported on the estimator's logger.
 _LOGGER = logging.getLogger("skvec.glove")
+
+
+@dataclass(frozen=True)
+class GloVeSettings:
+    """Validated settings of one GloVe fit, built once by the estimator (``tol`` None: no early stop)."""
+
+    n_components: int
+    x_max: float
+    alpha: float
+    learning_rate: float
+    max_iter: int
+    grad_clip: float
+    vectors: str
+    tol: float | None
+    verbose: int
+
 
 GloVeResult = namedtuple(
     "GloVeResult", ["word_vectors", "word_bias", "context_vectors", "context_bias", "loss_curve"]
@@ -75,52 +92,51 @@ def train_glove(rows, cols, logx, shape, params, *, n_jobs=None, random_state=No
         Log of the entry values.
     shape : (int, int)
         Shape of the matrix.
-    params : dict
-        Validated settings: ``n_components``, ``x_max``, ``alpha``,
-        ``learning_rate``, ``max_iter``, ``grad_clip``, ``tol``, ``verbose``.
+    params : GloVeSettings
+        Validated settings.
     n_jobs : int or None
         Threads (see ``skvec._threads.numba_threads``).
     random_state : int, RandomState instance or None
         Seeds the initial vectors and the visiting orders.
     logger : logging.Logger
-        Where progress goes (as ``params["verbose"]`` asks).
+        Where progress goes (as ``params.verbose`` asks).
 
     Returns
     -------
     result : GloVeResult
     """
-    d = params["n_components"]
+    d = params.n_components
     rng = check_random_state(random_state)
     stride = parameter_stride(d)
     model = kernels.GloVeModel(_init_params(shape[0], d, stride, rng), _init_params(shape[1], d, stride, rng))
     entries = kernels.Entries(rows, cols, logx)
     kernels.shuffle_entries(rows, cols, logx, thread_seeds(rng, 1)[0])
     nnz = len(rows)
-    progress = Progress(nnz * params["max_iter"], desc="glove", verbose=params["verbose"], unit="entries",
-                        epochs=params["max_iter"], logger=logger)
+    progress = Progress(nnz * params.max_iter, desc="glove", verbose=params.verbose, unit="entries",
+                        epochs=params.max_iter, logger=logger)
     progress.message(
         f"{shape[0]:,} words x {shape[1]:,} contexts, {nnz:,} non-zeros, {d} components, "
-        f"{params['max_iter']} epochs"
+        f"{params.max_iter} epochs"
     )
-    log_memory(params["verbose"], "glove", {
+    log_memory(params.verbose, "glove", {
         "parameters": model.word_params.nbytes + model.context_params.nbytes,
         "entries": rows.nbytes + cols.nbytes + logx.nbytes,
     }, logger=logger)
     kernel_params = kernels.GloVeParams(
-        d, params["learning_rate"], params["grad_clip"], params["x_max"], params["alpha"], _BLOCK_SIZE, True
+        d, params.learning_rate, params.grad_clip, params.x_max, params.alpha, _BLOCK_SIZE, True
     )
     loss_curve = []
     with numba_threads(n_jobs) as n_threads:
-        for epoch in range(params["max_iter"]):
+        for epoch in range(params.max_iter):
 
             def report(done, epoch=epoch):
-                progress.update(epoch * nnz + done, epoch=f"{epoch + 1}/{params['max_iter']}")
+                progress.update(epoch * nnz + done, epoch=f"{epoch + 1}/{params.max_iter}")
 
             loss, skipped = _epoch(model, entries, kernel_params, rng, n_threads, report)
             _check_finite(epoch, loss, skipped, model, params)
             loss_curve.append(loss)
-            progress.epoch(epoch + 1, params["max_iter"], (epoch + 1) * nnz, cost=loss)
-            if _converged(loss_curve, params["tol"]):
+            progress.epoch(epoch + 1, params.max_iter, (epoch + 1) * nnz, cost=loss)
+            if _converged(loss_curve, params.tol):
                 break
     progress.close(epochs=len(loss_curve), cost=loss_curve[-1])
     return _result(model, d, loss_curve)
@@ -165,8 +181,8 @@ def _check_finite(epoch, loss, skipped, model, params):
     if not finite:
         raise ValueError(
             f"GloVe training diverged in epoch {epoch + 1} (cost {loss!r}, {skipped} non-finite "
-            f"steps): lower learning_rate (now {params['learning_rate']!r}) or grad_clip "
-            f"(now {params['grad_clip']!r})."
+            f"steps): lower learning_rate (now {params.learning_rate!r}) or grad_clip "
+            f"(now {params.grad_clip!r})."
         )
 
 

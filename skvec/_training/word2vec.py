@@ -28,6 +28,7 @@ schedule over its own documents.
 
 import logging
 from collections import namedtuple
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,6 +49,32 @@ _SNAP_DOC_LENGTH = 10_000
 
 # Progress of a fit is reported on the estimator's logger.
 _LOGGER = logging.getLogger("skvec.word2vec")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Word2VecSettings:
+    """Validated settings of one word2vec training, built once by the estimator.
+
+    ``hs`` is ``hierarchical_softmax``; ``alpha`` and ``min_alpha`` are
+    resolved (no None); ``defer_inputs`` applies a word's input gradients
+    when it leaves the window (set by the fastText engine only).
+    """
+
+    n_components: int
+    architecture: str
+    window: int
+    negative: int
+    hs: bool
+    ns_exponent: float
+    sample: float
+    alpha: float
+    min_alpha: float
+    epochs: int
+    cbow_mean: bool
+    shrink_windows: bool
+    verbose: int
+    defer_inputs: bool = False
+
 
 Word2VecResult = namedtuple("Word2VecResult", ["inputs", "outputs", "loss_curve"])
 Word2VecResult.__doc__ = """Trained ``InputRows`` and ``OutputRows`` and the mean loss of each epoch."""
@@ -112,11 +139,8 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     counts : ndarray of int64
         Count of each vocabulary word (in decreasing order for a fresh
         model; the cumulative counts, in row order, when continuing).
-    params : dict
-        Validated settings: ``n_components``, ``architecture``, ``window``,
-        ``negative``, ``hs``, ``ns_exponent``, ``sample``, ``alpha``,
-        ``min_alpha``, ``epochs``, ``cbow_mean``, ``shrink_windows``,
-        ``verbose``.
+    params : Word2VecSettings
+        Validated settings.
     n_jobs : int or None
         Threads (see ``skvec._threads.numba_threads``).
     random_state : int, RandomState instance or None
@@ -133,7 +157,7 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
         Called as ``on_epoch(epoch, inputs, outputs, loss_curve)`` after each
         epoch (``epoch`` from 1), with the model as trained so far.
     logger : logging.Logger
-        Where progress goes (as ``params["verbose"]`` asks).
+        Where progress goes (as ``params.verbose`` asks).
     name : str
         The model's name on its progress lines.
     kernel : callable
@@ -150,19 +174,19 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     n_words = len(counts)
     with numba_threads(n_jobs) as n_threads:
         seeds = thread_seeds(random_state, n_threads + 1)
-        inputs = make_inputs(n_words, params["n_components"], seeds[0])
+        inputs = make_inputs(n_words, params.n_components, seeds[0])
         tables = _tables(counts, params, len(ids) if previous is None else int(counts.sum()))
         outputs = _output_rows(counts, params)
         if previous is not None:
-            carry_outputs(previous, outputs, tables, params["hs"])
+            carry_outputs(previous, outputs, tables, params.hs)
         state = kernels.ThreadState(
             seeds[1:].copy(),
             np.zeros(8 * n_threads, dtype=np.int64),
             np.zeros(n_threads, dtype=np.float64),
             np.zeros(n_threads, dtype=np.int64),
         )
-        progress = Progress(len(ids) * params["epochs"], desc=name, verbose=params["verbose"], unit="words",
-                            epochs=params["epochs"], logger=logger)
+        progress = Progress(len(ids) * params.epochs, desc=name, verbose=params.verbose, unit="words",
+                            epochs=params.epochs, logger=logger)
         loss_curve = _run_epochs(ids, offsets, (inputs, outputs, tables), params, state, progress, on_epoch,
                                  (kernel, extra))
     return Word2VecResult(inputs, outputs, loss_curve)
@@ -171,26 +195,26 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
 def _output_rows(counts, params):
     """Zero output vectors; a one-row placeholder for an output side not trained."""
     n_words = len(counts)
-    dim = params["n_components"]
-    syn1neg = np.zeros((n_words if params["negative"] > 0 else 1, dim), dtype=np.float32)
-    syn1 = np.zeros((max(n_words - 1, 1) if params["hs"] else 1, dim), dtype=np.float32)
+    dim = params.n_components
+    syn1neg = np.zeros((n_words if params.negative > 0 else 1, dim), dtype=np.float32)
+    syn1 = np.zeros((max(n_words - 1, 1) if params.hs else 1, dim), dtype=np.float32)
     return kernels.OutputRows(syn1neg, syn1)
 
 
 def _tables(counts, params, n_train):
     """Negative alias table, Huffman codes, keep probabilities and sigmoid tables."""
     n_words = len(counts)
-    if params["negative"] > 0:
-        threshold, alias = kernels.alias_table(counts.astype(np.float64) ** params["ns_exponent"])
+    if params.negative > 0:
+        threshold, alias = kernels.alias_table(counts.astype(np.float64) ** params.ns_exponent)
     else:
         threshold, alias = np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int32)
-    if params["hs"]:
+    if params.hs:
         code_offsets, codes, points = huffman_codes(counts)
     else:
         code_offsets = np.zeros(n_words + 1, dtype=np.int64)
         codes, points = np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int32)
-    if params["sample"] > 0:
-        keep = kernels.keep_probabilities(counts, params["sample"], n_train)
+    if params.sample > 0:
+        keep = kernels.keep_probabilities(counts, params.sample, n_train)
     else:
         keep = np.ones(n_words, dtype=np.float32)
     sigmoid, neg_log_sigmoid = kernels.sigmoid_tables()
@@ -272,23 +296,23 @@ def carry_outputs(previous, outputs, tables, hs):
 
 def _kernel_params(params, total_words):
     return kernels.TrainingParams(
-        skipgram=params["architecture"] == "skipgram",
-        cbow_mean=bool(params["cbow_mean"]),
-        negative=int(params["negative"]),
-        hs=bool(params["hs"]),
-        subsample=params["sample"] > 0,
-        window=int(params["window"]),
-        shrink=bool(params["shrink_windows"]),
-        start_alpha=float(params["alpha"]),
-        min_alpha=float(params["min_alpha"]),
+        skipgram=params.architecture == "skipgram",
+        cbow_mean=bool(params.cbow_mean),
+        negative=int(params.negative),
+        hs=bool(params.hs),
+        subsample=params.sample > 0,
+        window=int(params.window),
+        shrink=bool(params.shrink_windows),
+        start_alpha=float(params.alpha),
+        min_alpha=float(params.min_alpha),
         total_words=int(total_words),
-        defer_inputs=bool(params.get("defer_inputs", False)),
+        defer_inputs=bool(params.defer_inputs),
     )
 
 
 def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None, block=(kernels.train_block, ())):
     """Every epoch, block after block; returns the mean loss of each epoch."""
-    epochs = params["epochs"]
+    epochs = params.epochs
     total_words = epochs * len(ids)
     kernel_params = _kernel_params(params, total_words)
     n_threads = len(state.losses)
@@ -307,7 +331,7 @@ def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None, blo
             epoch_loss += float(state.losses[: len(bounds) - 1].sum())
             epoch_examples += int(state.examples[: len(bounds) - 1].sum())
             _check_finite(epoch, epoch_loss, model, params, extra)
-            alpha_now = max(params["alpha"] * (1.0 - done / (total_words + 1.0)), params["min_alpha"])
+            alpha_now = max(params.alpha * (1.0 - done / (total_words + 1.0)), params.min_alpha)
             progress.update(
                 done, epoch=f"{epoch + 1}/{epochs}", alpha=alpha_now, loss=epoch_loss / max(epoch_examples, 1)
             )
@@ -331,7 +355,7 @@ def _check_finite(epoch, epoch_loss, model, params, extra=()):
         return
     raise FloatingPointError(
         f"Training diverged in epoch {epoch + 1} (vectors or loss became NaN or "
-        f"infinite): alpha={params['alpha']!r} is too large; use a smaller alpha."
+        f"infinite): alpha={params.alpha!r} is too large; use a smaller alpha."
     )
 
 
