@@ -10,7 +10,8 @@ change, the output rows carried over, each call's random stream, the rows
 of a call that fails.  An estimator using it provides ``_train_corpus``
 (train on an encoded corpus, given the previous model or None),
 ``_set_model`` (store the model so far), ``_STRUCTURE`` (the parameters
-that shape the model) and ``_FITTED_ATTRIBUTE``.
+that shape the model), ``_FITTED_ATTRIBUTE`` and ``_logger`` (the
+estimator's documented logger, which every progress line of the call uses).
 """
 
 import time
@@ -58,6 +59,7 @@ class ContinuedTrainingMixin:
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             verbose=params.verbose,
+            logger=self._logger,
             keep_unused=True,
         )
         self.encoding_time_ = time.perf_counter() - started
@@ -89,6 +91,7 @@ class ContinuedTrainingMixin:
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             verbose=params.verbose,
+            logger=self._logger,
         )
         # Training copies the arrays it grows, so the model before this call
         # stays intact and comes back whole if the call fails.

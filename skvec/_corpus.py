@@ -26,7 +26,7 @@ from itertools import islice, repeat
 import numpy as np
 
 from ._kernels.tokenize import ascii_words
-from ._progress import Progress, log_vocabulary
+from ._progress import ROOT_LOGGER, Progress, log_vocabulary
 from ._validation import check_bool
 
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -345,7 +345,7 @@ def _encode_ascii_batch(batch, index, grow, lowercase, ids, lengths):
     lengths.frombytes(counts.astype(np.int64).tobytes())
 
 
-def encode_documents(docs, analyzer, index, grow, verbose, desc):
+def encode_documents(docs, analyzer, index, grow, verbose, desc, logger=ROOT_LOGGER):
     """Map every token to its id in ``index``; return (ids, offsets).
 
     With ``grow``, unseen tokens are added to ``index`` with the next free id
@@ -359,7 +359,7 @@ def encode_documents(docs, analyzer, index, grow, verbose, desc):
     lengths = array("q")
     encode = _document_encoder(index, grow, analyzer, ids, lengths)
     ascii_lowercase = getattr(analyzer, "ascii_lowercase", None)
-    progress = Progress(None, desc=desc, verbose=verbose, unit="tokens")
+    progress = Progress(None, desc=desc, verbose=verbose, unit="tokens", logger=logger)
     n_docs = 0
     docs = iter(docs)
     while True:
@@ -403,7 +403,8 @@ def check_fixed_vocabulary(vocabulary):
 
 
 def encode_with_vocabulary(
-    docs, vocabulary, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, verbose=0
+    docs, vocabulary, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, verbose=0,
+    logger=ROOT_LOGGER,
 ):
     """Encode ``docs`` against a fixed ``vocabulary`` (dict word -> row).
 
@@ -415,12 +416,13 @@ def encode_with_vocabulary(
         Document boundaries in ``ids``.
     """
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
-    ids, offsets = encode_documents(docs, analyzer, vocabulary, False, verbose, "encoding")
+    ids, offsets = encode_documents(docs, analyzer, vocabulary, False, verbose, "encoding", logger)
     return drop_unknown(ids, offsets)
 
 
 def encode_all_tokens(
-    docs, index, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, verbose=0
+    docs, index, *, lowercase=True, token_pattern=DEFAULT_TOKEN_PATTERN, tokenizer=None, verbose=0,
+    logger=ROOT_LOGGER,
 ):
     """Encode every token of ``docs``, adding unseen words to ``index``.
 
@@ -436,7 +438,7 @@ def encode_all_tokens(
         Document boundaries in ``ids``.
     """
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
-    return encode_documents(docs, analyzer, index, True, verbose, "encoding")
+    return encode_documents(docs, analyzer, index, True, verbose, "encoding", logger)
 
 
 def drop_unknown(ids, offsets):
@@ -450,7 +452,7 @@ def drop_unknown(ids, offsets):
     return np.ascontiguousarray(ids[known], dtype=np.int32), offsets - unknown_before
 
 
-def select_vocabulary(counts, min_count, max_vocab_size, verbose=0):
+def select_vocabulary(counts, min_count, max_vocab_size, verbose=0, logger=ROOT_LOGGER):
     """Provisional ids kept, by count descending, ties by provisional id.
 
     Provisional ids follow first occurrence, so a stable sort by descending
@@ -468,7 +470,7 @@ def select_vocabulary(counts, min_count, max_vocab_size, verbose=0):
         )
     log_vocabulary(verbose, n_types=len(counts), n_kept_types=n_kept, n_tokens=int(counts.sum()),
                    n_kept_tokens=int(counts[order[:n_kept]].sum()), min_count=min_count,
-                   max_vocab_size=max_vocab_size)
+                   max_vocab_size=max_vocab_size, logger=logger)
     return order[:n_kept]
 
 
@@ -499,7 +501,7 @@ class VocabularyRule:
         """The encoder's index before the corpus is read: the fixed words, or nothing."""
         return {} if self.grows else vocabulary_dict(self.fixed_words)
 
-    def choose(self, seen_words, seen_counts, verbose=0):
+    def choose(self, seen_words, seen_counts, verbose=0, logger=ROOT_LOGGER):
         """The vocabulary among the words met while reading.
 
         ``seen_words`` are in provisional-id order (first occurrence, or the
@@ -512,7 +514,7 @@ class VocabularyRule:
         if self.grows:
             if not len(seen_words):
                 raise ValueError("The corpus contains no token (all documents are empty after tokenization).")
-            kept = select_vocabulary(seen_counts, self.min_count, self.max_vocab_size, verbose)
+            kept = select_vocabulary(seen_counts, self.min_count, self.max_vocab_size, verbose, logger)
             remap = np.full(len(seen_words) + 1, -1, dtype=np.int32)
             remap[kept] = np.arange(len(kept), dtype=np.int32)
             return Vocabulary([seen_words[i] for i in kept], seen_counts[kept]), remap
@@ -536,6 +538,7 @@ def encode_corpus(
     vocabulary=None,
     verbose=0,
     keep_unused=False,
+    logger=ROOT_LOGGER,
 ):
     """Build the vocabulary of ``docs`` and encode them in one pass.
 
@@ -554,12 +557,13 @@ def encode_corpus(
         outside it are dropped, words of it absent from the corpus keep a
         zero count.
     verbose : int
-        Progress while reading (logger ``skvec._corpus``) and, when ``>= 1``,
-        the vocabulary summary.
+        Progress while reading and, when ``>= 1``, the vocabulary summary.
     keep_unused : bool, default=False
         Also return the words left out of a vocabulary chosen by count, with
         their counts (``EncodedCorpus.unused``), so that a later
         :func:`grow_vocabulary` can add them when their counts grow.
+    logger : logging.Logger
+        Where the progress goes: the logger of the estimator reading.
 
     Returns
     -------
@@ -569,7 +573,7 @@ def encode_corpus(
     rule = VocabularyRule.from_params(vocabulary, min_count, max_vocab_size)
     # Provisional ids in order of first occurrence (or the fixed words' rows).
     index = rule.initial_index()
-    provisional, offsets = encode_documents(docs, analyzer, index, rule.grows, verbose, "vocabulary")
+    provisional, offsets = encode_documents(docs, analyzer, index, rule.grows, verbose, "vocabulary", logger)
     n_tokens = len(provisional)
     longest = int(np.diff(offsets).max())
     if not rule.grows:
@@ -578,7 +582,7 @@ def encode_corpus(
         return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest)
     seen_words = list(index)
     seen_counts = np.bincount(provisional, minlength=len(index))
-    vocabulary, remap = rule.choose(seen_words, seen_counts, verbose)
+    vocabulary, remap = rule.choose(seen_words, seen_counts, verbose, logger)
     unused = _unused_words(seen_words, seen_counts, remap) if keep_unused else None
     ids, offsets = _remap_ids(provisional, offsets, remap)
     return EncodedCorpus(vocabulary.words, vocabulary.counts, ids, offsets, n_tokens, longest, unused)
@@ -611,6 +615,7 @@ def grow_vocabulary(
     min_count=1,
     max_vocab_size=None,
     verbose=0,
+    logger=ROOT_LOGGER,
 ):
     """Encode more documents for a vocabulary that grows, counts accumulating.
 
@@ -633,7 +638,7 @@ def grow_vocabulary(
     analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
     n_old = len(vocabulary)
     index = vocabulary_dict(list(vocabulary.words) + list(unused.words))
-    provisional, offsets = encode_documents(docs, analyzer, index, True, verbose, "vocabulary")
+    provisional, offsets = encode_documents(docs, analyzer, index, True, verbose, "vocabulary", logger)
     longest = int(np.diff(offsets).max())
     seen_words = list(index)
     totals = np.bincount(provisional, minlength=len(index)).astype(np.int64)
@@ -648,7 +653,8 @@ def grow_vocabulary(
     remap[joining] = np.arange(n_old, n_old + len(joining), dtype=np.int32)
     kept = np.concatenate([np.arange(n_old), joining])
     log_vocabulary(verbose, n_types=len(seen_words), n_kept_types=len(kept), n_tokens=int(totals.sum()),
-                   n_kept_tokens=int(totals[kept].sum()), min_count=min_count, max_vocab_size=max_vocab_size)
+                   n_kept_tokens=int(totals[kept].sum()), min_count=min_count, max_vocab_size=max_vocab_size,
+                   logger=logger)
     words = [seen_words[i] for i in kept]
     unused = _unused_words(seen_words, totals, remap)
     n_tokens = len(provisional)

@@ -15,6 +15,7 @@ the vector of its first (most frequent) one.  Words with an all-zero vector are
 not candidates.
 """
 
+import logging
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -253,6 +254,7 @@ def score_analogies(
     batch_size=None,
     n_jobs=None,
     verbose=0,
+    logger=logging.getLogger("skvec.metrics"),
 ):
     """:func:`skvec.analogy_accuracy` on ``to_vectors(vectors)`` (``vectors`` itself when None)."""
     method = check_option(method, "method", tuple(METHODS))
@@ -282,7 +284,7 @@ def score_analogies(
 
     scoped = rows[in_scope]
     if len(scoped):
-        answers = _answer(wv, scoped, fold, n_candidates, METHODS[method], batch_size, n_jobs, verbose)
+        answers = _answer(wv, scoped, fold, n_candidates, METHODS[method], batch_size, n_jobs, (verbose, logger))
         correct[in_scope] = fold[np.maximum(answers, 0)] == scoped[:, 3]
         correct[in_scope] &= answers >= 0
 
@@ -312,7 +314,7 @@ def score_analogies(
     )
 
 
-def _answer(wv, rows, fold, n_candidates, method, batch_size, n_jobs, verbose):
+def _answer(wv, rows, fold, n_candidates, method, batch_size, n_jobs, report):
     """Candidate row answering each question of ``rows`` (a, b, c, d rows), or -1.
 
     Candidates are the rows with ``fold >= 0`` (zero vectors are left out).
@@ -325,12 +327,12 @@ def _answer(wv, rows, fold, n_candidates, method, batch_size, n_jobs, verbose):
         fold = fold[candidates]
         rows = np.searchsorted(candidates, rows)
         n_candidates = len(candidates)
-        answers = _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, verbose)
+        answers = _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, report)
         return np.where(answers >= 0, candidates[np.maximum(answers, 0)], -1)
-    return _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, verbose)
+    return _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, report)
 
 
-def _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, verbose):
+def _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, report):
     query_rows, inverse = np.unique(rows[:, :3], return_inverse=True)
     inverse = inverse.reshape(-1, 3)
     queries = unit[query_rows]
@@ -341,7 +343,8 @@ def _answer_rows(unit, rows, fold, n_candidates, method, batch_size, n_jobs, ver
     top_rows = np.full((n_questions, _N_TOP), -1, dtype=np.int64)
     word_a, word_b, word_c = (np.ascontiguousarray(inverse[:, k]) for k in range(3))
     row_a, row_b, row_c = (np.ascontiguousarray(rows[:, k]) for k in range(3))
-    progress = Progress(n_candidates, desc="analogies", verbose=verbose, unit="candidates")
+    verbose, logger = report
+    progress = Progress(n_candidates, desc="analogies", verbose=verbose, unit="candidates", logger=logger)
     with numba_threads(n_jobs):
         for start in range(0, n_candidates, batch_size):
             stop = min(start + batch_size, n_candidates)

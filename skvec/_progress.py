@@ -1,8 +1,9 @@
 """Progress and summary lines of long calls, through the standard ``logging`` module.
 
-Each module that reports progress logs to its own logger, named after the module
-(``skvec.word2vec``, ``skvec._corpus``, ...), all children of ``"skvec"``, at
-level INFO.  The estimator's ``verbose`` sets how much is emitted:
+Each public estimator or function that reports progress logs to its own
+logger, named after its public module (``skvec.word2vec``, ``skvec.metrics``,
+...) and passed explicitly down to the code doing the work (reading the corpus,
+counting, training), all children of ``"skvec"``, at level INFO.  The estimator's ``verbose`` sets how much is emitted:
 
 * 0: nothing;
 * 1: a summary line per stage (reading, counting, SVD...), one per epoch, the
@@ -157,20 +158,14 @@ def emit(logger, message, transient=False):
         _FALLBACK.handle(record)
 
 
-def caller_logger(depth=2):
-    """The logger of the module ``depth`` frames up (``"skvec"`` outside the package)."""
-    name = sys._getframe(depth).f_globals.get("__name__", "skvec")
-    return logging.getLogger(name if name.startswith("skvec") else "skvec")
-
-
-def log_info(verbose, message, level=1, logger=None):
-    """Log ``message`` when ``verbose >= level`` (on the caller's module logger by default)."""
+def log_info(verbose, message, level=1, *, logger):
+    """Log ``message`` on ``logger`` when ``verbose >= level``."""
     if verbose >= level:
-        emit(logger or caller_logger(), message)
+        emit(logger, message)
 
 
 def log_vocabulary(verbose, *, n_types, n_kept_types, n_tokens, n_kept_tokens, min_count, max_vocab_size=None,
-                   logger=None):
+                   logger):
     """The vocabulary summary (``verbose >= 1``): types and tokens kept and what the thresholds dropped."""
     if verbose < 1:
         return
@@ -187,15 +182,15 @@ def log_vocabulary(verbose, *, n_types, n_kept_types, n_tokens, n_kept_tokens, m
             f"; {thresholds} dropped {n_types - n_kept_types:,} types "
             f"({n_tokens - n_kept_tokens:,} tokens)"
         )
-    emit(logger or caller_logger(), line)
+    emit(logger, line)
 
 
-def log_memory(verbose, desc, parts, logger=None):
+def log_memory(verbose, desc, parts, *, logger):
     """The estimated memory of a training (``verbose >= 1``); ``parts`` maps a name to bytes."""
     if verbose < 1:
         return
     detail = ", ".join(f"{name} {format_bytes(size)}" for name, size in parts.items())
-    emit(logger or caller_logger(), f"{desc}: estimated training memory {format_bytes(sum(parts.values()))} ({detail})")
+    emit(logger, f"{desc}: estimated training memory {format_bytes(sum(parts.values()))} ({detail})")
 
 
 class Progress:
@@ -220,17 +215,17 @@ class Progress:
     epochs : int
         Epochs in ``total``: periodic lines come at most ``LINES_PER_EPOCH``
         times per epoch.
-    logger : logging.Logger, optional
-        Default: the logger of the calling module.
+    logger : logging.Logger
+        The logger of the public estimator or function reporting.
     """
 
-    def __init__(self, total=None, desc="", verbose=0, unit="words", interval=1.0, *, epochs=1, logger=None):
+    def __init__(self, total=None, desc="", verbose=0, unit="words", interval=1.0, *, epochs=1, logger):
         self.total = total
         self.desc = desc
         self.verbose = verbose
         self.unit = unit
         self.interval = interval
-        self.logger = logger or caller_logger()
+        self.logger = logger
         self.start = clock()
         self._last = self.start
         self._step = total / (max(epochs, 1) * LINES_PER_EPOCH) if total else None

@@ -4,6 +4,7 @@ Every message names the parameter and what it accepts, so a user never has to
 read a Numba traceback to learn what went wrong.
 """
 
+import inspect
 import numbers
 import os
 import sys
@@ -153,7 +154,7 @@ def user_stacklevel():
     frames inside skvec and scikit-learn (e.g. its ``set_output`` wrapper
     around ``fit_transform``) are skipped, whatever the call path.
     """
-    frame = sys._getframe(1)
+    frame = inspect.currentframe().f_back
     level = 1
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_LIBRARY_DIRS):
         frame = frame.f_back

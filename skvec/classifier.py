@@ -356,11 +356,12 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
         """Vocabulary and encoded documents of the training corpus: (docs, words, counts)."""
         index = {EOS: 0}
         tokens, offsets = encode_all_tokens(X, index, lowercase=self.lowercase, token_pattern=self.token_pattern,
-                                            tokenizer=self.tokenizer, verbose=int(self.verbose))
+                                            tokenizer=self.tokenizer, verbose=int(self.verbose),
+                                            logger=_LOGGER)
         tokens, offsets = _append_eos(tokens, offsets, index[EOS])
         type_words = list(index)
         counts = np.bincount(tokens, minlength=len(type_words)).astype(np.int64)
-        kept = select_vocabulary(counts, self.min_count, None, int(self.verbose))
+        kept = select_vocabulary(counts, self.min_count, None, int(self.verbose), _LOGGER)
         type_row = np.full(len(type_words), -1, dtype=np.int64)
         type_row[kept] = np.arange(len(kept))
         words = [type_words[i] for i in kept]

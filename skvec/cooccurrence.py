@@ -33,6 +33,7 @@ from ._validation import (
 )
 
 WEIGHTINGS = ("harmonic", "uniform", "linear")
+_LOGGER = logging.getLogger("skvec.cooccurrence")
 CONTEXTS = ("both", "left", "right")
 
 
@@ -227,7 +228,7 @@ class CooccurrenceVectorizer(CorpusInputMixin, TransformerMixin, BaseEstimator):
             n_shards=self.n_shards,
             n_jobs=self.n_jobs,
             verbose=self.verbose,
-            logger=logging.getLogger(__name__),
+            logger=_LOGGER,
         )
 
     def _plan(self, corpus):

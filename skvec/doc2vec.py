@@ -225,6 +225,9 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
     array([[0., 0., 0., 0., 0., 0., 0., 0.]], dtype=float32)
     """
 
+    # Every progress line of a fit, partial_fit or transform goes here.
+    _logger = LOGGER
+
     _parameter_constraints = {
         "n_components": [POSITIVE_INT],
         "architecture": [StrOptions({"dbow", "dm"})],

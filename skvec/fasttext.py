@@ -10,11 +10,10 @@ from sklearn.utils.validation import check_is_fitted
 from ._corpus import DEFAULT_TOKEN_PATTERN, vocabulary_dict
 from ._training.fasttext import FastTextSettings, train_fasttext
 from ._training.initial import rows_for_words, subword_rows_for_words
-from ._progress import log_memory
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
 from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
 from .vectors import json_params
-from .word2vec import Word2VecEmbedder
+from .word2vec import Word2VecEmbedder, training_memory
 
 _MAX_BUCKET = int(np.iinfo(np.int32).max)
 _LOGGER = logging.getLogger("skvec.fasttext")
@@ -191,6 +190,10 @@ class FastTextEmbedder(Word2VecEmbedder):
     (10,)
     """
 
+    # Every progress line of a fit or partial_fit goes here.
+    _logger = _LOGGER
+    _progress_name = "fasttext"
+
     _parameter_constraints = {
         **Word2VecEmbedder._parameter_constraints,
         "min_n": [NON_NEGATIVE_INT],
@@ -271,21 +274,26 @@ class FastTextEmbedder(Word2VecEmbedder):
         structure.update(min_n=self.min_n, max_n=self.max_n, bucket=self.bucket)
         return structure
 
+    def _check_memory(self, corpus, params):
+        """word2vec's estimate with the n-gram rows among the input rows and the composed word vectors."""
+        n_words, dim = len(corpus.counts), params.n_components
+        bucket = params.bucket if subwords_enabled(params.min_n, params.max_n) else 0
+        if n_words + bucket > _MAX_BUCKET:
+            raise ValueError(
+                f"bucket={self.bucket} plus the {n_words} vocabulary words exceed 2**31 - 1 input rows; "
+                "use a smaller bucket."
+            )
+        word2vec = training_memory(corpus, params)
+        memory = {"input vectors (words and n-grams)": 4 * (n_words + bucket) * dim}
+        memory.update((role, size) for role, size in word2vec.items() if role not in ("input vectors", "corpus"))
+        memory.update({"word vectors": 4 * n_words * dim, "corpus": word2vec["corpus"]})
+        check_fits_in_memory(memory, f"lower bucket (now {self.bucket!r}) or n_components (now {dim!r})")
+        return memory
+
     def _train(self, ids, offsets, counts, params, previous=None):
         """Hash the vocabulary's n-grams, train through the shared word2vec engine, compose the vectors."""
         words = list(self.vocabulary_)  # row order
-        subwords = subwords_enabled(params.min_n, params.max_n)
-        bucket = params.bucket if subwords else 0
-        if len(words) + bucket > _MAX_BUCKET:
-            raise ValueError(
-                f"bucket={self.bucket} plus the {len(words)} vocabulary words exceed 2**31 - 1 input rows; "
-                "use a smaller bucket."
-            )
-        dim = params.n_components
-        memory = {"input vectors (words and n-grams)": 4 * (len(words) + bucket) * dim,
-                  "word vectors": 4 * len(words) * dim}
-        check_fits_in_memory(memory, f"lower bucket (now {self.bucket!r}) or n_components (now {dim!r})")
-        log_memory(params.verbose, "fasttext", memory, logger=_LOGGER)
+        bucket = params.bucket if subwords_enabled(params.min_n, params.max_n) else 0
         self.ngram_indptr_, self.ngram_buckets_ = ngram_buckets(words, params.min_n, params.max_n, params.bucket)
         loss_before = list(self.loss_curve_)
         word_rows, ngram_rows, result = train_fasttext(

@@ -11,11 +11,14 @@ the vector of its first (most frequent) one.  Words with an all-zero vector are
 not candidates.
 """
 
+import logging
 import warnings
 
 from ._evaluation import METHODS, AnalogyResult, SectionScore, as_questions, score_analogies, score_word_pairs
 from ._validation import check_int, check_option
 from .vectors import get_word_vectors
+
+_LOGGER = logging.getLogger("skvec.metrics")
 
 __all__ = ["analogy_accuracy", "word_similarity", "make_analogy_scorer", "AnalogyResult", "SectionScore"]
 
@@ -108,7 +111,7 @@ def analogy_accuracy(
     """
     return score_analogies(
         vectors, questions, method=method, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive,
-        oov=oov, batch_size=batch_size, n_jobs=n_jobs, verbose=verbose,
+        oov=oov, batch_size=batch_size, n_jobs=n_jobs, verbose=verbose, logger=_LOGGER,
         to_vectors=lambda model: get_word_vectors(model, X=X),
     )
 

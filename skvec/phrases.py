@@ -1,5 +1,6 @@
 """PhraseDetector: multi-word expressions ("new_york") learned from adjacent tokens."""
 
+import logging
 import time
 from numbers import Real
 
@@ -11,6 +12,8 @@ from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_all_tokens,
 from ._kernels import phrases as _k
 from ._progress import log_info
 from ._validation import TOKENIZATION_CONSTRAINTS, VERBOSE, VOCABULARY_CONSTRAINTS, Interval, StrOptions
+
+_LOGGER = logging.getLogger("skvec.phrases")
 
 #: Articles, prepositions and conjunctions allowed inside an English phrase
 #: ("bank_of_america"); the list gensim offers as ``ENGLISH_CONNECTOR_WORDS``.
@@ -267,7 +270,8 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         settings = self._check_params()
         started = time.perf_counter()
         index = {}
-        ids, offsets = encode_all_tokens(X, index, **self._tokenization(), verbose=self.verbose)
+        ids, offsets = encode_all_tokens(X, index, **self._tokenization(), verbose=self.verbose,
+                                         logger=_LOGGER)
         words = list(index)
         is_connector = np.zeros(len(words), dtype=np.bool_)
         for word in settings["connectors"]:
@@ -287,6 +291,7 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
             self.verbose,
             f"phrases: {len(self.phrases_):,} phrases among {self.n_candidates_:,} candidate pairs "
             f"of {self.n_train_words_:,} tokens ({time.perf_counter() - started:.1f} s)",
+            logger=_LOGGER,
         )
         return ids, offsets, words, lean_of
 
@@ -345,7 +350,8 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         """
         check_is_fitted(self, "phrases_")
         index = vocabulary_dict(self._lean_words)
-        ids, offsets = encode_all_tokens(X, index, **self._tokenization(), verbose=self.verbose)
+        ids, offsets = encode_all_tokens(X, index, **self._tokenization(), verbose=self.verbose,
+                                         logger=_LOGGER)
         lean_of = np.arange(len(self._lean_words), dtype=np.int32)
         return self._join(ids, offsets, list(index), lean_of)
 

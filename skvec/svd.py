@@ -1,5 +1,6 @@
 """Truncated SVD of a word x context matrix into word vectors ``U S^p``."""
 
+import logging
 from numbers import Real
 
 import numpy as np
@@ -21,6 +22,8 @@ from ._validation import (
 )
 
 __all__ = ["SVDEmbedder"]
+
+_LOGGER = logging.getLogger("skvec.svd")
 
 
 class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -233,7 +236,7 @@ class SVDEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             raise ValueError(
                 f"add_context=True needs a square matrix (rows and columns the same words), got shape {X.shape}."
             )
-        progress = Progress(self.n_iter, desc="SVD", verbose=self.verbose, unit="iterations")
+        progress = Progress(self.n_iter, desc="SVD", verbose=self.verbose, unit="iterations", logger=_LOGGER)
         exponent = binary_exponent(X)
         X_work = scaled(X, exponent)
         operator = MatrixOperator(X_work, self.n_jobs)

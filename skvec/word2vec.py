@@ -198,6 +198,11 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
     0
     """
 
+    # Every progress line of a fit or partial_fit goes here.
+    _logger = _LOGGER
+    # The model's name on its progress lines.
+    _progress_name = "word2vec"
+
     _parameter_constraints = {
         "n_components": [POSITIVE_INT],
         "architecture": [StrOptions({"skipgram", "cbow"})],
@@ -384,16 +389,13 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
 
     def _train_corpus(self, corpus, params, previous):
         """Check the memory, train, time it."""
-        memory = _training_memory(corpus, params)
-        check_fits_in_memory(
-            memory,
-            f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
-        )
-        log_memory(params.verbose, "word2vec", memory)
+        memory = self._check_memory(corpus, params)
+        log_memory(params.verbose, self._progress_name, memory, logger=self._logger)
         started = time.perf_counter()
         if len(corpus.ids) == 0 and previous is not None and len(corpus.counts) == len(previous.counts):
             # Only words still below min_count: counted, nothing to train.
-            log_info(params.verbose, "no vocabulary word in these documents: nothing to train", logger=_LOGGER)
+            log_info(params.verbose, "no vocabulary word in these documents: nothing to train",
+                     logger=self._logger)
         else:
             loss_before = list(self.loss_curve_)
             self._train(corpus.ids, corpus.offsets, corpus.counts, params, previous)
@@ -401,6 +403,15 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
                 # Words joined (min_count was lowered) but none occurs here: rows added, no example seen.
                 self.loss_curve_ = loss_before
         self.training_time_ = time.perf_counter() - started
+
+    def _check_memory(self, corpus, params):
+        """The bytes training needs, by role; raises MemoryError when they exceed the machine's."""
+        memory = training_memory(corpus, params)
+        check_fits_in_memory(
+            memory,
+            f"lower n_components (now {self.n_components!r}) or keep fewer words (min_count, max_vocab_size)",
+        )
+        return memory
 
     def fit_transform(self, X, y=None):
         """Fit on a corpus and return the word vectors.
@@ -434,6 +445,7 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         result = train_word2vec(
             ids, offsets, counts, params, n_jobs=self.n_jobs, random_state=self._random_state_of_call(),
             make_inputs=make_inputs, previous=previous, on_epoch=self._epoch_callback(params, loss_before),
+            logger=self._logger,
         )
         self._set_model(result.inputs, result.outputs, loss_before + list(result.loss_curve), params)
 
@@ -448,7 +460,7 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         self.loss_curve_ = loss_curve
 
 
-def _training_memory(corpus, params):
+def training_memory(corpus, params):
     """Bytes of the arrays training allocates or keeps, by role."""
     n_words, dim = len(corpus.counts), params.n_components
     parts = {"input vectors": 4 * n_words * dim}

@@ -377,3 +377,28 @@ def test_training_estimators_build_frozen_settings():
     for estimator in (Word2VecEmbedder(), FastTextEmbedder(), Doc2VecEmbedder(), GloVeEmbedder()):
         settings = estimator._check_params()
         assert dataclasses.is_dataclass(settings) and type(settings).__dataclass_params__.frozen, estimator
+
+
+# Loggers are named explicitly, never after the module a frame happens to be
+# in (moving code would rename them).  Reading frames is allowed only where a
+# warning must point at the user's code.
+FRAME_READERS = {"skvec._validation.user_stacklevel": "the stacklevel of warnings"}
+
+
+def _frame_reads(modules):
+    found = {}
+    for name, function in _functions(modules):
+        for node in ast.walk(function):
+            if isinstance(node, ast.Attribute) and node.attr in ("_getframe", "currentframe", "stack"):
+                if isinstance(node.value, ast.Name) and node.value.id in ("sys", "inspect"):
+                    found.setdefault(name, f"{name} (line {node.lineno}): {node.value.id}.{node.attr}")
+    for module, (path, _) in modules.items():
+        if "_getframe" in path.read_text(encoding="utf-8"):
+            found[f"{module}:_getframe"] = f"{module}: mentions sys._getframe"
+    return found
+
+
+def test_no_logger_named_from_a_frame():
+    found = _frame_reads(_modules())
+    assert not any(key.endswith(":_getframe") for key in found), found
+    _check_limit(found, FRAME_READERS, "functions reading the call stack")

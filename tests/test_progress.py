@@ -44,16 +44,15 @@ def test_verbose_0_logs_nothing(caplog):
 
 def test_word2vec_verbose_1_lines(caplog):
     Word2VecEmbedder(8, min_count=2, epochs=3, n_jobs=1, random_state=0, verbose=1).fit(_corpus())
-    assert {r.name for r in caplog.records} == {"skvec._corpus", "skvec.word2vec"}
+    # Every line of the fit, reading the corpus included, is the estimator's.
+    assert {r.name for r in caplog.records} == {"skvec.word2vec"}
     assert all(r.levelno == logging.INFO for r in caplog.records)
-    corpus = _messages(caplog, "skvec._corpus")
-    assert len(corpus) == 2
+    corpus, lines = _messages(caplog)[:2], _messages(caplog)[2:]
     assert corpus[0].startswith("vocabulary: done, docs 300, 6k tokens")
     assert corpus[1] == (
         "vocabulary: 48 word types kept of 50 seen; 6,000 of 6,002 tokens kept (100.0%); "
         "min_count=2 dropped 2 types (2 tokens)"
     )
-    lines = _messages(caplog, "skvec.word2vec")
     # Memory estimate, one summary per epoch, the closing line: nothing periodic.
     assert len(lines) == 1 + 3 + 1
     assert re.fullmatch(
@@ -70,8 +69,15 @@ def test_word2vec_verbose_1_lines(caplog):
 
 def test_fasttext_progress_lines_name_fasttext(caplog):
     FastTextEmbedder(8, min_count=2, epochs=2, bucket=1000, n_jobs=1, random_state=0, verbose=1).fit(_corpus())
-    lines = _messages(caplog, "skvec.fasttext")
-    assert lines[0].startswith("fasttext: estimated training memory")
+    assert {r.name for r in caplog.records} == {"skvec.fasttext"}
+    lines = [line for line in _messages(caplog) if not line.startswith("vocabulary:")]
+    # One memory estimate, fastText's: the n-gram rows among the input rows.
+    assert [line for line in lines if "estimated training memory" in line] == lines[:1]
+    assert re.fullmatch(
+        r"fasttext: estimated training memory [\d.]+ kB \(input vectors \(words and n-grams\) 33\.5 kB, "
+        r"output vectors 1\.5 kB, word vectors 1\.5 kB, corpus [\d.]+ kB\)",
+        lines[0],
+    )
     for epoch, line in enumerate(lines[-3:-1], 1):
         assert line.startswith(f"fasttext: epoch {epoch}/2, loss ")
     assert lines[-1].startswith("fasttext: done, epochs 2, loss ")
@@ -96,13 +102,15 @@ def test_glove_one_line_per_epoch(caplog):
     assert [line.split(",")[0] for line in lines[2:6]] == [f"glove: epoch {e}/4" for e in range(1, 5)]
     assert lines[6].startswith("glove: done, epochs 4, cost ")
     assert len(lines) == 7
-    assert any(m.startswith("vocabulary: 48 word types kept") for m in _messages(caplog, "skvec._corpus"))
-    assert len(_messages(caplog, "skvec.cooccurrence")) == 1
+    counting = _messages(caplog, "skvec.cooccurrence")
+    assert any(m.startswith("vocabulary: 48 word types kept") for m in counting)
+    assert len([m for m in counting if m.startswith("cooccurrence:")]) == 1
 
 
 def test_periodic_lines_are_bounded_per_epoch(caplog):
     epochs, per_epoch = 3, 100_000
-    progress = Progress(epochs * per_epoch, desc="x", verbose=2, unit="words", interval=0, epochs=epochs)
+    progress = Progress(epochs * per_epoch, desc="x", verbose=2, unit="words", interval=0, epochs=epochs,
+                        logger=logging.getLogger("skvec.test_progress"))
     for epoch in range(epochs):
         for step in range(1, 1001):  # far more updates than lines allowed
             progress.update(epoch * per_epoch + step * per_epoch // 1000, epoch=f"{epoch + 1}/{epochs}")
@@ -119,7 +127,7 @@ def test_periodic_lines_are_bounded_per_epoch(caplog):
 def test_periodic_lines_only_at_verbose_2(caplog):
     for verbose, expected in ((1, 1), (2, 2)):
         caplog.clear()
-        progress = Progress(10, desc="count", verbose=verbose, interval=0)
+        progress = Progress(10, desc="count", verbose=verbose, interval=0, logger=logging.getLogger("skvec.test_progress"))
         progress.update(5, epoch=1)
         progress.close()
         lines = _messages(caplog)
@@ -131,7 +139,8 @@ def test_periodic_lines_only_at_verbose_2(caplog):
 def test_unknown_total_spacing_grows(caplog, monkeypatch):
     clock = iter(np.arange(0.0, 10_000.0, 1.0))
     monkeypatch.setattr("skvec._progress.clock", lambda: next(clock))
-    progress = Progress(None, desc="reading", verbose=2, unit="tokens", interval=1.0)
+    progress = Progress(None, desc="reading", verbose=2, unit="tokens", interval=1.0,
+                        logger=logging.getLogger("skvec.test_progress"))
     for done in range(1, 5000):
         progress.update(done)
     # Spacing max(1 s, elapsed / 4): logarithmic in the duration.
@@ -205,8 +214,61 @@ def test_terminal_line_left_open_is_ended():
 @pytest.mark.parametrize("counting", [{}, {"max_memory": "1MB"}, {"n_shards": 2, "n_jobs": 1}])
 def test_every_counting_path_logs_one_vocabulary_summary(caplog, counting):
     CooccurrenceVectorizer(window=2, min_count=2, verbose=1, **counting).fit(_corpus(60))
-    summaries = [m for m in _messages(caplog, "skvec._corpus") if "word types kept" in m]
+    # Whatever the path (in memory, spilled, sharded), every line is the vectorizer's.
+    assert {r.name for r in caplog.records} == {"skvec.cooccurrence"}
+    summaries = [m for m in _messages(caplog) if "word types kept" in m]
     assert summaries == [
         "vocabulary: 48 word types kept of 50 seen; 1,200 of 1,202 tokens kept (99.8%); "
         "min_count=2 dropped 2 types (2 tokens)"
     ]
+
+
+def _documented_loggers():
+    """(public name, logger name) for each row of the table on the logging page."""
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "user_guide" / "logging.rst"
+    rows = re.findall(r"^:(?:class|func):`~skvec\.(\w+)`.*?``(skvec\.\w+)``\s*$", page.read_text(), re.MULTILINE)
+    return dict(rows)
+
+
+def _run_public(name, docs):
+    """A small call of ``name`` at ``verbose=2``, through every path that logs."""
+    from skvec import (Doc2VecEmbedder, FastTextClassifier, PhraseDetector, SVDEmbedder, WordVectors,
+                       analogy_accuracy)
+
+    small = dict(min_count=2, epochs=2, n_jobs=1, random_state=0, verbose=2)
+    if name == "CooccurrenceVectorizer":
+        for counting in ({}, {"max_memory": "1MB"}, {"n_shards": 2, "n_jobs": 1}):
+            CooccurrenceVectorizer(window=2, min_count=2, verbose=2, **counting).fit(docs)
+    elif name == "SVDEmbedder":
+        SVDEmbedder(n_components=3, random_state=0, verbose=2).fit(np.random.default_rng(0).random((20, 20)))
+    elif name == "GloVeEmbedder":
+        GloVeEmbedder(n_components=4, max_iter=2, random_state=0, n_jobs=1, verbose=2).fit(
+            np.random.default_rng(0).random((20, 20)))
+    elif name in ("Word2VecEmbedder", "FastTextEmbedder"):
+        model = (Word2VecEmbedder if name == "Word2VecEmbedder" else FastTextEmbedder)(8, **small)
+        model.fit(docs[:100]).partial_fit(docs[100:])
+    elif name == "Doc2VecEmbedder":
+        Doc2VecEmbedder(8, **small).fit(docs[:100]).partial_fit(docs[100:]).transform(docs[:5] + [["unknown"]])
+    elif name == "FastTextClassifier":
+        FastTextClassifier(n_components=8, epochs=2, n_jobs=1, random_state=0, verbose=2).fit(
+            docs, [i % 2 for i in range(len(docs))]).predict([["unknown"]])
+    elif name == "PhraseDetector":
+        PhraseDetector(min_count=2, verbose=2).fit(docs)
+    elif name == "analogy_accuracy":
+        wv = WordVectors([f"w{i}" for i in range(8)], np.random.default_rng(0).random((8, 4)))
+        analogy_accuracy(wv, [("w0", "w1", "w2", "w3"), ("w4", "w5", "w6", "w7")], verbose=2)
+    else:
+        raise AssertionError(f"no small call of {name} to check its logger with")
+
+
+def test_every_documented_logger_is_the_one_used(caplog):
+    documented = _documented_loggers()
+    assert len(documented) >= 9
+    docs = _corpus(160)
+    for name, logger in documented.items():
+        caplog.clear()
+        _run_public(name, docs)
+        assert caplog.records, name
+        assert {record.name for record in caplog.records} == {logger}, name

@@ -73,13 +73,14 @@ def _count_job(docs, start, stop, tokenization, vocabulary, plan, first_position
 class ShardedCorpus:
     """A corpus cut into shards, counted by joblib jobs."""
 
-    def __init__(self, docs, n_shards, tokenization, n_jobs, verbose):
+    def __init__(self, docs, n_shards, tokenization, n_jobs, verbose, logger):
         _check_indexable(docs)
         self.docs = docs
         self.bounds = shard_bounds(len(docs), n_shards)
         self.tokenization = tokenization
         self.n_jobs = n_jobs
         self.verbose = verbose
+        self.logger = logger
 
     def _parallel(self, **kwargs):
         return Parallel(n_jobs=self.n_jobs, verbose=max(self.verbose - 1, 0), **kwargs)
@@ -106,7 +107,7 @@ class ShardedCorpus:
             shard_rows.append((rows, shard_counts))
         self.n_tokens = int(counts.sum())
         self.longest_document = max(longest for _, _, longest in results)
-        self.vocabulary, remap = rule.choose(list(index), counts, self.verbose)
+        self.vocabulary, remap = rule.choose(list(index), counts, self.verbose, self.logger)
         shard_tokens = [int(c[remap[rows] >= 0].sum()) for rows, c in shard_rows]
         self.first_positions = np.concatenate([[0], np.cumsum(shard_tokens)[:-1]]).astype(np.int64)
 

@@ -278,7 +278,7 @@ def _prune(corpus, index, counts, min_reduce):
     return {word: int(remap[i]) for word, i in index.items() if keep[i]}, counts[keep]
 
 
-def encode_to_file(docs, spill, *, tokenization, rule, max_words, verbose):
+def encode_to_file(docs, spill, *, tokenization, rule, max_words, verbose, logger):
     """Vocabulary pass: write the encoded corpus to disk and choose its vocabulary by ``rule``.
 
     Returns a ``SpilledCorpus``.
@@ -288,7 +288,7 @@ def encode_to_file(docs, spill, *, tokenization, rule, max_words, verbose):
     index = rule.initial_index()
     counts = np.zeros(len(index), dtype=np.int64)
     corpus = SpilledCorpus(spill)
-    progress = Progress(None, desc="vocabulary", verbose=verbose, unit="tokens")
+    progress = Progress(None, desc="vocabulary", verbose=verbose, unit="tokens", logger=logger)
     n_docs = 0
     min_reduce = 1
     iterator = iter(docs)
@@ -312,7 +312,7 @@ def encode_to_file(docs, spill, *, tokenization, rule, max_words, verbose):
     progress.close(docs=n_docs)
     if n_docs == 0:
         raise ValueError("The corpus is empty: it contains no document.")
-    corpus.set_vocabulary(*rule.choose(list(index), counts, verbose))
+    corpus.set_vocabulary(*rule.choose(list(index), counts, verbose, logger))
     return corpus
 
 
@@ -429,7 +429,7 @@ def merge_runs(runs, n_cols, *, block_entries, spill, n_jobs, scale=None, dtype=
 class RunCollector:
     """Receives int64 partial counts; keeps one in memory, spills the rest as runs."""
 
-    def __init__(self, shape, spill, *, max_memory, n_jobs, verbose):
+    def __init__(self, shape, spill, *, max_memory, n_jobs, verbose, logger):
         self.shape = shape
         self.spill = spill
         self.max_memory = max_memory
@@ -437,7 +437,7 @@ class RunCollector:
         self.pending = None
         self.runs = []
         self.n_spilled = 0
-        self.progress = Progress(None, desc="merge", verbose=verbose, unit="runs")
+        self.progress = Progress(None, desc="merge", verbose=verbose, unit="runs", logger=logger)
 
     def flush(self):
         """Write the partial count held in memory, if any, as a run."""

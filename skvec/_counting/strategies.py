@@ -35,7 +35,7 @@ class Strategy:
     def _collector(self, n_words, spill):
         """Receives partial counts; spills all but the last one in ``spill``."""
         return RunCollector((n_words, n_words), spill, max_memory=self.max_memory, n_jobs=self.n_jobs,
-                            verbose=self.verbose)
+                            verbose=self.verbose, logger=self.logger)
 
 
 class InMemory(Strategy):
@@ -49,6 +49,7 @@ class InMemory(Strategy):
             min_count=rule.min_count,
             max_vocab_size=rule.max_vocab_size,
             verbose=self.verbose,
+            logger=self.logger,
             **self.tokenization,
         )
 
@@ -75,7 +76,8 @@ class Spilled(Strategy):
         """The vocabulary pass (a ``SpilledCorpus``); rare words are pruned if it outgrows the cap."""
         max_words = vocabulary_limit(self.max_memory)
         corpus = encode_to_file(
-            docs, self.spill, tokenization=self.tokenization, rule=rule, max_words=max_words, verbose=self.verbose
+            docs, self.spill, tokenization=self.tokenization, rule=rule, max_words=max_words, verbose=self.verbose,
+            logger=self.logger,
         )
         warn_pruned(corpus.n_pruned, max_words)
         return corpus
@@ -103,7 +105,7 @@ class Sharded(Strategy):
 
     def encode(self, docs, rule):
         """The vocabulary jobs (a ``ShardedCorpus`` whose vocabulary is chosen)."""
-        corpus = ShardedCorpus(docs, self.n_shards, self.tokenization, self.n_jobs, self.verbose)
+        corpus = ShardedCorpus(docs, self.n_shards, self.tokenization, self.n_jobs, self.verbose, self.logger)
         corpus.learn_vocabulary(rule)
         return corpus
 
@@ -118,10 +120,11 @@ class Sharded(Strategy):
             return collector.result(plan.scale, plan.dtype)
 
 
-def choose_strategy(*, tokenization, max_memory, n_shards, n_jobs, verbose, logger=None):
+def choose_strategy(*, tokenization, max_memory, n_shards, n_jobs, verbose, logger):
     """Shards when asked for, spilling when memory is capped, else everything in memory.
 
-    The count's progress goes to ``logger`` (the estimator's), as documented.
+    Every progress line of the count (reading, vocabulary, counting,
+    merging) goes to ``logger``, the estimator's, as documented.
     """
     settings = dict(max_memory=max_memory, n_shards=n_shards, n_jobs=n_jobs, verbose=verbose, logger=logger)
     if n_shards is not None:
