@@ -19,8 +19,8 @@ from numbers import Integral
 
 import numpy as np
 
-from ._corpus import Vocabulary, encode_corpus, grow_vocabulary, vocabulary_dict
-from ._kernels._common import all_finite
+from ._corpus import Vocabulary, encode_corpus, grow_vocabulary, tokenization_params, vocabulary_dict
+from ._kernels.arrays import all_finite
 from ._kernels.word2vec import OutputRows
 from ._training.initial import rows_for_words, source_vectors
 from ._training.word2vec import PreviousModel
@@ -53,9 +53,7 @@ class ContinuedTrainingMixin:
         started = time.perf_counter()
         corpus = encode_corpus(
             X,
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
+            **tokenization_params(self),
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             verbose=params.verbose,
@@ -85,9 +83,7 @@ class ContinuedTrainingMixin:
             X,
             Vocabulary(list(self.vocabulary_), self.word_counts_),
             Vocabulary(list(pending), np.fromiter(pending.values(), dtype=np.int64, count=len(pending))),
-            lowercase=self.lowercase,
-            token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
+            **tokenization_params(self),
             min_count=self.min_count,
             max_vocab_size=self.max_vocab_size,
             verbose=params.verbose,

@@ -117,6 +117,21 @@ class CorpusInputMixin:
         return tags
 
 
+def tokenization_params(estimator):
+    """The tokenization of ``estimator``: the keywords of :func:`make_analyzer` and the encoders.
+
+    Its ``lowercase``, ``token_pattern`` and ``tokenizer`` parameters, the
+    defaults for those it does not have (or for an object without
+    ``get_params``, such as a set of word vectors).  Every estimator reading
+    a corpus passes them on with this, so all read them the same way.
+    """
+    params = {"lowercase": True, "token_pattern": DEFAULT_TOKEN_PATTERN, "tokenizer": None}
+    if hasattr(estimator, "get_params"):
+        own = estimator.get_params(deep=False)
+        params.update({key: own[key] for key in params if key in own})
+    return params
+
+
 def vocabulary_dict(words):
     """Map each word to its row."""
     return {word: row for row, word in enumerate(words)}

@@ -16,6 +16,7 @@ from ._corpus import (
     CorpusInputMixin,
     encode_all_tokens,
     select_vocabulary,
+    tokenization_params,
     vocabulary_dict,
     words_in_row_order,
 )
@@ -355,8 +356,7 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
     def _encode_training(self, X):
         """Vocabulary and encoded documents of the training corpus: (docs, words, counts)."""
         index = {EOS: 0}
-        tokens, offsets = encode_all_tokens(X, index, lowercase=self.lowercase, token_pattern=self.token_pattern,
-                                            tokenizer=self.tokenizer, verbose=int(self.verbose),
+        tokens, offsets = encode_all_tokens(X, index, **tokenization_params(self), verbose=int(self.verbose),
                                             logger=_LOGGER)
         tokens, offsets = _append_eos(tokens, offsets, index[EOS])
         type_words = list(index)
@@ -412,8 +412,7 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
         words = words_in_row_order(self.vocabulary_)
         index = vocabulary_dict(words)
         index.setdefault(EOS, len(index))
-        tokens, offsets = encode_all_tokens(X, index, lowercase=self.lowercase, token_pattern=self.token_pattern,
-                                            tokenizer=self.tokenizer, verbose=0)
+        tokens, offsets = encode_all_tokens(X, index, **tokenization_params(self), verbose=0)
         eos = index[EOS]
         tokens, offsets = _append_eos(tokens, offsets, eos)
         type_words = list(index)

@@ -14,10 +14,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, VocabularyRule, make_analyzer, words_in_row_order
+from ._corpus import (
+    DEFAULT_TOKEN_PATTERN,
+    CorpusInputMixin,
+    VocabularyRule,
+    make_analyzer,
+    tokenization_params,
+    words_in_row_order,
+)
 from ._counting.plan import make_plan
-from ._counting.spill import parse_memory
 from ._counting.strategies import choose_strategy
+from ._memory import parse_memory
 from ._validation import (
     FIXED_VOCABULARY,
     FLOAT_DTYPES,
@@ -208,7 +215,7 @@ class CooccurrenceVectorizer(CorpusInputMixin, TransformerMixin, BaseEstimator):
         """Check every parameter, before any document is read."""
         self._validate_params()
         # The pattern is compiled here: the sharded count tokenizes in its jobs.
-        make_analyzer(**self._tokenization())
+        make_analyzer(**tokenization_params(self))
         # A string budget is parsed here so that its errors come early too.
         max_memory = parse_memory(self.max_memory)
         if max_memory is not None and max_memory < MIN_MEMORY:
@@ -218,12 +225,9 @@ class CooccurrenceVectorizer(CorpusInputMixin, TransformerMixin, BaseEstimator):
             )
         return max_memory
 
-    def _tokenization(self):
-        return dict(lowercase=self.lowercase, token_pattern=self.token_pattern, tokenizer=self.tokenizer)
-
     def _strategy(self, max_memory):
         return choose_strategy(
-            tokenization=self._tokenization(),
+            tokenization=tokenization_params(self),
             max_memory=max_memory,
             n_shards=self.n_shards,
             n_jobs=self.n_jobs,

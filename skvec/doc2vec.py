@@ -10,8 +10,8 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from ._continued import ContinuedTrainingMixin
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary
-from ._kernels._common import all_finite
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary, tokenization_params
+from ._kernels.arrays import all_finite
 from ._progress import emit, log_info, log_memory
 from ._training.doc2vec import LOGGER, Doc2VecSettings, InferenceModel, infer_documents, train_doc2vec
 from ._training.word2vec import start_inputs
@@ -528,8 +528,7 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         check_is_fitted(self, "document_vectors_")
         params = self._inference_settings(self._check_params())
         ids, offsets = encode_with_vocabulary(
-            X, self.vocabulary_, lowercase=self.lowercase, token_pattern=self.token_pattern,
-            tokenizer=self.tokenizer,
+            X, self.vocabulary_, **tokenization_params(self),
         )
         return self._infer(ids, offsets, params)
 

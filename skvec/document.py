@@ -10,7 +10,13 @@ from sklearn.preprocessing import normalize
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, drop_unknown, encode_all_tokens, encode_with_vocabulary
+from ._corpus import (
+    CorpusInputMixin,
+    drop_unknown,
+    encode_all_tokens,
+    encode_with_vocabulary,
+    tokenization_params,
+)
 from ._kernels.pooling import max_pool
 from ._threads import numba_threads
 from ._validation import N_JOBS, POSITIVE_REAL, HasMethods, StrOptions
@@ -36,12 +42,7 @@ def _vocabulary_step(model):
 
 def _tokenization(model):
     """Tokenization parameters of a word model, defaults where it has none."""
-    params = {"lowercase": True, "token_pattern": DEFAULT_TOKEN_PATTERN, "tokenizer": None}
-    holder = _vocabulary_step(model)
-    if hasattr(holder, "get_params"):
-        own = holder.get_params(deep=False)
-        params.update({key: own[key] for key in params if key in own})
-    return params
+    return tokenization_params(_vocabulary_step(model))
 
 
 def _needs_corpus(model):

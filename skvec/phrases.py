@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_all_tokens, vocabulary_dict
+from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_all_tokens, tokenization_params, vocabulary_dict
 from ._kernels import phrases as _k
 from ._progress import log_info
 from ._validation import TOKENIZATION_CONSTRAINTS, VERBOSE, VOCABULARY_CONSTRAINTS, Interval, StrOptions
@@ -220,9 +220,6 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
             "max_vocab_size": -1 if self.max_vocab_size is None else int(self.max_vocab_size),
         }
 
-    def _tokenization(self):
-        return {"lowercase": self.lowercase, "token_pattern": self.token_pattern, "tokenizer": self.tokenizer}
-
     # -- fitting --------------------------------------------------------
 
     def fit(self, X, y=None):
@@ -270,7 +267,7 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         settings = self._check_params()
         started = time.perf_counter()
         index = {}
-        ids, offsets = encode_all_tokens(X, index, **self._tokenization(), verbose=self.verbose,
+        ids, offsets = encode_all_tokens(X, index, **tokenization_params(self), verbose=self.verbose,
                                          logger=_LOGGER)
         words = list(index)
         is_connector = np.zeros(len(words), dtype=np.bool_)
@@ -350,7 +347,7 @@ class PhraseDetector(CorpusInputMixin, TransformerMixin, BaseEstimator, auto_wra
         """
         check_is_fitted(self, "phrases_")
         index = vocabulary_dict(self._lean_words)
-        ids, offsets = encode_all_tokens(X, index, **self._tokenization(), verbose=self.verbose,
+        ids, offsets = encode_all_tokens(X, index, **tokenization_params(self), verbose=self.verbose,
                                          logger=_LOGGER)
         lean_of = np.arange(len(self._lean_words), dtype=np.int32)
         return self._join(ids, offsets, list(index), lean_of)

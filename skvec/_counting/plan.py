@@ -78,6 +78,11 @@ def keep_probabilities(word_counts, subsample):
 
     ``(sqrt(f / (s T)) + 1) * (s T) / f`` for a word seen ``f`` times among
     ``T`` vocabulary tokens (values above 1 mean always kept).
+
+    Deliberately not ``skvec._kernels.word2vec.keep_probabilities`` (C's
+    float32 rounding, ``T`` given): the counts' down-sampling is its own
+    definition, exact in float64 with ``T`` the sum of the counts, so no
+    reference's rounding is reproduced here.
     """
     counts = np.asarray(word_counts, dtype=np.float64)
     threshold = subsample * counts.sum()

@@ -1,4 +1,4 @@
-"""Utilities shared by the Numba kernels: fast-math flags, prefetch, generators, a finiteness check.
+"""Utilities shared by the Numba kernels: fast-math flags, prefetch, generators.
 
 Prefetch.  ``llvm.prefetch`` is overloaded on its pointer argument, so its
 name carries the pointer type: ``llvm.prefetch.p0i8`` while llvmlite's IR
@@ -25,6 +25,8 @@ from llvmlite import ir
 from numba import njit
 from numba.core import cgutils, types
 from numba.extending import intrinsic
+
+from .arrays import all_finite  # noqa: F401  (its former home; import it from .arrays)
 
 # Float flags that let LLVM vectorize the dot products and d-loops
 # (reassociation, reciprocal and fast approximations) but keep NaN/inf
@@ -130,18 +132,3 @@ def splitmix64(x):
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
-
-
-@njit(cache=True)
-def all_finite(a):
-    """True when every entry of a contiguous float array is finite (early exit, no allocation).
-
-    ``np.isfinite(a).all()`` builds a boolean array of ``a``'s size first:
-    200 MB for a 2M-row n-gram matrix.
-    """
-    flat = a.reshape(-1)
-    for i in range(flat.shape[0]):
-        v = flat[i]
-        if not (v - v == 0.0):
-            return False
-    return True

@@ -57,11 +57,15 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, below, lcg_next, prefetch_row
+from ._common import CACHE_LINE, FASTMATH, below, lcg_next, prefetch_row
 
 MAX_EXP = 6.0
 EXP_TABLE_SIZE = 1000
 MAX_SENTENCE_LENGTH = 1000
+# Chunk t counts its words read in ``words_read[WORDS_READ_STRIDE * t]``: one
+# int64 counter per cache line, so threads never write to a line another
+# thread writes to.
+WORDS_READ_STRIDE = CACHE_LINE // np.dtype(np.int64).itemsize
 
 _LOW16 = np.uint64(0xFFFF)
 _S16 = np.uint64(16)
@@ -92,6 +96,10 @@ def keep_probabilities(counts, sample, train_words):
     ``(sqrt(f / (s T)) + 1) * (s T) / f`` with ``f`` the word count, ``s`` the
     ``sample`` threshold and ``T`` the number of training words, evaluated
     with C's float/double mix and stored as C's ``real`` (float32).
+
+    Deliberately not ``skvec._counting.plan.keep_probabilities`` (float64,
+    ``T`` from the counts): training must match C word2vec's draws bit for
+    bit, so it keeps C's float32 rounding and its ``T``.
     """
     counts = np.asarray(counts, dtype=np.int64)
     st = np.float32(sample) * np.float32(train_words)
@@ -627,8 +635,8 @@ def read_sentence(ids, start, stop, keep, subsample, sen, r):
 def _learning_rate(params, words_before, words_read):
     """C's linearly decaying rate after ``words_before`` plus all chunks' words read."""
     done = words_before
-    for j in range(words_read.shape[0] // 8):
-        done += words_read[8 * j]
+    for j in range(words_read.shape[0] // WORDS_READ_STRIDE):
+        done += words_read[WORDS_READ_STRIDE * j]
     alpha = params.start_alpha * (1.0 - done / (params.total_words + 1.0))
     if alpha < params.min_alpha:
         alpha = params.min_alpha
@@ -645,7 +653,7 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
                       np.empty(dim, dtype=np.float32), np.empty(params.negative + 1, dtype=np.int64),
                       np.empty((deferred, dim), dtype=np.float32), np.empty((deferred, dim), dtype=np.float32),
                       np.empty(deferred, dtype=np.int64))
-    words_read = state.words_read[: 8 * n_chunks]
+    words_read = state.words_read[: WORDS_READ_STRIDE * n_chunks]
     r = state.rng_states[t]
     loss = 0.0
     n_examples = 0
@@ -656,7 +664,7 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
             doc += 1
         sentence_stop = min(offsets[doc + 1], bounds[t + 1])
         n, q, r = read_sentence(ids, p, sentence_stop, tables.keep, params.subsample, scratch.sentence, r)
-        words_read[8 * t] += q - p
+        words_read[WORDS_READ_STRIDE * t] += q - p
         p = q
         alpha = _learning_rate(params, words_before, words_read)
         if params.defer_inputs:
@@ -680,7 +688,7 @@ def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params
     document boundary.  The learning rate is ``params.start_alpha * (1 -
     done / (params.total_words + 1))``, floored at ``params.min_alpha``, with
     ``done`` the ``words_before`` this call plus the words read by all chunks
-    so far (``state.words_read[8 t]``, shared between threads, to be zero on
+    so far (``state.words_read[WORDS_READ_STRIDE t]``, shared between threads, to be zero on
     entry).  Per-chunk loss sums and example counts go to
     ``state.losses[t]`` and ``state.examples[t]``.
     """

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import classifier as kernels
-from .._kernels._common import all_finite
+from .._kernels.arrays import all_finite
 from .._kernels.word2vec import alias_table, huffman_tree
 from .._progress import Progress
 from .._random import thread_seeds

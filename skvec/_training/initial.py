@@ -15,7 +15,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._kernels._common import all_finite
+from .._kernels.arrays import all_finite
 from ..subwords import SubwordVectors, compose, ngram_buckets, subwords_enabled
 from ..vectors import get_word_vectors
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import word2vec as kernels
-from .._kernels._common import all_finite
+from .._kernels.arrays import all_finite
 from .._progress import Progress
 from .._random import thread_seeds
 from .._threads import numba_threads
@@ -181,7 +181,7 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
             carry_outputs(previous, outputs, tables, params.hs)
         state = kernels.ThreadState(
             seeds[1:].copy(),
-            np.zeros(8 * n_threads, dtype=np.int64),
+            np.zeros(kernels.WORDS_READ_STRIDE * n_threads, dtype=np.int64),
             np.zeros(n_threads, dtype=np.float64),
             np.zeros(n_threads, dtype=np.int64),
         )

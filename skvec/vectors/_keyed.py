@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._evaluation import score_analogies, score_word_pairs
-from .._kernels._common import all_finite
+from .._kernels.arrays import all_finite
 from .._validation import check_int
 from ._archive import check_rows, read_archive, write_archive
 from ._formats import read_vectors, write_vectors

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from .._io import open_file
-from .._kernels._common import all_finite
+from .._kernels.arrays import all_finite
 from .._validation import check_int
 from ..subwords import compose, ngram_buckets, subwords_enabled
 from ._archive import check_rows, read_archive, write_archive
