@@ -193,6 +193,22 @@ def log_memory(verbose, desc, parts, *, logger):
     emit(logger, f"{desc}: estimated training memory {format_bytes(sum(parts.values()))} ({detail})")
 
 
+def needs_compiling(kernel):
+    """Whether calling the Numba function ``kernel`` now compiles it.
+
+    True when no signature of it is compiled (or loaded from the cache) in
+    this process yet and its on-disk cache holds nothing usable (no index,
+    or one made from another version of its source).  False when Numba
+    cannot tell (no cache, or a cache laid out otherwise).
+    """
+    if getattr(kernel, "signatures", True):
+        return False
+    try:
+        return not kernel._cache._cache_file._load_index()
+    except Exception:  # noqa: BLE001 - any other layout: cannot tell, say nothing
+        return False
+
+
 class Progress:
     """Rate-limited progress of one long call, logged as described in the module docstring.
 
@@ -297,6 +313,17 @@ class Progress:
         """Log a free-form line when ``verbose >= level``."""
         if self.verbose >= level:
             emit(self.logger, self._line([text]))
+
+    def compiling(self, *kernels):
+        """Say (``verbose >= 1``) that the call about to start first compiles some of ``kernels``.
+
+        Numba compiles a kernel on its first call (10-20 s) and caches it on
+        disk; without this line the first fit would be silent that long.
+        Once a kernel is compiled, or found in the cache, nothing is said.
+        """
+        if self.verbose >= 1 and any(needs_compiling(kernel) for kernel in kernels):
+            emit(self.logger, self._line(["compiling the Numba kernels on first use (about 10-20 s, "
+                                          "cached on disk for later runs)"]))
 
     def close(self, done=None, **fields):
         """Log the final line (``verbose >= 1``): fields, amount done, overall rate, total time."""

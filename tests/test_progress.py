@@ -272,3 +272,37 @@ def test_every_documented_logger_is_the_one_used(caplog):
         _run_public(name, docs)
         assert caplog.records, name
         assert {record.name for record in caplog.records} == {logger}, name
+
+
+def test_needs_compiling_tells_a_first_compilation(tmp_path, monkeypatch):
+    import importlib
+
+    from skvec._progress import needs_compiling
+
+    (tmp_path / "tiny_kernel.py").write_text(
+        "from numba import njit\n\n\n@njit(cache=True)\ndef add_one(x):\n    return x + 1\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("tiny_kernel")
+    assert needs_compiling(module.add_one)  # nothing compiled, nothing cached
+    assert module.add_one(1) == 2
+    assert not needs_compiling(module.add_one)  # compiled in this process
+    module = importlib.reload(module)
+    assert not module.add_one.signatures and not needs_compiling(module.add_one)  # found in the disk cache
+    assert not needs_compiling(len)  # not a Numba function: nothing to say
+
+
+def test_first_compilation_is_announced_once(caplog, monkeypatch):
+    checked = []
+
+    def first_time_only(kernel):
+        checked.append(kernel)
+        return len(checked) == 1
+
+    monkeypatch.setattr("skvec._progress.needs_compiling", first_time_only)
+    for verbose in (0, 1, 1):
+        Word2VecEmbedder(4, min_count=2, epochs=2, n_jobs=1, random_state=0, verbose=verbose).fit(_corpus(50))
+    assert [m for m in _messages(caplog) if "compil" in m] == [
+        "word2vec: compiling the Numba kernels on first use (about 10-20 s, cached on disk for later runs)"
+    ]
+    assert len(checked) == 2  # not even checked at verbose=0

@@ -13,6 +13,8 @@ from .._kernels import cooccurrence as kernels
 from .._threads import numba_threads
 from .._validation import memory_shortfall
 
+# The kernels a count calls (each compiled on its first use).
+COUNTING_KERNELS = (kernels.invert_index, kernels.count_row_nnz, kernels.fill_rows)
 # Parallel row blocks per thread: enough to even out rows of unequal work.
 BLOCKS_PER_THREAD = 4
 # Bytes of one stored entry besides its value: the int32 column index.

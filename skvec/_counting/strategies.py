@@ -10,7 +10,7 @@ spilled one owns a temporary directory for the duration.
 
 from .._corpus import encode_corpus
 from .._progress import Progress
-from .engine import count_tokens, count_window, subsampled, sum_in_memory
+from .engine import COUNTING_KERNELS, count_tokens, count_window, subsampled, sum_in_memory
 from .shards import ShardedCorpus
 from .spill import RunCollector, SpillDirectory, chunks, encode_to_file, vocabulary_limit, warn_pruned
 
@@ -56,6 +56,7 @@ class InMemory(Strategy):
     def count(self, corpus, plan):
         ids, offsets = subsampled(corpus.ids, corpus.offsets, plan)
         progress = Progress(None, desc="cooccurrence", verbose=self.verbose, unit="tokens", logger=self.logger)
+        progress.compiling(*COUNTING_KERNELS)
         matrix = count_window(ids, offsets, len(corpus.vocabulary), plan, self.n_jobs)
         progress.update(len(ids))
         progress.close(nnz=matrix.nnz)
@@ -87,6 +88,7 @@ class Spilled(Strategy):
         collector = self._collector(n_words, self.spill)
         progress = Progress(int(corpus.vocabulary.counts.sum()), desc="cooccurrence", verbose=self.verbose,
                             unit="tokens", logger=self.logger)
+        progress.compiling(*COUNTING_KERNELS)
         position = 0
         for ids, offsets in chunks(corpus.read(), n_words, plan.left + plan.right, self.max_memory // 2):
             # Spill the previous partial before counting the next chunk, so

@@ -184,6 +184,7 @@ def _run_epochs(run, doc_tokens, rng, progress):
     n_threads = len(run.state.losses)
     n_blocks = int(min(_BLOCKS_PER_EPOCH, max(1, run.total // plan.epochs // _MIN_BLOCK_TOKENS), n_docs))
     blocks = np.linspace(0, n_docs, n_blocks + 1).astype(np.int64)
+    progress.compiling(kernels.train_block)
     loss_curve = []
     done = 0
     for epoch in range(plan.epochs):

@@ -126,6 +126,7 @@ def train_glove(rows, cols, logx, shape, params, *, n_jobs=None, random_state=No
         d, params.learning_rate, params.grad_clip, params.x_max, params.alpha, _BLOCK_SIZE, True
     )
     loss_curve = []
+    progress.compiling(kernels.glove_blocks)
     with numba_threads(n_jobs) as n_threads:
         for epoch in range(params.max_iter):
 

@@ -319,6 +319,7 @@ def _run_epochs(ids, offsets, model, params, state, progress, on_epoch=None, blo
     blocks = _block_bounds(len(ids))
     plan = [_chunk_bounds(offsets, lo, hi, n_threads) for lo, hi in zip(blocks[:-1], blocks[1:])]
     kernel, extra = block
+    progress.compiling(kernel)
     loss_curve = []
     done = 0
     for epoch in range(epochs):
