@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import BaseEstimator
 
 from corpora import FINANCE, FUNCTION_WORDS, PETS, ROYALTY, topic_sentences
-from skvec import cli, datasets
+from skvec import cli_methods, cli_train, datasets
 from skvec.cli import build_model, main, method_names, parameter_meanings, parse_value, register_method
 
 TOPICS = [PETS[:6], FINANCE[:6], ROYALTY]  # "cat" has pets for neighbours
@@ -254,7 +254,7 @@ class _Toy(BaseEstimator):
 
 
 def test_a_registered_method_gets_help_for_free(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_METHODS", dict(cli._METHODS))
+    monkeypatch.setattr(cli_methods, "_METHODS", dict(cli_methods._METHODS))
     register_method("toy", _Toy, "a toy method", defaults={"size": 7}, note="small")
     assert "toy" in method_names()
     assert main(["train", "toy", "--help"]) == 0
@@ -284,7 +284,7 @@ def test_similar_and_evaluate_share_the_case_policy(vector_file, tmp_path, capsy
 
 
 def test_first_run_note(corpus_file, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_numba_cache_is_empty", lambda: True)
+    monkeypatch.setattr(cli_train, "_numba_cache_is_empty", lambda: True)
     args = ["train", "word2vec", "--corpus", str(corpus_file), "--out", str(tmp_path / "v.txt")]
     assert main([*args, *sum((["--param", p] for p in W2V_PARAMS), [])]) == 0
     assert "compiles skvec's Numba kernels (about 20 s, once)" in capsys.readouterr().err
@@ -463,3 +463,46 @@ def test_cli_debug_shows_the_traceback(cli_files, tmp_path, capsys):
         assert isinstance(info.value.__cause__, EOFError)
     capsys.readouterr()
 
+
+# -- `train METHOD --help` reads the docstrings as numpydoc does -------------------------------------
+
+import inspect  # noqa: E402
+import warnings  # noqa: E402
+
+from skvec import (  # noqa: E402
+    CooccurrenceVectorizer,
+    Doc2VecEmbedder,
+    EmbeddingVectorizer,
+    FastTextClassifier,
+    FastTextEmbedder,
+    GloVeEmbedder,
+    PhraseDetector,
+    SPPMITransformer,
+    SVDEmbedder,
+    Word2VecEmbedder,
+)
+from skvec.cli_methods import first_sentence  # noqa: E402
+
+
+@pytest.mark.parametrize("estimator", [
+    CooccurrenceVectorizer(), SPPMITransformer(), SVDEmbedder(), GloVeEmbedder(), Word2VecEmbedder(),
+    FastTextEmbedder(), Doc2VecEmbedder(), PhraseDetector(), FastTextClassifier(),
+    EmbeddingVectorizer(Word2VecEmbedder()),
+], ids=lambda estimator: type(estimator).__name__)
+def test_parameter_meanings_agree_with_numpydoc(estimator):
+    # The command line keeps its own small reader (numpydoc is a documentation
+    # dependency, not a run-time one); it must read what numpydoc reads.
+    docscrape = pytest.importorskip("numpydoc.docscrape")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        doc = docscrape.ClassDoc(type(estimator), doc=inspect.getdoc(type(estimator)),
+                                 config={"show_class_members": False})
+    names = set(estimator.get_params(deep=False))
+    expected = {}
+    for parameter in doc["Parameters"]:
+        for name in (part.strip() for part in parameter.name.split(",")):
+            if name in names:
+                expected[name] = first_sentence(" ".join(" ".join(parameter.desc).split()))
+    meanings = {name: " ".join(text.split()) for name, text in parameter_meanings(estimator).items()}
+    assert meanings == expected
+    assert set(meanings) == names  # every parameter is described
