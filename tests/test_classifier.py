@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import FUNCTION_WORDS, topic_sentences
+from corpora import FUNCTION_WORDS, topic_sentences
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score

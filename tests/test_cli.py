@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
-from conftest import FINANCE, FUNCTION_WORDS, PETS, ROYALTY, topic_sentences
-from skvec import cli, datasets
+from corpora import FINANCE, FUNCTION_WORDS, PETS, ROYALTY, topic_sentences
+from skvec import cli_methods, cli_train, datasets
 from skvec.cli import build_model, main, method_names, parameter_meanings, parse_value, register_method
 
 TOPICS = [PETS[:6], FINANCE[:6], ROYALTY]  # "cat" has pets for neighbours
@@ -254,7 +254,7 @@ class _Toy(BaseEstimator):
 
 
 def test_a_registered_method_gets_help_for_free(monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_METHODS", dict(cli._METHODS))
+    monkeypatch.setattr(cli_methods, "_METHODS", dict(cli_methods._METHODS))
     register_method("toy", _Toy, "a toy method", defaults={"size": 7}, note="small")
     assert "toy" in method_names()
     assert main(["train", "toy", "--help"]) == 0
@@ -284,7 +284,7 @@ def test_similar_and_evaluate_share_the_case_policy(vector_file, tmp_path, capsy
 
 
 def test_first_run_note(corpus_file, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "_numba_cache_is_empty", lambda: True)
+    monkeypatch.setattr(cli_train, "_numba_cache_is_empty", lambda: True)
     args = ["train", "word2vec", "--corpus", str(corpus_file), "--out", str(tmp_path / "v.txt")]
     assert main([*args, *sum((["--param", p] for p in W2V_PARAMS), [])]) == 0
     assert "compiles skvec's Numba kernels (about 20 s, once)" in capsys.readouterr().err
@@ -328,3 +328,181 @@ def test_compressed_corpus(corpus_file, tmp_path, capsys, suffix, compress):
     assert main(["train", "word2vec", "--corpus", str(corpus_file), "--out", str(plain), *params]) == 0
     assert out.read_text() == plain.read_text()  # n_jobs=1 and a seed: the same vectors
     capsys.readouterr()
+
+
+# -- bad input: user errors --------------------------------------------------------------------
+# Every user error of the command line is one "skvec: error: ..." line on stderr
+# and exit status 1 (the work failed) or 2 (usage); a traceback only with --debug.
+
+import bz2  # noqa: E402
+import gzip  # noqa: E402
+import lzma  # noqa: E402
+
+from corpora import CAT_DOG_DOCS  # noqa: E402
+from skvec.cli import main as cli_main  # noqa: E402
+
+
+CLI_TRAIN = ["--param", "n_components=4", "--param", "min_count=1", "--param", "n_jobs=1", "--param", "epochs=1"]
+
+
+@pytest.fixture(scope="module")
+def cli_files(tmp_path_factory):
+    """A small corpus, plain and cut short in each compression, and damaged vector files."""
+    root = tmp_path_factory.mktemp("cli")
+    text = ("\n".join(CAT_DOG_DOCS) + "\n").encode() * 20
+    (root / "corpus.txt").write_bytes(text)
+    for suffix, compress in ((".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)):
+        packed = compress(text)
+        (root / f"truncated.txt{suffix}").write_bytes(packed[: len(packed) // 2])
+    (root / "latin1.txt").write_bytes("caf\xe9 au lait\n".encode("latin-1") * 5)
+    (root / "empty.txt").write_text("")
+    (root / "huge-header.txt").write_text("1000000000000 2\nthe 0.1 0.2\n")
+    (root / "pairs.txt").write_text("cat dog not-a-number\n")
+    return root
+
+
+def cli_error(capsys, args, status):
+    """Run the command; assert the status and one error line without traceback; return that line."""
+    assert cli_main([str(arg) for arg in args]) == status
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("skvec: error: ")]
+    assert len(errors) == 1, err
+    assert "Traceback" not in err
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    "param, fragment, status",
+    [
+        ("alpha=1e6", "alpha", 1),  # training diverges: FloatingPointError inside
+        # Values the estimator rejects: refused before training, as a malformed parameter.
+        ("ns_exponent=-1000", "ns_exponent", 2),
+        ("window=-1", "window", 2),
+        ("epochs=0", "epochs", 2),
+        ("architecture='skip'", "architecture", 2),
+    ],
+)
+def test_cli_parameter_that_fails_training(cli_files, tmp_path, capsys, param, fragment, status):
+    args = ["train", "word2vec", "--corpus", cli_files / "corpus.txt", "--out", tmp_path / "v.txt", *CLI_TRAIN]
+    line = cli_error(capsys, [*args, "--param", param], status)
+    assert fragment in line
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_cli_truncated_compressed_corpus(cli_files, tmp_path, capsys, suffix):
+    corpus = cli_files / f"truncated.txt{suffix}"
+    line = cli_error(capsys, ["train", "word2vec", "--corpus", corpus, "--out", tmp_path / "v.txt", *CLI_TRAIN], 1)
+    assert str(corpus) in line and "truncated or corrupt" in line
+
+
+def test_cli_corpus_not_utf8(cli_files, tmp_path, capsys):
+    corpus = cli_files / "latin1.txt"
+    line = cli_error(capsys, ["train", "word2vec", "--corpus", corpus, "--out", tmp_path / "v.txt", *CLI_TRAIN], 1)
+    assert str(corpus) in line and "UTF-8" in line
+
+
+def test_cli_empty_corpus(cli_files, tmp_path, capsys):
+    args = ["train", "word2vec", "--corpus", cli_files / "empty.txt", "--out", tmp_path / "v.txt", *CLI_TRAIN]
+    assert "empty" in cli_error(capsys, args, 1)
+
+
+def test_cli_corpus_is_a_directory(cli_files, tmp_path, capsys):
+    line = cli_error(capsys, ["train", "sppmi-svd", "--corpus", cli_files, "--out", tmp_path / "v.txt"], 1)
+    assert "is a directory" in line
+
+
+def test_cli_unwritable_output(cli_files, tmp_path, capsys):
+    out = tmp_path / "no" / "such" / "dir" / "v.txt"
+    line = cli_error(capsys, ["train", "word2vec", "--corpus", cli_files / "corpus.txt", "--out", out, *CLI_TRAIN], 1)
+    assert f"cannot write {out}" in line
+
+
+def test_cli_vector_file_header_claims_too_many_words(cli_files, capsys):
+    path = cli_files / "huge-header.txt"
+    for command in (["evaluate", path], ["similar", path, "the"]):
+        assert str(path) in cli_error(capsys, command, 1)
+
+
+def test_cli_malformed_word_pairs(cli_files, capsys):
+    vectors = cli_files / "w.txt"
+    vectors.write_text("2 2\nthe 0.1 0.2\ncat 0.3 0.1\n")
+    line = cli_error(capsys, ["evaluate", vectors, "--pairs", cli_files / "pairs.txt"], 1)
+    assert "pairs.txt" in line
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["train", "word2vec", "--param", "alpha"], "NAME=VALUE"),
+        (["train", "word2vec", "--param", "alhpa=0.1"], "did you mean 'alpha'"),
+        (["train", "nonsense"], "unknown method 'nonsense'"),
+        (["train"], "METHOD"),
+        (["similar", "v.txt"], "WORD"),
+        (["similar", "v.txt", "cat", "-n", "x"], "invalid int value"),
+        (["evaluate", "v.txt", "--method", "3cosfoo"], "invalid choice"),
+        (["similar", "v.txt", "cat", "--frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_cli_usage_errors(capsys, args, fragment):
+    assert fragment in cli_error(capsys, args, 2)
+
+
+def test_cli_nonpositive_counts(cli_files, capsys):
+    vectors = cli_files / "w2.txt"
+    vectors.write_text("2 2\nthe 0.1 0.2\ncat 0.3 0.1\n")
+    assert "-n must be a positive integer" in cli_error(capsys, ["similar", vectors, "cat", "-n", "0"], 2)
+    assert "--restrict-vocab" in cli_error(capsys, ["evaluate", vectors, "--restrict-vocab", "0"], 2)
+
+
+def test_cli_debug_shows_the_traceback(cli_files, tmp_path, capsys):
+    args = ["train", "word2vec", "--corpus", str(cli_files / "truncated.txt.gz"), "--out", str(tmp_path / "v.txt")]
+    for debug_args in ([*args, *CLI_TRAIN, "--debug"], ["--debug", *args, *CLI_TRAIN]):
+        with pytest.raises(Exception) as info:
+            cli_main(debug_args)
+        # The original error is kept as the cause, so the traceback shows where it happened.
+        assert isinstance(info.value.__cause__, EOFError)
+    capsys.readouterr()
+
+
+# -- `train METHOD --help` reads the docstrings as numpydoc does -------------------------------------
+
+import inspect  # noqa: E402
+import warnings  # noqa: E402
+
+from skvec import (  # noqa: E402
+    CooccurrenceVectorizer,
+    Doc2VecEmbedder,
+    EmbeddingVectorizer,
+    FastTextClassifier,
+    FastTextEmbedder,
+    GloVeEmbedder,
+    PhraseDetector,
+    SPPMITransformer,
+    SVDEmbedder,
+    Word2VecEmbedder,
+)
+from skvec.cli_methods import first_sentence  # noqa: E402
+
+
+@pytest.mark.parametrize("estimator", [
+    CooccurrenceVectorizer(), SPPMITransformer(), SVDEmbedder(), GloVeEmbedder(), Word2VecEmbedder(),
+    FastTextEmbedder(), Doc2VecEmbedder(), PhraseDetector(), FastTextClassifier(),
+    EmbeddingVectorizer(Word2VecEmbedder()),
+], ids=lambda estimator: type(estimator).__name__)
+def test_parameter_meanings_agree_with_numpydoc(estimator):
+    # The command line keeps its own small reader (numpydoc is a documentation
+    # dependency, not a run-time one); it must read what numpydoc reads.
+    docscrape = pytest.importorskip("numpydoc.docscrape")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        doc = docscrape.ClassDoc(type(estimator), doc=inspect.getdoc(type(estimator)),
+                                 config={"show_class_members": False})
+    names = set(estimator.get_params(deep=False))
+    expected = {}
+    for parameter in doc["Parameters"]:
+        for name in (part.strip() for part in parameter.name.split(",")):
+            if name in names:
+                expected[name] = first_sentence(" ".join(" ".join(parameter.desc).split()))
+    meanings = {name: " ".join(text.split()) for name, text in parameter_meanings(estimator).items()}
+    assert meanings == expected
+    assert set(meanings) == names  # every parameter is described

@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import topic_documents, topic_of_word, with_new_words
+from corpora import topic_documents, topic_of_word, with_new_words
 from sklearn.base import clone
 
 from skvec import FastTextEmbedder, SubwordVectors, Word2VecEmbedder, WordVectors
@@ -353,7 +353,7 @@ def test_partial_fit_with_tokens_that_are_not_strings():
 _CONTINUE_SCRIPT = """
 import pickle, sys
 sys.path.insert(0, sys.argv[2])
-from conftest import topic_documents
+from corpora import topic_documents
 with open(sys.argv[1], "rb") as f:
     model = pickle.load(f)
 docs = topic_documents(n_docs=300, doc_length=(8, 16), seed=1, n_topics=4, words_per_topic=10)

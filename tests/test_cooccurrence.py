@@ -18,7 +18,7 @@ from sklearn.utils.estimator_checks import (
     check_set_params,
 )
 
-from conftest import ALPHABET, random_documents, reference_vocabulary
+from corpora import ALPHABET, random_documents, reference_vocabulary
 from skvec import CooccurrenceVectorizer
 from skvec._kernels import cooccurrence as kernels
 from skvec._counting.plan import keep_probabilities, weight_table
@@ -397,3 +397,120 @@ def test_in_a_pipeline_with_memory(tmp_path):
     out = pipeline.fit_transform(docs)
     assert out.shape == (4, 4)
     assert np.allclose(np.asarray(out.multiply(out).sum(axis=1)).ravel(), 1.0)
+
+
+# -- bad input: parameters (checked before the corpus is read), memory, long windows -----------
+
+import tracemalloc  # noqa: E402
+
+from corpora import CAT_DOG_DOCS, UnreadableCorpus, raises  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"window": 0}, ValueError, "window"),
+        ({"window": 2.5}, TypeError, "window"),
+        ({"weighting": "gaussian"}, ValueError, "weighting"),
+        ({"context": "up"}, ValueError, "context"),
+        ({"min_count": 0}, ValueError, "min_count"),
+        ({"min_count": "2"}, TypeError, "min_count"),
+        ({"min_count": 0, "max_memory": "1GB"}, ValueError, "min_count"),
+        ({"min_count": "2", "max_memory": "1GB"}, TypeError, "min_count"),
+        ({"max_vocab_size": 0}, ValueError, "max_vocab_size"),
+        ({"subsample": -1e-3}, ValueError, "subsample"),
+        ({"dtype": np.int32}, ValueError, "dtype"),
+        ({"max_memory": "lots"}, ValueError, "max_memory"),
+        ({"max_memory": 0}, ValueError, "max_memory"),
+        ({"max_memory": 1}, ValueError, "max_memory"),
+        ({"max_memory": "1kB"}, ValueError, "max_memory"),
+        ({"max_memory": "1e400GB"}, ValueError, "max_memory"),
+        ({"max_memory": 2.5e9}, TypeError, "max_memory"),
+        ({"n_shards": 0}, ValueError, "n_shards"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"n_jobs": "x"}, TypeError, "n_jobs"),
+        ({"verbose": -1}, ValueError, "verbose"),
+        ({"lowercase": "yes"}, TypeError, "lowercase"),
+        ({"tokenizer": "split"}, TypeError, "tokenizer"),
+        ({"token_pattern": "(a)(b)"}, ValueError, "token_pattern"),
+        ({"token_pattern": "(", "n_shards": 2}, ValueError, "token_pattern"),
+        ({"vocabulary": "abc"}, TypeError, "vocabulary"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+    ],
+)
+def test_cooccurrence_parameters(params, exception, name):
+    with raises(exception, name):
+        CooccurrenceVectorizer(**params).fit(UnreadableCorpus())
+
+
+# A window is the distance a count reaches; no distance exceeds the longest
+# document, so a longer window must cost nothing more.  Memory the count cannot
+# have is refused before it is allocated.
+
+def _traced_peak(function):
+    tracemalloc.start()
+    try:
+        result = function()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _linear_reference(window):
+    """Counts of WINDOW_DOCS with linear weights (window - d + 1) / window, in exact fractions."""
+    w1, w2 = Fraction(1), Fraction(window - 1, window)
+    # rows/columns a, c, b: a-c at distances 2 and 1, a-b and b-c at distance 1
+    dense = [[0, w2 + w1, w1], [w2 + w1, 0, w1], [w1, w1, 0]]
+    return np.array([[float(x) for x in row] for row in dense]).astype(np.float32)
+
+
+WINDOW_DOCS = ["a b c", "c a"]
+
+
+STRATEGIES = [{}, {"max_memory": "1MB"}, {"n_shards": 2, "n_jobs": 1}]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES, ids=["in_memory", "spilled", "sharded"])
+@pytest.mark.parametrize("weighting", ["harmonic", "uniform", "linear"])
+def test_window_longer_than_every_document_costs_no_memory(weighting, strategy):
+    huge = CooccurrenceVectorizer(window=10**9, weighting=weighting, min_count=1, **strategy)
+    counts, peak = _traced_peak(lambda: huge.fit_transform(WINDOW_DOCS))
+    assert peak < 64 * 2**20, f"window=10**9 on two short documents traced {peak / 2**20:.0f} MiB"
+    assert huge.window == 10**9  # the parameter is the user's, unchanged
+    assert huge.get_feature_names_out().tolist() == ["a", "c", "b"]
+    if weighting == "linear":
+        np.testing.assert_array_equal(counts.toarray(), _linear_reference(10**9))
+    else:
+        # 1/d and 1 do not depend on the window: the whole document is window 2 here.
+        whole = CooccurrenceVectorizer(window=2, weighting=weighting, min_count=1).fit_transform(WINDOW_DOCS)
+        np.testing.assert_array_equal(counts.indptr, whole.indptr)
+        np.testing.assert_array_equal(counts.indices, whole.indices)
+        np.testing.assert_array_equal(counts.data, whole.data)
+
+
+@pytest.mark.parametrize("weighting", ["harmonic", "uniform", "linear"])
+def test_window_beyond_the_documents_gives_the_exact_counts(weighting):
+    docs = [["a", "b", "c", "a", "d"], ["b", "d"], ["c"]]
+    expected = {"harmonic": lambda d: Fraction(1, d), "uniform": lambda d: Fraction(1),
+                "linear": lambda d: Fraction(50 - d + 1, 50)}[weighting]
+    vectorizer = CooccurrenceVectorizer(window=50, weighting=weighting, min_count=1, dtype=np.float64)
+    counts = vectorizer.fit_transform(docs).toarray()
+    row = vectorizer.vocabulary_
+    reference = np.zeros_like(counts)
+    for doc in docs:
+        for p, word in enumerate(doc):
+            for q, context in enumerate(doc):
+                if p != q:
+                    reference[row[word], row[context]] += float(expected(abs(p - q)))
+    np.testing.assert_allclose(counts, reference, rtol=1e-15)
+
+
+def test_matrix_that_cannot_fit_is_refused_before_it_is_allocated(monkeypatch):
+    import skvec._validation as validation
+
+    monkeypatch.setattr(validation, "physical_memory", lambda: 64)
+    with pytest.raises(MemoryError, match=r"needs .* GiB.*Lower window.*max_memory") as error:
+        CooccurrenceVectorizer(window=5, min_count=1).fit_transform(CAT_DOG_DOCS)
+    assert "entries" in str(error.value)
+    # The vocabulary alone still fits.
+    assert len(CooccurrenceVectorizer(window=5, min_count=1).fit(CAT_DOG_DOCS).vocabulary_) == 9

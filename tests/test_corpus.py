@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import reference_encoding
+from corpora import reference_encoding
 from skvec._corpus import (
     DEFAULT_TOKEN_PATTERN,
     encode_corpus,
@@ -155,3 +155,105 @@ def test_matches_reference(docs, min_count, max_vocab_size):
     assert enc.words == ref_words
     assert enc.counts.tolist() == ref_counts
     assert split_docs(enc) == ref_docs
+
+
+# -- bad input: corpus and tokens --------------------------------------------------------------
+
+from corpora import CAT_DOG_DOCS, raises  # noqa: E402
+from skvec import CooccurrenceVectorizer, FastTextEmbedder, PhraseDetector, Word2VecEmbedder  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "docs, document, position",
+    [
+        ([["a", 1, None, "b"]], 0, 1),
+        ([["a", ["b"]]], 0, 1),
+        ([["a", "b"], ["b", "c", b"d"]], 1, 2),
+        ([[None]], 0, 0),
+        ([["a", "b"], ("c", 3.5)], 1, 1),
+    ],
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: CooccurrenceVectorizer(min_count=1),
+        lambda: CooccurrenceVectorizer(min_count=1, max_memory="64MB"),
+        lambda: Word2VecEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1),
+        lambda: FastTextEmbedder(n_components=4, min_count=1, epochs=1, n_jobs=1, bucket=100),
+        lambda: PhraseDetector(min_count=1),
+    ],
+    ids=["cooccurrence", "cooccurrence-spilled", "word2vec", "fasttext", "phrases"],
+)
+def test_non_string_tokens(make, docs, document, position):
+    with raises(TypeError, f"Document {document}, token {position}", "strings"):
+        make().fit(docs)
+
+
+def test_non_string_tokens_against_a_fitted_vocabulary():
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit([["a", "b", "c"]])
+    with raises(TypeError, "Document 1, token 2", "int"):
+        vectorizer.transform([["a"], ["b", "c", 7]])
+
+
+def test_non_string_tokens_from_a_tokenizer():
+    vectorizer = CooccurrenceVectorizer(min_count=1, tokenizer=lambda doc: [len(doc)])
+    with raises(TypeError, "Document 0, token 0", "int"):
+        vectorizer.fit(["a b"])
+
+
+def test_string_and_token_documents_mix():
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit(["a", ["b"]])
+    assert sorted(vectorizer.vocabulary_) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "docs, message",
+    [
+        ("the cat sat", "single str"),
+        (b"the cat sat", "single bytes"),
+        (42, "int"),
+        ([b"the cat"], "Document 0 is bytes"),
+        ([{"a": 1}], "Document 0 is a dict"),
+    ],
+)
+def test_corpus_of_the_wrong_type(docs, message):
+    with raises(TypeError, message):
+        CooccurrenceVectorizer(min_count=1).fit(docs)
+
+
+def test_empty_corpus():
+    with raises(ValueError, "corpus is empty"):
+        Word2VecEmbedder(min_count=1).fit([])
+    with raises(ValueError, "no token"):
+        CooccurrenceVectorizer(min_count=1).fit(["", "  ,, "])
+
+
+def test_min_count_above_every_count_names_min_count():
+    with raises(ValueError, "min_count=50"):
+        CooccurrenceVectorizer(min_count=50).fit(CAT_DOG_DOCS)
+
+
+def test_vocabulary_pruning_warning_points_at_the_caller():
+    docs = [" ".join(f"w{i * 37 + j}" for j in range(50)) for i in range(2000)]
+    for method in ("fit", "fit_transform"):
+        with pytest.warns(UserWarning, match="max_memory") as record:
+            getattr(CooccurrenceVectorizer(min_count=1, max_memory="200kB"), method)(docs)
+        assert {warning.filename for warning in record} == {__file__}, method
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("cafe\u0301 caf\u00e9", ["caf\u00e9", "caf\u00e9"]),
+        ("\u0130stanbul", ["i\u0307stanbul"]),
+        ("\u0928\u092e\u0938\u094d\u0924\u0947 \u0926\u0941\u0928\u093f\u092f\u093e", 2),
+    ],
+    ids=["combining-accent", "dotted-capital-i", "devanagari-vowel-signs"],
+)
+def test_text_is_normalized_before_tokenizing(text, tokens):
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit([text])
+    words = list(vectorizer.get_feature_names_out())
+    if isinstance(tokens, int):
+        assert len(words) == tokens
+    else:
+        assert words == list(dict.fromkeys(tokens))

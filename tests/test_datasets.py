@@ -268,3 +268,20 @@ def test_read_word_pairs_with_a_delimiter_and_an_encoding(tmp_path):
     assert read_word_pairs(path, delimiter=",", encoding="latin-1") == [("new york", "city", 7.5), ("café", "coffee", 8.0)]
     with pytest.raises(ValueError, match="delimiter"):
         read_word_pairs(path, delimiter="")
+
+
+# -- bad input: files --------------------------------------------------------------------------
+
+from corpora import raises  # noqa: E402
+
+
+def test_analogy_questions_file_with_a_short_line(tmp_path):
+    path = tmp_path / "questions.txt"
+    path.write_text(": family\nman woman king queen\na b c\n", encoding="utf-8")
+    with raises(ValueError, "Line 3", str(path), "four"):
+        read_analogies(path)
+
+
+def test_missing_corpus_file(tmp_path):
+    with raises(FileNotFoundError, str(tmp_path / "missing.txt")):
+        LineCorpus(tmp_path / "missing.txt")

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import topic_documents, topic_of_word
+from corpora import topic_documents, topic_of_word
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -150,7 +150,7 @@ def test_clone_pickle_and_fresh_process(tmp_path):
     np.save(tmp_path / "expected.npy", model.transform(docs))
     code = (
         "import pickle, sys, numpy as np; sys.path.insert(0, sys.argv[2])\n"
-        "from conftest import topic_documents\n"
+        "from corpora import topic_documents\n"
         "docs = topic_documents(n_docs=240, doc_length=(10, 30), seed=1, n_topics=4, words_per_topic=10)[:20]\n"
         "model = pickle.load(open(sys.argv[1] + '/model.pkl', 'rb'))\n"
         "np.testing.assert_array_equal(model.transform(docs), np.load(sys.argv[1] + '/expected.npy'))\n"

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import topic_documents, topic_of_word, with_new_words
+from corpora import topic_documents, topic_of_word, with_new_words
 from sklearn.base import clone
 
 from skvec import Doc2VecEmbedder, WordVectors
@@ -197,7 +197,7 @@ def test_a_failed_call_leaves_the_model_as_it_was():
 _CONTINUE_SCRIPT = """
 import pickle, sys
 sys.path.insert(0, sys.argv[2])
-from conftest import topic_documents
+from corpora import topic_documents
 with open(sys.argv[1], "rb") as f:
     model = pickle.load(f)
 docs = topic_documents(n_docs=120, doc_length=(8, 16), seed=1, n_topics=4, words_per_topic=10)

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
-from conftest import FINANCE, FUNCTION_WORDS, PETS, topic_sentences
+from corpora import FINANCE, FUNCTION_WORDS, PETS, topic_sentences
 from skvec import EmbeddingVectorizer
 from skvec._corpus import DEFAULT_TOKEN_PATTERN, encode_corpus, make_analyzer, vocabulary_dict
 
@@ -382,3 +382,26 @@ def test_sif_component_of_narrow_and_wide_matrices(shape):
     found = _first_singular_vector(matrix)
     assert found.dtype == np.float32
     np.testing.assert_allclose(abs(found.astype(np.float64) @ expected), 1.0, rtol=1e-5)
+
+
+# -- bad input: parameters (checked before the corpus is read) ---------------------------------
+
+from corpora import UnreadableCorpus, raises  # noqa: E402
+from skvec import Word2VecEmbedder  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"embedder": "word2vec"}, TypeError, "embedder"),
+        ({"pooling": "median"}, ValueError, "pooling"),
+        ({"norm": "l1"}, ValueError, "norm"),
+        ({"prefit": "no"}, TypeError, "prefit"),
+        ({"sif_a": 0.0, "pooling": "sif"}, ValueError, "sif_a"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+    ],
+)
+def test_embedding_vectorizer_parameters(params, exception, name):
+    params = {"embedder": Word2VecEmbedder(n_components=4, min_count=1), **params}
+    with raises(exception, name):
+        EmbeddingVectorizer(**params).fit(UnreadableCorpus())

@@ -1,30 +1,14 @@
 """FastTextEmbedder: subword training on the word2vec engine, its vectors and files."""
 
-from functools import partial
-
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import normalize
 
+from corpora import STEMS, morphology_corpus
 from skvec import EmbeddingVectorizer, FastTextEmbedder, SubwordVectors, Word2VecEmbedder, get_word_vectors
 from skvec.subwords import ngram_buckets
-
-STEMS = ["walk", "talk", "jump", "play", "cook", "paint", "read", "sing", "dance", "climb"]
-SUFFIXES = ["", "s", "ed", "ing", "er"]
-
-
-def morphology_corpus(n_docs=400, seed=0):
-    """Two topics of inflected verbs; every word of a document comes from one topic."""
-    rng = np.random.default_rng(seed)
-    docs = []
-    for d in range(n_docs):
-        stems = STEMS[:5] if d % 2 == 0 else STEMS[5:]
-        docs.append([stems[s] + SUFFIXES[x] for s, x in zip(rng.integers(0, 5, 15), rng.integers(0, 5, 15))])
-    return docs
-
 
 def small(**params):
     defaults = dict(n_components=16, window=3, min_count=2, epochs=3, bucket=5000, n_jobs=1, random_state=0)
@@ -49,66 +33,6 @@ def test_without_ngrams_equals_word2vec(architecture, hierarchical_softmax, nega
         assert fasttext.loss_curve_ == word2vec.loss_curve_
         assert fasttext.ngram_embedding_ is None and len(fasttext.ngram_buckets_) == 0
 
-
-
-def disjoint_ngram_corpus(n_docs=120, seed=0):
-    """Documents that are permutations of 24 three-character words sharing no character.
-
-    Every n-gram of ``<word>`` (3 characters or more) holds a character of
-    that word only, so no two words share an n-gram, and no word repeats
-    within a document.
-    """
-    chars = [chr(0x4E00 + k) for k in range(72)]
-    words = ["".join(chars[3 * j: 3 * j + 3]) for j in range(24)]
-    rng = np.random.default_rng(seed)
-    return [[words[k] for k in rng.permutation(24)] for _ in range(n_docs)], words
-
-
-def immediate_inputs(monkeypatch):
-    """Make FastTextEmbedder update input rows after each example instead of deferring."""
-    import skvec.fasttext
-    from skvec._training.fasttext import train_fasttext
-
-    monkeypatch.setattr(skvec.fasttext, "train_fasttext", partial(train_fasttext, defer_inputs=False))
-
-
-@pytest.mark.parametrize("architecture, hierarchical_softmax, negative",
-                         [("skipgram", False, 5), ("cbow", False, 5), ("skipgram", True, 0), ("cbow", True, 0)])
-def test_deferred_input_updates_equal_immediate_ones_without_shared_rows(monkeypatch, architecture,
-                                                                         hierarchical_softmax, negative):
-    # Deferring changes what a word sees only through rows shared within a
-    # window; with none, it is the same training up to rounding.
-    docs, words = disjoint_ngram_corpus()
-    bucket = 100_003
-    _, buckets = ngram_buckets(words, 3, 6, bucket)
-    assert len(np.unique(buckets)) == len(buckets)  # no two n-grams share a row either
-    settings = dict(architecture=architecture, hierarchical_softmax=hierarchical_softmax, negative=negative,
-                    bucket=bucket, window=3, epochs=3, sample=0)
-    deferred = small(**settings).fit(docs)
-    immediate_inputs(monkeypatch)
-    immediate = small(**settings).fit(docs)
-    assert np.abs(immediate.embedding_).max() > 0.1  # trained, far from the initial vectors
-    # Only float32 rounding differs (a cached sum moved by n_rows * gradient
-    # against the rows summed again): measured at most 9e-6 on entries up to
-    # 0.74, where a lost or doubled gradient shows as 1e-2 or more.
-    np.testing.assert_allclose(deferred.embedding_, immediate.embedding_, rtol=0, atol=2e-5)
-    np.testing.assert_allclose(deferred.ngram_embedding_, immediate.ngram_embedding_, rtol=0, atol=2e-5)
-    np.testing.assert_allclose(deferred.loss_curve_, immediate.loss_curve_, rtol=1e-5)
-
-
-@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
-def test_deferred_input_updates_with_shared_ngrams(monkeypatch, architecture):
-    # Inflections of one stem share most n-grams and meet within windows:
-    # the delayed view of shared rows barely changes the training.
-    docs = morphology_corpus()
-    deferred = small(architecture=architecture).fit(docs)
-    immediate_inputs(monkeypatch)
-    immediate = small(architecture=architecture).fit(docs)
-    assert not np.array_equal(deferred.embedding_, immediate.embedding_)
-    # Measured: losses within 0.25%, every word's vectors at cosine 0.99999.
-    np.testing.assert_allclose(deferred.loss_curve_, immediate.loss_curve_, rtol=0.01)
-    cosines = np.sum(normalize(deferred.embedding_) * normalize(immediate.embedding_), axis=1)
-    assert cosines.min() > 0.999
 
 @pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
 def test_fitted_model(architecture):

@@ -12,7 +12,7 @@ from skvec import (
     get_word_vectors,
     make_analogy_scorer,
 )
-from conftest import gender_pair_sentences, random_documents
+from corpora import gender_pair_sentences, random_documents
 from skvec._kernels.glove import Entries, GloVeModel, GloVeParams, glove_blocks, shuffle_entries
 
 
@@ -277,3 +277,39 @@ def test_pipeline_scores_with_analogy_scorer():
     ).fit(docs)
     assert search.best_params_["gloveembedder__x_max"] in (5, 10)
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+# -- bad input: parameters, and numerical safety (nothing returns NaN or inf) ------------------
+
+from corpora import count_matrix, raises  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"n_components": 0}, ValueError, "n_components"),
+        ({"x_max": 0}, ValueError, "x_max"),
+        ({"alpha": -0.5}, ValueError, "alpha"),
+        ({"learning_rate": float("inf")}, ValueError, "learning_rate"),
+        ({"max_iter": 0}, ValueError, "max_iter"),
+        ({"grad_clip": 0.0}, ValueError, "grad_clip"),
+        ({"vectors": "context"}, ValueError, "vectors"),
+        ({"tol": -1.0}, ValueError, "tol"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+    ],
+)
+def test_glove_parameters(params, exception, name):
+    with raises(exception, name):
+        GloVeEmbedder(**{"n_components": 4, **params}).fit(count_matrix())
+
+
+def test_glove_vectors_larger_than_memory_name_n_components():
+    with raises(MemoryError, "n_components (now 1000000000000)", "GiB"):
+        GloVeEmbedder(n_components=10**12).fit(count_matrix())
+
+
+def test_glove_divergence_names_learning_rate():
+    with raises(ValueError, "diverged", "learning_rate"):
+        GloVeEmbedder(n_components=4, learning_rate=1e30, grad_clip=1e30, max_iter=3, n_jobs=1,
+                      random_state=0).fit(count_matrix())

@@ -12,7 +12,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from conftest import FEMALE, MALE, PLURAL, SINGULAR, gender_number_sentences
+from corpora import FEMALE, MALE, PLURAL, SINGULAR, gender_number_sentences
 from skvec import WholeCorpusSplit, WordVectors, analogy_accuracy, make_analogy_scorer, word_similarity
 from skvec.cooccurrence import CooccurrenceVectorizer
 
@@ -401,3 +401,74 @@ def test_word_similarity_counts_unknown_pairs_as_zero_on_request():
     assert zero["spearman"] == pytest.approx(0.4)
     with pytest.raises(ValueError, match="oov"):
         word_similarity(wv, pairs, oov="drop")
+
+
+# -- bad input: questions, arguments, zero vectors ---------------------------------------------
+
+from corpora import raises  # noqa: E402
+
+
+def analogy_vectors():
+    words = ["king", "queen", "man", "woman", "apple"]
+    vectors = np.array([[1.0, 1.0, 0.1], [1.0, -1.0, 0.1], [0.2, 1.0, 0.0], [0.2, -1.0, 0.0], [0.0, 0.0, 1.0]])
+    return WordVectors(words, vectors)
+
+
+@pytest.mark.parametrize(
+    "questions, fragment",
+    [
+        ([("man", 1, "king", "queen")], "holds 1 (int)"),
+        ([("man", "woman", None, "queen")], "holds None"),
+        ({"family": [("man", "woman", "king", b"queen")]}, "section 'family'"),
+    ],
+)
+def test_analogy_question_words_must_be_strings(questions, fragment):
+    with raises(TypeError, fragment, "strings"):
+        analogy_accuracy(analogy_vectors(), questions)
+
+
+def test_analogy_question_of_the_wrong_length():
+    with raises(ValueError, "4 words"):
+        analogy_accuracy(analogy_vectors(), [("man", "woman", "king")])
+
+
+def test_word_similarity_words_must_be_strings():
+    with raises(TypeError, "not a string"):
+        word_similarity(analogy_vectors(), [("man", 3, 1.0), ("king", "queen", 2.0)])
+
+
+def test_zero_vectors_score_no_analogy_point_through_ties():
+    # All cosines with a zero vector are 0, so every candidate ties; the most
+    # frequent word ("d", row 0) used to win and be counted right.
+    words = ["d", "a", "b", "c", "e"]
+    vectors = np.zeros((5, 3))
+    vectors[4] = [1.0, 0.0, 0.0]
+    result = analogy_accuracy(WordVectors(words, vectors), [("a", "b", "c", "d")])
+    assert result.overall.in_scope == 0 and result.overall.correct == 0
+
+
+def test_zero_vectors_are_not_answers():
+    words = ["zero", "man", "woman", "king", "queen"]
+    vectors = np.array([[0.0, 0.0, 0.0], [0.2, 1.0, 0.0], [0.2, -1.0, 0.0], [1.0, 1.0, 0.1], [1.0, -1.0, 0.1]])
+    result = analogy_accuracy(WordVectors(words, vectors), [("man", "woman", "king", "queen")])
+    assert (result.overall.in_scope, result.overall.correct) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exception, fragment",
+    [
+        ({"method": "3cosmax"}, ValueError, "method"),
+        ({"oov": "ignore"}, ValueError, "oov"),
+        ({"restrict_vocab": 0}, ValueError, "restrict_vocab"),
+        ({"batch_size": -1}, ValueError, "batch_size"),
+        ({"restrict_vocab": 2.5}, TypeError, "restrict_vocab"),
+    ],
+)
+def test_analogy_accuracy_arguments(kwargs, exception, fragment):
+    with raises(exception, fragment):
+        analogy_accuracy(analogy_vectors(), [("man", "woman", "king", "queen")], **kwargs)
+
+
+def test_analogy_scorer_checks_its_questions_when_made():
+    with raises(ValueError, "4 words"):
+        make_analogy_scorer([("a", "b")])

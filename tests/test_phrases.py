@@ -477,3 +477,28 @@ def test_fit_contracts():
     assert clone(detector).fit_transform(tuple(docs)) == first
     assert clone(detector).fit_transform(doc for doc in docs) == first
     assert clone(detector).fit(docs).transform(doc for doc in docs) == first
+
+
+# -- bad input: parameters (checked before the corpus is read) ---------------------------------
+
+from corpora import UnreadableCorpus, raises  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"min_count": 0}, ValueError, "min_count"),
+        ({"threshold": float("nan")}, ValueError, "threshold"),
+        ({"threshold": 2.0, "scoring": "npmi"}, ValueError, "threshold"),
+        ({"threshold": -1.0}, ValueError, "threshold"),
+        ({"scoring": "pmi"}, ValueError, "scoring"),
+        ({"delimiter": 0}, TypeError, "delimiter"),
+        ({"connector_words": "french"}, ValueError, "connector_words"),
+        ({"connector_words": [1, 2]}, TypeError, "connector_words"),
+        ({"max_vocab_size": 0}, ValueError, "max_vocab_size"),
+        ({"lowercase": 1.0}, TypeError, "lowercase"),
+    ],
+)
+def test_phrase_detector_parameters(params, exception, name):
+    with raises(exception, name):
+        PhraseDetector(**params).fit(UnreadableCorpus())

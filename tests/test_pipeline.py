@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 
 import skvec._counting.strategies
-from conftest import N_PAIRS, planted_analogies, planted_questions
+from corpora import N_PAIRS, planted_analogies, planted_questions
 from skvec import (
     CooccurrenceVectorizer,
     SPPMITransformer,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
 
-from conftest import topic_documents
+from corpora import topic_documents
 from skvec import CooccurrenceVectorizer, FastTextEmbedder, GloVeEmbedder, Word2VecEmbedder
 from skvec._progress import LINES_PER_EPOCH, Progress, TerminalHandler
 

@@ -8,7 +8,7 @@ from sklearn.base import clone
 
 import skvec._counting.spill as spill
 import skvec._counting.strategies as strategies
-from conftest import random_documents
+from corpora import random_documents
 from skvec import CooccurrenceVectorizer
 from skvec._memory import parse_memory
 from skvec.datasets import LineCorpus

@@ -188,3 +188,24 @@ def test_bad_parameters(params, error, message):
 def test_clone_keeps_parameters():
     sppmi = SPPMITransformer(shift=5, context_smoothing=0.5)
     assert clone(sppmi).get_params() == {"shift": 5, "context_smoothing": 0.5}
+
+
+# -- bad input: parameters (checked before the corpus is read) ---------------------------------
+
+from corpora import count_matrix, raises  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"shift": 0}, ValueError, "shift"),
+        ({"shift": -1.0}, ValueError, "shift"),
+        ({"shift": float("inf")}, ValueError, "shift"),
+        ({"shift": "5"}, TypeError, "shift"),
+        ({"context_smoothing": 1.5}, ValueError, "context_smoothing"),
+        ({"context_smoothing": -0.1}, ValueError, "context_smoothing"),
+    ],
+)
+def test_sppmi_parameters(params, exception, name):
+    with raises(exception, name):
+        SPPMITransformer(**params).fit(count_matrix())

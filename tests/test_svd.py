@@ -213,3 +213,76 @@ def test_verbose_progress(algorithm, caplog):
     assert caplog.records == []
     SVDEmbedder(n_components=3, algorithm=algorithm, random_state=0, verbose=1).fit(X)
     assert any(r.name == "skvec.svd" and "SVD: done in" in r.getMessage() for r in caplog.records)
+
+
+# -- bad input: parameters, and numerical safety (nothing returns NaN or inf) ------------------
+
+from corpora import count_matrix, raises  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"n_components": 0}, ValueError, "n_components"),
+        ({"n_components": 50}, ValueError, "n_components=50"),
+        ({"eig": -1.0}, ValueError, "eig"),
+        ({"eig": float("nan")}, ValueError, "eig"),
+        ({"add_context": 1.0}, TypeError, "add_context"),
+        ({"algorithm": "lanczos"}, ValueError, "algorithm"),
+        ({"n_iter": -1}, ValueError, "n_iter"),
+        ({"n_oversamples": 2.5}, TypeError, "n_oversamples"),
+        ({"tol": -1e-3}, ValueError, "tol"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"n_jobs": "x"}, TypeError, "n_jobs"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+        ({"verbose": -2}, ValueError, "verbose"),
+    ],
+)
+def test_svd_parameters(params, exception, name):
+    with raises(exception, name):
+        SVDEmbedder(**{"n_components": 3, **params}).fit(count_matrix().toarray())
+
+
+@pytest.mark.parametrize("eig", [20, 1000])
+def test_svd_eig_that_overflows_float32_names_eig(eig):
+    X = count_matrix(40, dtype=np.float32)  # largest singular value about 160
+    with raises(ValueError, f"eig={eig}", "float32"):
+        SVDEmbedder(n_components=8, eig=eig, random_state=0).fit_transform(X)
+
+
+def test_svd_large_eig_is_computed_in_float64():
+    X = count_matrix(40, dtype=np.float64)
+    vectors = SVDEmbedder(n_components=8, eig=20, random_state=0).fit_transform(X)
+    assert vectors.dtype == np.float64
+    assert np.isfinite(vectors).all()
+    with raises(ValueError, "eig=1000", "float64"):
+        SVDEmbedder(n_components=8, eig=1000, random_state=0).fit_transform(X)
+
+
+@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_svd_of_an_all_zero_matrix(algorithm, sparse):
+    X = np.zeros((6, 6))
+    X = sp.csr_matrix(X) if sparse else X
+    with raises(ValueError, "no non-zero entry"):
+        SVDEmbedder(n_components=2, algorithm=algorithm).fit(X)
+
+
+@pytest.mark.parametrize("algorithm", ["randomized", "arpack"])
+@pytest.mark.parametrize("factor", [2.0**300, 2.0**-300, 2.0**-1000])
+def test_svd_of_huge_or_tiny_entries(algorithm, factor):
+    # Products inside the solvers would overflow (or underflow); the vectors
+    # of c X are those of X times c ** eig.
+    X = count_matrix(20, dtype=np.float64)
+    svd = SVDEmbedder(n_components=3, algorithm=algorithm, random_state=0)
+    expected = svd.fit_transform(X)
+    vectors = svd.fit_transform(X * factor)
+    assert np.isfinite(vectors).all()
+    np.testing.assert_allclose(vectors, expected * factor**0.5, rtol=1e-6, atol=1e-9 * abs(expected).max() * factor**0.5)
+    np.testing.assert_allclose(svd.transform(X * factor), vectors, rtol=1e-6, atol=1e-9 * abs(vectors).max())
+
+
+def test_svd_singular_values_beyond_float32_name_float64():
+    X = np.full((6, 6), 3e38, dtype=np.float32)
+    with raises(ValueError, "exceed the range of float32", "float64"):
+        SVDEmbedder(n_components=2).fit(X)

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import random_word_vectors
+from corpora import random_word_vectors
 from skvec import WordVectors
 from skvec._io import compression_of, open_file
 from skvec.cli import load_vectors
@@ -205,3 +205,194 @@ def test_binary_none_detects_the_format(tmp_path, suffix, binary, write_header):
     wv.save_word2vec_format(path, binary=binary, write_header=write_header)
     assert_same_vectors(WordVectors.load_word2vec_format(path, binary=None), wv)
     assert_same_vectors(WordVectors.load_word2vec_format(path, binary=None, limit=3), WordVectors(wv.words[:3], wv.vectors[:3]))
+
+
+# -- bad input: damaged or misread files -------------------------------------------------------
+# Every message names the file, the line (or the vector and byte of a binary file) and what to do;
+# no header is trusted for memory.
+
+from corpora import raises  # noqa: E402
+
+
+VECTOR_SIZE = 3
+
+
+ROWS = np.array([[1.0, -2.0, 0.5], [0.25, 4.0, -1.0], [3.0, 0.0, 2.0]], dtype="<f4")
+
+
+def text_file(tmp_path, text, name="vectors.txt"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def binary_bytes(header=b"3 3\n", rows=ROWS, words=(b"a", b"b", b"c")):
+    return header + b"".join(word + b" " + row.tobytes() + b"\n" for word, row in zip(words, rows))
+
+
+def load(path, **kwargs):
+    from skvec import WordVectors
+
+    return WordVectors.load_word2vec_format(path, **kwargs)
+
+
+def test_text_file_read_as_binary(tmp_path):
+    path = text_file(tmp_path, "3 3\na 1 -2 0.5\nb 0.25 4 -1\nc 3 0 2\n")
+    with raises(ValueError, "vectors.txt", "line 2", "text word2vec format", "binary=False"):
+        load(path, binary=True)
+
+
+def test_binary_file_read_as_text(tmp_path):
+    path = text_file(tmp_path, binary_bytes(), "vectors.bin")
+    with raises(ValueError, "Line 2", "vectors.bin", "binary=True"):  # binary=False insists on text
+        load(path, binary=False)
+    assert load(path).words == ["a", "b", "c"]  # detected by content
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_header_count_smaller_than_the_text_file(tmp_path, suffix):
+    from skvec._io import open_file
+
+    path = tmp_path / f"vectors.txt{suffix}"
+    with open_file(path, "wt") as f:
+        f.write("2 3\na 1 -2 0.5\nb 0.25 4 -1\nc 3 0 2\n")
+    with raises(ValueError, "vectors.txt", "line 4", "after the 2 vectors its header announces", "limit=2"):
+        load(path)
+    assert len(load(path, limit=2)) == 2
+
+
+def test_header_count_smaller_than_the_binary_file(tmp_path):
+    path = text_file(tmp_path, binary_bytes(header=b"2 3\n"), "vectors.bin")
+    with raises(ValueError, "vectors.bin", "goes on at byte", "header announces", "limit=2"):
+        load(path, binary=True)
+    assert load(path, binary=True, limit=2).words == ["a", "b"]
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+@pytest.mark.parametrize("binary", [False, True])
+def test_huge_header_count_allocates_nothing_for_it(tmp_path, suffix, binary):
+    from skvec._io import open_file
+
+    path = tmp_path / f"vectors{suffix}"
+    header = b"1000000000000 3\n"
+    data = binary_bytes(header=header) if binary else header + b"a 1 -2 0.5\nb 0.25 4 -1\nc 3 0 2\n"
+    with open_file(path, "wb") as f:
+        f.write(data)
+    where = "vector 4" if binary else "line 4"
+    with raises(ValueError, "vectors", where, "after 3 vectors", "announces 1000000000000", "limit=3"):
+        load(path, binary=binary)
+    assert len(load(path, binary=binary, limit=3)) == 3
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_huge_header_vector_size(tmp_path, binary):
+    path = text_file(tmp_path, "2 1000000000000\na 1 2\nb 3 4\n")
+    with raises(ValueError, "Line 1", "vectors.txt", "1000000000000 dimensions", "fix the header"):
+        load(path, binary=binary)
+
+
+def test_huge_header_vector_size_in_a_compressed_file(tmp_path):
+    from skvec._io import open_file
+
+    path = tmp_path / "vectors.bin.gz"
+    with open_file(path, "wb") as f:
+        f.write(b"2 1000000000000\na " + ROWS[0].tobytes())
+    with raises(ValueError, "vectors.bin.gz", "vector 1", "after 0 vectors"):
+        load(path, binary=True)
+    with raises(ValueError, "Line 2", "vectors.bin.gz", "header announces 1000000000000"):
+        load(path, binary=False)
+
+
+@pytest.mark.parametrize("header, problem", [("-3 2", "-3 vectors"), ("3 0", "0 dimensions"), ("2 -5", "-5 dimensions")])
+@pytest.mark.parametrize("binary", [False, True])
+def test_negative_or_zero_header(tmp_path, header, problem, binary):
+    path = text_file(tmp_path, f"{header}\na 1 2\n")
+    with raises(ValueError, "Line 1", "vectors.txt", problem, ">= 0", ">= 1", "fix the header"):
+        load(path, binary=binary)
+
+
+def test_header_count_larger_than_the_file(tmp_path):
+    path = text_file(tmp_path, "5 3\na 1 -2 0.5\nb 0.25 4 -1\n")
+    with raises(ValueError, "vectors.txt", "after 2 vectors", "announces 5", "limit=2"):
+        load(path)
+    path = text_file(tmp_path, binary_bytes(header=b"5 3\n", rows=ROWS[:2]), "vectors.bin")
+    with raises(ValueError, "vectors.bin", "vector 3", "after 2 vectors", "announces 5", "limit=2"):
+        load(path, binary=True)
+
+
+def test_binary_file_cut_inside_a_vector(tmp_path):
+    path = text_file(tmp_path, binary_bytes()[:-7], "vectors.bin")
+    with raises(ValueError, "vectors.bin", "vector 3", "after 2 vectors"):
+        load(path, binary=True)
+
+
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ("2 3\na 1 2 3\nb 1 2\n", ["Line 3", "2 values after the word", "header announces 3"]),
+        ("2 3\na 1 2 3\nb 1 2 3 4\n", ["Line 3", "4 values after the word", "header announces 3"]),
+        ("a 1 2 3\nb 1 2\n", ["Line 2", "2 values after the word", "first line has 3"]),
+        ("2 3\na 1 2 3\nb 1 x 3\n", ["Line 3", "'x' is not a number"]),
+        ("2 3\na 1 2 3\nb 1 nan 3\n", ["Line 3", "NaN or infinite"]),
+        ("a\n", ["Line 1", "no values"]),
+        ("\n", ["Line 1", "is empty"]),
+    ],
+)
+def test_malformed_text_lines(tmp_path, text, fragments):
+    path = text_file(tmp_path, text)
+    with raises(ValueError, "vectors.txt", *fragments):
+        load(path)
+
+
+def test_nan_in_a_binary_vector(tmp_path):
+    rows = ROWS.copy()
+    rows[1, 2] = np.nan
+    path = text_file(tmp_path, binary_bytes(rows=rows), "vectors.bin")
+    with raises(ValueError, "Vector 2", "vectors.bin", "NaN or infinite"):
+        load(path, binary=True)
+
+
+def test_undecodable_word_names_line_and_remedy(tmp_path):
+    path = text_file(tmp_path, b"1 2\n\xff\xfe 1 2\n")
+    with raises(ValueError, "Line 2", "vectors.txt", "not utf-8", "unicode_errors='replace'"):
+        load(path)
+    assert len(load(path, unicode_errors="replace")) == 1
+
+
+def test_header_options_that_do_not_fit_the_file(tmp_path):
+    glove = text_file(tmp_path, "a 1 2\nb 3 4\n", "glove.txt")
+    with raises(ValueError, "Line 1", "glove.txt", "not a header", "no_header=False requires one"):
+        load(glove, no_header=False)
+    with raises(ValueError, "Line 1", "glove.txt", "the binary format always has one", "binary=False"):
+        load(glove, binary=True)
+    with_header = text_file(tmp_path, "2 2\na 1 2\nb 3 4\n", "w2v.txt")
+    with raises(ValueError, "Line 2", "w2v.txt", "looks like a header", "leave no_header unset"):
+        load(with_header, no_header=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exception, fragments",
+    [
+        (dict(limit=-1), ValueError, ["limit"]),
+        (dict(limit=1.5), TypeError, ["limit"]),
+        (dict(no_header="yes"), TypeError, ["no_header"]),
+    ],
+)
+def test_reader_parameters(tmp_path, kwargs, exception, fragments):
+    path = text_file(tmp_path, "1 2\na 1 2\n")
+    with raises(exception, *fragments):
+        load(path, **kwargs)
+
+
+def test_missing_vector_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.txt")
+
+
+def test_writer_refuses_what_the_format_cannot_hold(tmp_path):
+    from skvec import WordVectors
+
+    with raises(ValueError, "'a b'", "whitespace"):
+        WordVectors(["a b"], np.ones((1, 2))).save_word2vec_format(tmp_path / "x.txt")
+    with raises(ValueError, "write_header=False", "binary format always has a header"):
+        WordVectors(["a"], np.ones((1, 2))).save_word2vec_format(tmp_path / "x.bin", binary=True, write_header=False)

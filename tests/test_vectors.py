@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.pipeline import make_pipeline
 
-from conftest import random_word_vectors as random_vectors
+from corpora import random_word_vectors as random_vectors
 from skvec import CooccurrenceVectorizer, SPPMITransformer, SVDEmbedder, WordVectors, get_word_vectors
 from skvec._io import compression_of, open_file
 
@@ -374,3 +374,29 @@ def test_a_subclass_composing_missing_words_reaches_every_query():
     assert wv.vectors_for_all(["ab", "c"], allow_inference=False).words == ["c"]
     with pytest.raises(KeyError, match="no known letter"):
         wv.most_similar("xyz")
+
+
+# -- bad input: what is not word vectors -------------------------------------------------------
+
+from corpora import raises  # noqa: E402
+
+
+@pytest.mark.parametrize("model", [SVDEmbedder(), "vectors.txt", 42], ids=["unfitted", "path", "int"])
+def test_get_word_vectors_of_something_else(model):
+    with raises(TypeError, "get_word_vectors expects", type(model).__name__):
+        get_word_vectors(model)
+
+
+@pytest.mark.parametrize(
+    "words, vectors, exception, fragment",
+    [
+        (["a", "b"], np.ones((3, 2)), ValueError, "3 rows"),
+        (["a", "a"], np.ones((2, 2)), ValueError, "'a' occurs more than once"),
+        (["a", 1], np.ones((2, 2)), TypeError, "words must be strings"),
+        (["a", "b"], np.array([[1.0, np.nan], [1.0, 2.0]]), ValueError, "NaN"),
+        (["a", "b"], np.array([[1.0, np.inf], [1.0, 2.0]]), ValueError, "infinite"),
+    ],
+)
+def test_word_vectors_of_inconsistent_parts(words, vectors, exception, fragment):
+    with raises(exception, fragment):
+        WordVectors(words, vectors)

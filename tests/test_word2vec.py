@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 from sklearn.exceptions import NotFittedError
 
-from conftest import N_TOPICS, WORDS_PER_TOPIC, topic_documents, topic_of_word
+from corpora import N_TOPICS, WORDS_PER_TOPIC, topic_documents, topic_of_word
 from skvec._corpus import encode_corpus
 from skvec._kernels import word2vec as kernels
 from skvec._training.word2vec import Word2VecSettings, train_word2vec
@@ -321,3 +321,49 @@ def test_word_vectors_of_fitted_model():
     np.testing.assert_array_equal(wv["t3w4"], model.embedding_[model.vocabulary_["t3w4"]])
     neighbours = [word for word, _ in wv.most_similar("t3w4", topn=5)]
     assert all(topic_of_word(word) == "t3" for word in neighbours)
+
+
+# -- bad input: parameters (checked before the corpus is read) and numerical safety ------------
+
+from corpora import CAT_DOG_DOCS, UnreadableCorpus, raises  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "params, exception, name",
+    [
+        ({"n_components": 0}, ValueError, "n_components"),
+        ({"architecture": "glove"}, ValueError, "architecture"),
+        ({"window": 0}, ValueError, "window"),
+        ({"negative": -1}, ValueError, "negative"),
+        ({"negative": 0}, ValueError, "negative"),
+        ({"hierarchical_softmax": "no"}, TypeError, "hierarchical_softmax"),
+        ({"ns_exponent": 1000}, ValueError, "ns_exponent"),
+        ({"ns_exponent": -1000}, ValueError, "ns_exponent"),
+        ({"ns_exponent": float("nan")}, ValueError, "ns_exponent"),
+        ({"sample": -1.0}, ValueError, "sample"),
+        ({"alpha": 0.0}, ValueError, "alpha"),
+        ({"min_alpha": 1.0}, ValueError, "min_alpha"),
+        ({"epochs": 0}, ValueError, "epochs"),
+        ({"min_count": 0}, ValueError, "min_count"),
+        ({"min_count": "2"}, TypeError, "min_count"),
+        ({"max_vocab_size": -5}, ValueError, "max_vocab_size"),
+        ({"cbow_mean": 1.5}, TypeError, "cbow_mean"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"random_state": "abc"}, ValueError, "random_state"),
+        ({"lowercase": None}, TypeError, "lowercase"),
+    ],
+)
+def test_word2vec_parameters(params, exception, name):
+    with raises(exception, name):
+        Word2VecEmbedder(**params).fit(UnreadableCorpus())
+
+
+def test_word2vec_vectors_larger_than_memory_name_n_components():
+    with raises(MemoryError, "n_components (now 1000000000000)", "GiB"):
+        Word2VecEmbedder(n_components=10**12, min_count=1).fit(CAT_DOG_DOCS)
+
+
+def test_word2vec_divergence_names_alpha():
+    with raises(FloatingPointError, "alpha=1e+30"):
+        Word2VecEmbedder(n_components=4, min_count=1, alpha=1e30, epochs=2, n_jobs=1,
+                         random_state=0).fit(CAT_DOG_DOCS * 20)

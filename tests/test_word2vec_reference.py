@@ -25,7 +25,7 @@ Nothing here calls into skvec except the estimator under test.
 import numpy as np
 import pytest
 
-from conftest import reference_encoding, topic_documents
+from corpora import reference_encoding, topic_documents
 from skvec import Word2VecEmbedder
 
 MASK = 2**64 - 1

@@ -27,7 +27,7 @@ to gensim), ``_extract`` (``get_word_vectors``).
 from ._archive import json_params
 from ._extract import get_word_vectors
 from ._fasttext_bin import read_fasttext_bin
-from ._keyed import WordVectors, unit_rows
+from ._keyed import WordVectors, lookup_word, unit_rows
 from ._load import detect_format, load_vectors
 from ._subword import SubwordVectors, read_model_file, write_model_file
 
@@ -38,6 +38,7 @@ __all__ = [
     "get_word_vectors",
     "json_params",
     "load_vectors",
+    "lookup_word",
     "read_fasttext_bin",
     "read_model_file",
     "unit_rows",

@@ -19,7 +19,7 @@ from ._formats import read_vectors, write_vectors
 from ._gensim import make_gensim_keyed_vectors, subword_parts, words_and_vectors
 from ._similarity import SimilarityQueries, as_vector, short_repr
 
-__all__ = ["WordVectors", "trusted_word_vectors", "unit_rows"]
+__all__ = ["WordVectors", "lookup_word", "trusted_word_vectors", "unit_rows"]
 
 # The class that holds n-gram vectors too (SubwordVectors, which builds on this
 # module and registers itself here), for conversions that keep the n-grams.
@@ -891,3 +891,47 @@ class WordVectors(SimilarityQueries):
             (result["spearman"], result["spearman_pvalue"]),
             100.0 * (1.0 - result["coverage"]),
         )
+
+
+def lookup_word(vectors, word, case_sensitive=False):
+    """The vocabulary word that stands for ``word`` (as ``skvec similar`` uses it).
+
+    The word itself when it is a vocabulary word; otherwise, unless
+    ``case_sensitive``, the most frequent vocabulary word equal to it up to
+    case (the same rule as the case-insensitive evaluation); otherwise the
+    word itself if the vectors compose one for it (subword vectors, from
+    its character n-grams); ``None`` when there is none.
+
+    Parameters
+    ----------
+    vectors : WordVectors or SubwordVectors
+        The vectors to look in.
+    word : str
+        The word asked for.
+    case_sensitive : bool, default=False
+        Match the word exactly, not up to case.
+
+    Returns
+    -------
+    str or None
+        The word whose vector stands for ``word``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skvec import WordVectors
+    >>> from skvec.vectors import lookup_word
+    >>> vectors = WordVectors(["paris", "France", "france"], np.eye(3))
+    >>> lookup_word(vectors, "Paris"), lookup_word(vectors, "FRANCE"), lookup_word(vectors, "Paris", True)
+    ('paris', 'France', None)
+    """
+    # Vocabulary membership first (SubwordVectors give a vector to any string,
+    # but a vocabulary word equal up to case is the better answer).
+    if vectors.has_index_for(word):
+        return word
+    if not case_sensitive:
+        folded = word.lower()
+        match = next((w for w in vectors.words if w.lower() == folded), None)
+        if match is not None:
+            return match
+    return word if word in vectors else None
