@@ -445,3 +445,63 @@ def test_a_failed_call_leaves_the_model_as_it_was():
         model.set_params(callbacks=[fail]).partial_fit(with_new_words(_docs(1)))
     model.set_params(callbacks=None)
     assert pickle.dumps(model) == before
+
+
+# -- partial_fit(update_vocabulary=False): documents read again, not counted ------------------------
+
+
+@pytest.mark.parametrize("estimator", [
+    Word2VecEmbedder(**SMALL),
+    Word2VecEmbedder(architecture="cbow", hierarchical_softmax=True, **SMALL),
+    FastTextEmbedder(**FT_SMALL),
+])
+def test_partial_fit_without_counting_trains_with_the_vocabulary_as_it_is(estimator):
+    first = _docs(0)
+    second = with_new_words(_docs(1)) + [["rare", "t0w1"]]
+    runs = []
+    for _ in range(2):
+        model = clone(estimator).fit(first)
+        vocabulary, counts = dict(model.vocabulary_), model.word_counts_.copy()
+        pending, before = dict(model.pending_word_counts_), model.embedding_.copy()
+        model.partial_fit(second, update_vocabulary=False)
+        assert model.vocabulary_ == vocabulary and model.pending_word_counts_ == pending
+        np.testing.assert_array_equal(model.word_counts_, counts)
+        assert model.embedding_.shape == before.shape and not np.array_equal(model.embedding_, before)
+        assert len(model.loss_curve_) == 2 * estimator.epochs
+        runs.append(model)
+    np.testing.assert_array_equal(runs[0].embedding_, runs[1].embedding_)
+    # Words outside the vocabulary are skipped: the same as reading the documents without them.
+    known = [[word for word in doc if word in runs[0].vocabulary_] for doc in second]
+    stripped = clone(estimator).fit(first).partial_fit(known, update_vocabulary=False)
+    for name in ("embedding_", "context_embedding_", "tree_embedding_"):
+        a, b = getattr(runs[0], name), getattr(stripped, name)
+        assert (a is None and b is None) or np.array_equal(a, b), name
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_rounds_counted_once_end_with_the_vocabulary_of_fit(architecture):
+    pieces = [_docs(seed, n_docs=60) for seed in range(3)]
+    pieces[2] = with_new_words(pieces[2])
+    settings = dict(SMALL, architecture=architecture, hierarchical_softmax=True, min_count=3)
+    whole = Word2VecEmbedder(**settings).fit([doc for piece in pieces for doc in piece])
+    model = Word2VecEmbedder(**settings)
+    for round_ in range(3):
+        for piece in pieces:
+            model.partial_fit(piece, update_vocabulary=round_ == 0)
+    assert set(model.vocabulary_) == set(whole.vocabulary_)
+    rows = [model.vocabulary_[word] for word in whole.vocabulary_]
+    np.testing.assert_array_equal(model.word_counts_[rows], whole.word_counts_)
+    assert model.pending_word_counts_ == whole.pending_word_counts_
+    assert len(model.loss_curve_) == 9 * SMALL["epochs"] and np.isfinite(model.embedding_).all()
+
+
+def test_update_vocabulary_errors():
+    model = Word2VecEmbedder(**SMALL)
+    with pytest.raises(ValueError, match=r"update_vocabulary=False.*not fitted"):
+        model.partial_fit(_fail_if_read(), update_vocabulary=False)
+    assert not hasattr(model, "embedding_")
+    model.fit(_docs(0))
+    for value in ("no", 0, None):
+        with pytest.raises(TypeError, match="update_vocabulary must be True or False"):
+            model.partial_fit(_fail_if_read(), update_vocabulary=value)
+    model.partial_fit(_docs(1), update_vocabulary=np.bool_(False))  # NumPy's bool is a bool
