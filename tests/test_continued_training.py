@@ -576,7 +576,6 @@ def test_fasttext_model_files_of_version_1_still_load_and_continue(tmp_path):
 
 
 def test_damaged_pending_words_of_a_model_file_are_reported(tmp_path):
-    import json
 
     model = FastTextEmbedder(**dict(FT_SMALL, min_count=3)).fit(_docs(0) + [["rare"]])
     path = tmp_path / "model.npz"
