@@ -23,7 +23,11 @@ ordered by their total count for both models, since the rows of
   one decay ``fit`` runs over all its epochs; ``rounds`` goes ``--epochs``
   times over the pieces with one epoch per call and the global decay, the
   order in which ``fit`` itself reads them (counts then add up over the
-  rounds, as for any document seen again);
+  rounds, as for any document seen again); ``rounds-once`` is ``rounds``
+  with the documents counted only in the first round
+  (``partial_fit(update_vocabulary=False)`` in the later ones), so that
+  after the first round the vocabulary and its counts are the whole
+  corpus's, as in ``fit`` (checked and printed: same words, same counts);
 - the words that first joined in piece 4: their count, the norm of their
   rows (a row that was not trained stays near its initial norm, about
   0.03), and the overlap of their 10 nearest neighbours with the same
@@ -36,6 +40,7 @@ Run under the shared CPU lock, e.g.::
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -74,12 +79,14 @@ def check_call(before_words, before_rows, model, piece_words):
     return int(absent.sum()), float(np.median(dots / np.maximum(norms, 1e-30)))
 
 
-def train_in_pieces(lines, settings, n_pieces, schedule="per-call", rounds=1):
+def train_in_pieces(lines, settings, n_pieces, schedule="per-call", rounds=1, count_once=False):
     """``partial_fit`` piece after piece, ``rounds`` times over the pieces; returns the model and more.
 
     Each call trains ``settings["epochs"] // rounds`` epochs, so every piece
-    is trained ``epochs`` times in all.  Returns ``(model, joined, seconds)``
-    with ``joined[k]`` the words that joined at call ``k``.
+    is trained ``epochs`` times in all; with ``count_once`` the calls after
+    the first round do not count their piece again (and are checked to
+    leave the vocabulary and counts as they were).  Returns ``(model,
+    joined, seconds)`` with ``joined[k]`` the words that joined at call ``k``.
     """
     model = Word2VecEmbedder(**dict(settings, epochs=settings["epochs"] // rounds))
     bounds = np.linspace(0, len(lines), n_pieces + 1).astype(int)
@@ -94,9 +101,14 @@ def train_in_pieces(lines, settings, n_pieces, schedule="per-call", rounds=1):
         piece = lines[lo:hi]
         before_words = list(getattr(model, "vocabulary_", {}))
         before_rows = model.embedding_.copy() if before_words else None
+        before_counts = model.word_counts_.copy() if before_words else None
+        counting = not (count_once and call >= n_pieces)
         start = time.perf_counter()
-        model.partial_fit(piece)
+        model.partial_fit(piece, update_vocabulary=counting)
         seconds += time.perf_counter() - start
+        if not counting:
+            assert list(model.vocabulary_) == before_words, "a call that does not count changed the vocabulary"
+            assert np.array_equal(model.word_counts_, before_counts), "a call that does not count changed counts"
         new_words = list(model.vocabulary_)[len(before_words):]
         joined.append(new_words)
         line = (f"  call {call + 1} (piece {call % n_pieces + 1}): {len(new_words)} words joined, "
@@ -112,18 +124,25 @@ def train_in_pieces(lines, settings, n_pieces, schedule="per-call", rounds=1):
 
 def report_pieces(name, lines, settings, args, whole, whole_vectors, whole_score):
     schedule, rounds = {"per-call": ("per-call", 1), "global": ("global", 1),
-                        "rounds": ("global", args.epochs)}[name]
+                        "rounds": ("global", args.epochs), "rounds-once": ("global", args.epochs)}[name]
+    count_once = name == "rounds-once"
     print(f"partial_fit, {name}: {args.pieces} pieces, {rounds} round(s) of {args.epochs // rounds} epoch(s) "
-          f"each, {schedule} learning-rate schedule", flush=True)
-    pieces, joined, pieces_seconds = train_in_pieces(lines, settings, args.pieces, schedule, rounds)
+          f"each, {schedule} learning-rate schedule"
+          f"{', documents counted in the first round only' if count_once else ''}", flush=True)
+    pieces, joined, pieces_seconds = train_in_pieces(lines, settings, args.pieces, schedule, rounds, count_once)
     pieces_vectors = by_count(pieces)
     pieces_score = analogy_accuracy(pieces_vectors, str(QUESTIONS))
     print(f"partial_fit, {name}: {pieces_seconds:.0f} s, analogy {100 * pieces_score.accuracy:.2f}% "
           f"({pieces_score.evaluated} questions); difference from fit "
           f"{100 * (pieces_score.accuracy - whole_score.accuracy):+.2f} pt", flush=True)
     missing = set(whole.vocabulary_) - set(pieces.vocabulary_)
+    extra = set(pieces.vocabulary_) - set(whole.vocabulary_)
     print(f"  vocabulary {len(pieces.vocabulary_)} words ({len(whole.vocabulary_)} for fit; "
-          f"{len(missing)} of fit's missing)")
+          f"{len(missing)} of fit's missing, {len(extra)} not in fit's)")
+    if not missing and not extra:
+        rows = [pieces.vocabulary_[w] for w in whole.vocabulary_]
+        same = np.array_equal(pieces.word_counts_[rows], whole.word_counts_)
+        print(f"  same words as fit; every word's count equal to fit's: {same}")
     if len(joined) >= 4 and joined[3]:
         late = joined[3]
         counts = pieces.word_counts_[[pieces.vocabulary_[w] for w in late]]
@@ -149,15 +168,18 @@ def main():
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--max-lines", type=int, default=None, help="first lines only (quick runs)")
-    parser.add_argument("--variants", nargs="+", choices=["per-call", "global", "rounds"], default=["per-call"],
+    parser.add_argument("--variants", nargs="+", choices=["per-call", "global", "rounds", "rounds-once"],
+                        default=["per-call"],
                         help="per-call: one call per piece, each its own full learning-rate decay; global: one "
                              "decay split between the calls; rounds: --epochs rounds over the pieces, one epoch a "
-                             "call, one decay split between all the calls")
+                             "call, one decay split between all the calls; rounds-once: rounds, the documents "
+                             "counted in the first round only")
     args = parser.parse_args()
     lines = read_lines(max_lines=args.max_lines)
     settings = dict(n_components=args.dim, architecture=args.arch, epochs=args.epochs, n_jobs=args.n_jobs,
                     random_state=0, token_pattern=r"\S+")
-    print(f"{args.arch}, {args.dim} d, {args.epochs} epochs, {len(lines)} paragraphs, {args.pieces} pieces")
+    print(f"{args.arch}, {args.dim} d, {args.epochs} epochs, {len(lines)} paragraphs, {args.pieces} pieces; "
+          f"load average {os.getloadavg()[0]:.2f}")
 
     start = time.perf_counter()
     whole = Word2VecEmbedder(**settings).fit(lines)
@@ -169,6 +191,7 @@ def main():
 
     for name in args.variants:
         report_pieces(name, lines, settings, args, whole, whole_vectors, whole_score)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._corpus import Vocabulary, encode_corpus, grow_vocabulary, tokenization_params, vocabulary_dict
+from ._corpus import Vocabulary, encode_corpus, encode_known, grow_vocabulary, tokenization_params, vocabulary_dict
 from ._kernels.arrays import all_finite
 from ._kernels.word2vec import OutputRows
 from ._training.initial import rows_for_words, source_vectors
@@ -68,10 +68,30 @@ class ContinuedTrainingMixin:
         self._train_corpus(corpus, params, None)
         return corpus
 
-    def _fit_more(self, X, params):
+    def _partial_fit(self, X, update_vocabulary):
+        """``partial_fit``: the first call fits; later ones continue, counting ``X`` or not."""
+        params = self._check_params()
+        if not isinstance(update_vocabulary, (bool, np.bool_)):
+            raise TypeError(f"update_vocabulary must be True or False, got {update_vocabulary!r}.")
+        if not self._is_fitted():
+            if not update_vocabulary:
+                raise ValueError(
+                    "partial_fit(update_vocabulary=False) trains with the vocabulary of a fitted model, and "
+                    f"this {type(self).__name__} is not fitted yet: the first call must count its documents "
+                    "(update_vocabulary=True)."
+                )
+            return self.fit(X)
+        else:
+            self._fit_more(X, params, bool(update_vocabulary))
+        return self
+
+    def _fit_more(self, X, params, update_vocabulary=True):
         """Continue the fitted model on ``X`` (``partial_fit``, ``fit`` with ``warm_start``).
 
-        Returns the encoded documents of ``X``.
+        With ``update_vocabulary=False`` the documents are not counted: the
+        vocabulary, its counts and the words pending stay as they are, and
+        tokens of words outside the vocabulary are skipped.  Returns the
+        encoded documents of ``X``.
         """
         self._check_structure()
         if self.init_vectors is not None:
@@ -79,16 +99,14 @@ class ContinuedTrainingMixin:
         previous = PreviousModel(self.word_counts_, self._output_rows())
         started = time.perf_counter()
         pending = getattr(self, "pending_word_counts_", {})
-        corpus = grow_vocabulary(
-            X,
-            Vocabulary(list(self.vocabulary_), self.word_counts_),
-            Vocabulary(list(pending), np.fromiter(pending.values(), dtype=np.int64, count=len(pending))),
-            **tokenization_params(self),
-            min_count=self.min_count,
-            max_vocab_size=self.max_vocab_size,
-            verbose=params.verbose,
-            logger=self._logger,
-        )
+        vocabulary = Vocabulary(list(self.vocabulary_), self.word_counts_)
+        unused = Vocabulary(list(pending), np.fromiter(pending.values(), dtype=np.int64, count=len(pending)))
+        tokenization = dict(tokenization_params(self), verbose=params.verbose, logger=self._logger)
+        if update_vocabulary:
+            corpus = grow_vocabulary(X, vocabulary, unused, min_count=self.min_count,
+                                     max_vocab_size=self.max_vocab_size, **tokenization)
+        else:
+            corpus = encode_known(X, vocabulary, unused, **tokenization)
         # Training copies the arrays it grows, so the model before this call
         # stays intact and comes back whole if the call fails.
         state = dict(self.__dict__)

@@ -675,3 +675,34 @@ def grow_vocabulary(
     n_tokens = len(provisional)
     ids, offsets = _remap_ids(provisional, offsets, remap)
     return EncodedCorpus(words, totals[kept], ids, offsets, n_tokens, longest, unused)
+
+
+def encode_known(
+    docs,
+    vocabulary,
+    unused,
+    *,
+    lowercase=True,
+    token_pattern=DEFAULT_TOKEN_PATTERN,
+    tokenizer=None,
+    verbose=0,
+    logger=ROOT_LOGGER,
+):
+    """Encode more documents for a vocabulary that stays as it is, counting nothing.
+
+    The counterpart of :func:`grow_vocabulary` for documents read again:
+    tokens of words outside ``vocabulary`` are dropped and neither
+    ``vocabulary``'s nor ``unused``'s counts change.
+
+    Returns
+    -------
+    EncodedCorpus
+        ``words``, ``counts`` and ``unused`` are those given; ``ids`` and
+        ``offsets`` encode ``docs``.
+    """
+    analyzer = make_analyzer(lowercase, token_pattern, tokenizer)
+    provisional, offsets = encode_documents(docs, analyzer, vocabulary.index(), False, verbose, "encoding", logger)
+    longest = int(np.diff(offsets).max())
+    n_tokens = len(provisional)
+    ids, offsets = drop_unknown(provisional, offsets)
+    return EncodedCorpus(list(vocabulary.words), vocabulary.counts, ids, offsets, n_tokens, longest, unused)

@@ -373,7 +373,7 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         self._fit_corpus(X, self._check_params())
         return self
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, *, update_vocabulary=True):
         """Continue training on more documents; the first call is :meth:`fit`.
 
         The vocabulary grows as in :meth:`Word2VecEmbedder.partial_fit
@@ -401,12 +401,26 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         ``n_jobs=1`` and an integer ``random_state`` every sequence of calls
         is bit-reproducible; a call that fails leaves the model as it was.
 
+        With ``update_vocabulary=False`` the documents are not counted: the
+        vocabulary, ``word_counts_``, ``pending_word_counts_`` and the
+        sampling tables stay as they are, and tokens of words outside the
+        vocabulary are skipped, as :meth:`transform` skips them.  The
+        documents still get new rows: a call cannot tell which earlier
+        documents it reads again, so going over the same documents several
+        times is ``epochs`` within one call, not several calls (which would
+        append their rows again).  Use it to train on new documents without
+        letting them change the vocabulary.
+
         Parameters
         ----------
         X : iterable of str or of sequences of str
             The new documents.
         y : None
             Ignored.
+        update_vocabulary : bool, default=True
+            Count the documents (words may join the vocabulary); False
+            trains on them with the vocabulary as it is.  Must be True for
+            the first call, which fits.
 
         Returns
         -------
@@ -423,11 +437,11 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         >>> model = model.partial_fit(["the dog sat on the log"] * 10)
         >>> model.document_vectors_.shape, model.vocabulary_["dog"]
         ((30, 8), 5)
+        >>> model = model.partial_fit(["the bird sat on the log"] * 10, update_vocabulary=False)
+        >>> model.document_vectors_.shape, "bird" in model.vocabulary_
+        ((40, 8), False)
         """
-        if not self._is_fitted():
-            return self.fit(X)
-        self._fit_more(X, self._check_params())
-        return self
+        return self._partial_fit(X, update_vocabulary)
 
     def fit_transform(self, X, y=None):
         """Fit, then infer the vector of each training document.

@@ -13,6 +13,7 @@ from ._training.initial import rows_for_words, subword_rows_for_words
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
 from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
 from .vectors import json_params
+from .vectors._subword import pending_word_arrays, read_pending_word_counts
 from .word2vec import Word2VecEmbedder, training_memory
 
 _MAX_BUCKET = int(np.iinfo(np.int32).max)
@@ -352,8 +353,14 @@ class FastTextEmbedder(Word2VecEmbedder):
         ``tokenizer`` function, a ``RandomState``) is stored as None, with a
         :class:`UserWarning` naming it.  The file is written to a temporary
         file next to ``path`` and moved over it when complete, so a failed
-        save leaves a previous file as it was.  For the word vectors in
-        fastText's ``.vec`` text format use
+        save leaves a previous file as it was.  The file holds what
+        :meth:`partial_fit` needs to continue as the model would have
+        without the round trip (with ``n_jobs=1``, bit for bit): the
+        hierarchical-softmax tree rows, the words below ``min_count`` with
+        their counts, the number of training calls so far.  Files written
+        before these were stored (format version 1) still load; training
+        further then restarts the tree rows and the pending counts.  For
+        the word vectors in fastText's ``.vec`` text format use
         ``model.word_vectors_.save_word2vec_format(path)``.
 
         Parameters
@@ -379,12 +386,17 @@ class FastTextEmbedder(Word2VecEmbedder):
         arrays["word_counts"] = self.word_counts_
         if self.context_embedding_ is not None:
             arrays["context_vectors"] = self.context_embedding_
+        if getattr(self, "tree_embedding_", None) is not None:
+            arrays["tree_vectors"] = self.tree_embedding_
+        arrays.update(pending_word_arrays(getattr(self, "pending_word_counts_", {})))
         params = json_params(self.get_params(), type(self).__name__)
         settings["fitted"] = {
             "loss_curve": [float(v) for v in self.loss_curve_],
             "n_train_words": int(self.n_train_words_),
             "encoding_time": float(self.encoding_time_),
             "training_time": float(self.training_time_),
+            # Continued training draws each call's stream from the call's number.
+            "training_calls": int(getattr(self, "_training_calls", 1)),
         }
         write_model_file(path, self.word_vectors_.words, settings, arrays, params=params)
 
@@ -413,6 +425,7 @@ class FastTextEmbedder(Word2VecEmbedder):
             word_vectors = SubwordVectors(words, arrays["vectors"], arrays.get("ngram_vectors"),
                                           min_n=meta["min_n"], max_n=meta["max_n"])
             model.word_counts_ = arrays["word_counts"]
+            training_calls = int(meta["fitted"].get("training_calls", 1))
         except (TypeError, KeyError, ValueError) as exc:
             raise ValueError(f"{str(path)!r}: the model's parameters or fitted values are damaged ({exc}).") from None
         model.vocabulary_ = vocabulary_dict(words)
@@ -421,6 +434,10 @@ class FastTextEmbedder(Word2VecEmbedder):
         model.training_time_ = fitted["training_time"]
         model.loss_curve_ = fitted["loss_curve"]
         model.context_embedding_ = arrays.get("context_vectors")
+        # Files of version 1 hold neither: the tree rows then restart at zero, the pending counts at nothing.
+        model.tree_embedding_ = arrays.get("tree_vectors")
+        model.pending_word_counts_ = read_pending_word_counts(path, arrays)
+        model._training_calls = training_calls
         model.ngram_indptr_, model.ngram_buckets_ = ngram_buckets(words, meta["min_n"], meta["max_n"], meta["bucket"])
         model.input_embedding_ = arrays["input_vectors"]
         model.ngram_embedding_ = arrays.get("ngram_vectors")

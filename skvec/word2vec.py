@@ -329,7 +329,7 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         self._fit_corpus(X, self._check_params())
         return self
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, *, update_vocabulary=True):
         """Continue training on more documents; the first call is :meth:`fit`.
 
         Counts accumulate over every document seen since the model was
@@ -359,12 +359,28 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         is bit-reproducible (each call draws from its own stream, derived
         from ``random_state`` and the call's number).
 
+        With ``update_vocabulary=False`` the documents are trained on but
+        not counted, for passes over documents seen before (several rounds
+        over mini-batches, as with scikit-learn's ``SGDClassifier``): the
+        vocabulary, ``word_counts_``, ``pending_word_counts_`` and thus the
+        sampling tables and Huffman codes stay as they are, and tokens of
+        words outside the vocabulary are skipped, as :meth:`transform`
+        skips them.  Once a first round of counting calls has read every
+        piece of a corpus, the counts are the whole corpus's, so the
+        vocabulary and tables are those :meth:`fit` builds on it (the rows
+        of words that joined in later pieces are appended, so the row order
+        differs).
+
         Parameters
         ----------
         X : iterable of str or of sequences of str
             The new documents.
         y : None
             Ignored.
+        update_vocabulary : bool, default=True
+            Count the documents (words may join the vocabulary); False
+            trains on them with the vocabulary as it is.  Must be True for
+            the first call, which fits.
 
         Returns
         -------
@@ -381,11 +397,14 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         >>> model = model.partial_fit(["the dog sat on the log"] * 20)
         >>> len(model.vocabulary_), model.vocabulary_["dog"]
         (7, 5)
+
+        A second round over the same documents, counted only once:
+
+        >>> model = model.partial_fit(["the cat sat on the mat"] * 20, update_vocabulary=False)
+        >>> int(model.word_counts_[model.vocabulary_["cat"]])
+        20
         """
-        if not self._is_fitted():
-            return self.fit(X)
-        self._fit_more(X, self._check_params())
-        return self
+        return self._partial_fit(X, update_vocabulary)
 
     def _train_corpus(self, corpus, params, previous):
         """Check the memory, train, time it."""

@@ -445,3 +445,145 @@ def test_a_failed_call_leaves_the_model_as_it_was():
         model.set_params(callbacks=[fail]).partial_fit(with_new_words(_docs(1)))
     model.set_params(callbacks=None)
     assert pickle.dumps(model) == before
+
+
+# -- partial_fit(update_vocabulary=False): documents read again, not counted ------------------------
+
+
+@pytest.mark.parametrize("estimator", [
+    Word2VecEmbedder(**SMALL),
+    Word2VecEmbedder(architecture="cbow", hierarchical_softmax=True, **SMALL),
+    FastTextEmbedder(**FT_SMALL),
+])
+def test_partial_fit_without_counting_trains_with_the_vocabulary_as_it_is(estimator):
+    first = _docs(0)
+    second = with_new_words(_docs(1)) + [["rare", "t0w1"]]
+    runs = []
+    for _ in range(2):
+        model = clone(estimator).fit(first)
+        vocabulary, counts = dict(model.vocabulary_), model.word_counts_.copy()
+        pending, before = dict(model.pending_word_counts_), model.embedding_.copy()
+        model.partial_fit(second, update_vocabulary=False)
+        assert model.vocabulary_ == vocabulary and model.pending_word_counts_ == pending
+        np.testing.assert_array_equal(model.word_counts_, counts)
+        assert model.embedding_.shape == before.shape and not np.array_equal(model.embedding_, before)
+        assert len(model.loss_curve_) == 2 * estimator.epochs
+        runs.append(model)
+    np.testing.assert_array_equal(runs[0].embedding_, runs[1].embedding_)
+    # Words outside the vocabulary are skipped: the same as reading the documents without them.
+    known = [[word for word in doc if word in runs[0].vocabulary_] for doc in second]
+    stripped = clone(estimator).fit(first).partial_fit(known, update_vocabulary=False)
+    for name in ("embedding_", "context_embedding_", "tree_embedding_"):
+        a, b = getattr(runs[0], name), getattr(stripped, name)
+        assert (a is None and b is None) or np.array_equal(a, b), name
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_rounds_counted_once_end_with_the_vocabulary_of_fit(architecture):
+    pieces = [_docs(seed, n_docs=60) for seed in range(3)]
+    pieces[2] = with_new_words(pieces[2])
+    settings = dict(SMALL, architecture=architecture, hierarchical_softmax=True, min_count=3)
+    whole = Word2VecEmbedder(**settings).fit([doc for piece in pieces for doc in piece])
+    model = Word2VecEmbedder(**settings)
+    for round_ in range(3):
+        for piece in pieces:
+            model.partial_fit(piece, update_vocabulary=round_ == 0)
+    assert set(model.vocabulary_) == set(whole.vocabulary_)
+    rows = [model.vocabulary_[word] for word in whole.vocabulary_]
+    np.testing.assert_array_equal(model.word_counts_[rows], whole.word_counts_)
+    assert model.pending_word_counts_ == whole.pending_word_counts_
+    assert len(model.loss_curve_) == 9 * SMALL["epochs"] and np.isfinite(model.embedding_).all()
+
+
+def test_update_vocabulary_errors():
+    model = Word2VecEmbedder(**SMALL)
+    with pytest.raises(ValueError, match=r"update_vocabulary=False.*not fitted"):
+        model.partial_fit(_fail_if_read(), update_vocabulary=False)
+    assert not hasattr(model, "embedding_")
+    model.fit(_docs(0))
+    for value in ("no", 0, None):
+        with pytest.raises(TypeError, match="update_vocabulary must be True or False"):
+            model.partial_fit(_fail_if_read(), update_vocabulary=value)
+    model.partial_fit(_docs(1), update_vocabulary=np.bool_(False))  # NumPy's bool is a bool
+
+
+# -- FastTextEmbedder model files and training further -------------------------------------------------
+
+
+def _as_version_1(path):
+    """Rewrite a model file as version 1 wrote it: without the entries version 2 added."""
+    import json
+
+    with np.load(path, allow_pickle=False) as archive:
+        entries = {name: archive[name] for name in archive.files
+                   if name not in ("tree_vectors", "pending_words_utf8", "pending_word_offsets",
+                                   "pending_word_counts")}
+    meta = json.loads(str(entries["meta"]))
+    meta["version"] = 1
+    del meta["fitted"]["training_calls"]
+    entries["meta"] = np.array(json.dumps(meta))
+    with open(path, "wb") as f:
+        np.savez(f, **entries)
+
+
+@pytest.mark.parametrize("hs", [False, True])
+def test_fasttext_model_file_continues_exactly_as_without_the_round_trip(hs, tmp_path):
+    from skvec.vectors import read_model_file
+
+    settings = dict(FT_SMALL, min_count=3, hierarchical_softmax=hs)
+    first, second = _docs(0), with_new_words(_docs(1))
+    second[0] = second[0] + ["rare", "rare"]  # seen twice: pending at min_count 3
+    model = FastTextEmbedder(**settings).fit(first).partial_fit(second)
+    assert model.pending_word_counts_.get("rare") == 2
+    path = tmp_path / "model.npz"
+    model.save(path)
+    meta = read_model_file(path)[0]
+    assert meta["version"] == 2 and meta["fitted"]["training_calls"] == 2
+    loaded = FastTextEmbedder.load(path)
+    assert loaded.pending_word_counts_ == model.pending_word_counts_
+    if hs:
+        np.testing.assert_array_equal(loaded.tree_embedding_, model.tree_embedding_)
+    third = _docs(2) + [["rare", "t0w0"]]  # "rare" reaches min_count here
+    for estimator in (model, loaded):
+        estimator.partial_fit(third)
+    assert "rare" in loaded.vocabulary_ and loaded.vocabulary_ == model.vocabulary_
+    np.testing.assert_array_equal(loaded.word_counts_, model.word_counts_)
+    for name in ("embedding_", "input_embedding_", "ngram_embedding_", "context_embedding_", "tree_embedding_"):
+        a, b = getattr(model, name), getattr(loaded, name)
+        assert (a is None and b is None) or np.array_equal(a, b), name
+    assert loaded.loss_curve_ == model.loss_curve_
+
+
+def test_fasttext_model_files_of_version_1_still_load_and_continue(tmp_path):
+    from skvec.vectors import read_model_file
+
+    model = FastTextEmbedder(**dict(FT_SMALL, min_count=3, hierarchical_softmax=True)).fit(_docs(0))
+    model.partial_fit([["rare", "t0w0"]])
+    path = tmp_path / "old.npz"
+    model.save(path)
+    _as_version_1(path)
+    assert read_model_file(path)[0]["version"] == 1
+    loaded = FastTextEmbedder.load(path)
+    # Version 1 did not store them: the pending counts and the tree rows restart.
+    assert loaded.pending_word_counts_ == {} and loaded.tree_embedding_ is None
+    np.testing.assert_array_equal(loaded.embedding_, model.embedding_)
+    loaded.partial_fit(with_new_words(_docs(1)))
+    assert {"newa", "newb"} <= set(loaded.vocabulary_) and np.isfinite(loaded.embedding_).all()
+    assert loaded.tree_embedding_.shape == (len(loaded.vocabulary_) - 1, FT_SMALL["n_components"])
+    # Vectors alone are still written as version 1, which older readers take.
+    model.word_vectors_.save(tmp_path / "vectors.npz")
+    assert read_model_file(tmp_path / "vectors.npz")[0]["version"] == 1
+
+
+def test_damaged_pending_words_of_a_model_file_are_reported(tmp_path):
+
+    model = FastTextEmbedder(**dict(FT_SMALL, min_count=3)).fit(_docs(0) + [["rare"]])
+    path = tmp_path / "model.npz"
+    model.save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        entries = {name: archive[name] for name in archive.files}
+    entries["pending_word_counts"] = entries["pending_word_counts"][:0]
+    with open(path, "wb") as f:
+        np.savez(f, **entries)
+    with pytest.raises(ValueError, match="pending_word_counts"):
+        FastTextEmbedder.load(path)

@@ -315,3 +315,39 @@ def test_models_pickled_with_the_private_tree_vectors_still_load():
     old.__setstate__(state)
     np.testing.assert_array_equal(old.tree_embedding_, model.tree_embedding_)
     np.testing.assert_array_equal(old.transform(_docs(2, n_docs=5)), model.transform(_docs(2, n_docs=5)))
+
+
+# -- partial_fit(update_vocabulary=False) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("arch", ARCHITECTURES)
+def test_partial_fit_without_counting_keeps_the_vocabulary_and_appends_document_rows(arch):
+    first, second = _docs(0), with_new_words(_docs(1), seed=2) + [["rare", "t0w1"]]
+    runs = []
+    for _ in range(2):
+        model = Doc2VecEmbedder(**SMALL, **arch).fit(first)
+        before = {name: None if value is None else value.copy() for name, value in _arrays(model).items()}
+        vocabulary, pending = dict(model.vocabulary_), dict(model.pending_word_counts_)
+        model.partial_fit(second, update_vocabulary=False)
+        assert model.vocabulary_ == vocabulary and model.pending_word_counts_ == pending
+        np.testing.assert_array_equal(model.word_counts_, before["word_counts_"])
+        # Every document gets a new row, after the first fit's (untouched).
+        assert model.document_vectors_.shape == (len(first) + len(second), 8)
+        np.testing.assert_array_equal(model.document_vectors_[: len(first)], before["document_vectors_"])
+        assert not np.array_equal(model.context_embedding_ if model.negative else model.tree_embedding_,
+                                  before["context_embedding_"] if model.negative else before["tree_embedding_"])
+        runs.append(model)
+    _assert_same_model(*runs)
+    # Words outside the vocabulary are skipped: the same as reading the documents without them.
+    known = [[word for word in doc if word in runs[0].vocabulary_] for doc in second]
+    stripped = Doc2VecEmbedder(**SMALL, **arch).fit(first).partial_fit(known, update_vocabulary=False)
+    _assert_same_model(runs[0], stripped)
+
+
+def test_update_vocabulary_errors():
+    model = Doc2VecEmbedder(**SMALL)
+    with pytest.raises(ValueError, match=r"update_vocabulary=False.*Doc2VecEmbedder is not fitted"):
+        model.partial_fit(_unread(), update_vocabulary=False)
+    model.fit(_docs(0))
+    with pytest.raises(TypeError, match="update_vocabulary must be True or False, got 'yes'"):
+        model.partial_fit(_unread(), update_vocabulary="yes")

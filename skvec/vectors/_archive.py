@@ -249,18 +249,25 @@ def _read_words(archive):
     for name in ("words_utf8", "word_offsets"):
         if name not in archive.members:
             raise ValueError(f"{_name(path)} has no {name!r} entry.")
-    data = archive.array("words_utf8")
-    offsets = archive.array("word_offsets")
+    return strings_from_utf8(path, archive.array("words_utf8"), archive.array("word_offsets"))
+
+
+def strings_from_utf8(path, data, offsets, name="word"):
+    """The strings stored as UTF-8 bytes ``data`` with ``offsets`` (see ``utf8_with_offsets``), checked.
+
+    ``name`` is how errors call a string; the entries are ``{name}s_utf8``
+    and ``{name}_offsets``.
+    """
     if data.dtype != np.uint8 or data.ndim != 1:
-        raise ValueError(f"the 'words_utf8' entry of {_name(path)} is not a 1-d uint8 array.")
+        raise ValueError(f"the '{name}s_utf8' entry of {_name(path)} is not a 1-d uint8 array.")
     if offsets.dtype.kind != "i" or offsets.ndim != 1 or len(offsets) < 1:
-        raise ValueError(f"the 'word_offsets' entry of {_name(path)} is not a 1-d integer array.")
+        raise ValueError(f"the '{name}_offsets' entry of {_name(path)} is not a 1-d integer array.")
     steps = np.diff(offsets)
     if offsets[0] != 0 or offsets[-1] != len(data) or (steps <= 0).any():
         bad = 0 if offsets[0] != 0 else int(np.flatnonzero(steps <= 0)[0]) + 1 if (steps <= 0).any() else len(steps)
         raise ValueError(
-            f"the word offsets of {_name(path)} are inconsistent at word {bad}: offsets must start at 0, "
-            f"increase, and end at the {len(data)} bytes of the words."
+            f"the {name} offsets of {_name(path)} are inconsistent at {name} {bad}: offsets must start at 0, "
+            f"increase, and end at the {len(data)} bytes of the {name}s."
         )
     raw = data.tobytes()
     bounds = offsets.tolist()
@@ -270,7 +277,7 @@ def _read_words(archive):
     try:
         return [raw[start:end].decode("utf-8") for start, end in zip(bounds, bounds[1:])]
     except UnicodeDecodeError as exc:
-        raise ValueError(f"the words of {_name(path)} are not UTF-8 (byte {exc.start}).") from None
+        raise ValueError(f"the {name}s of {_name(path)} are not UTF-8 (byte {exc.start}).") from None
 
 
 def check_rows(path, arrays, name, n_rows, n_columns=None, dtype=np.float32, required=True):

@@ -15,15 +15,20 @@ from .._io import open_file
 from .._kernels.arrays import all_finite
 from .._validation import check_int
 from ..subwords import compose, ngram_buckets, subwords_enabled
-from ._archive import check_rows, read_archive, write_archive
+from ._archive import check_rows, read_archive, strings_from_utf8, utf8_with_offsets, write_archive
 from ._fasttext_bin import FASTTEXT_MAGIC, read_fasttext_bin
 from ._gensim import make_gensim_fasttext_keyed_vectors
 from ._keyed import SUBWORD_CLASS, WordVectors, trusted_word_vectors
 
-__all__ = ["SubwordVectors", "read_model_file", "write_model_file", "MODEL_FORMAT", "MODEL_FORMAT_VERSION"]
+__all__ = ["SubwordVectors", "read_model_file", "write_model_file", "MODEL_FORMAT", "MODEL_FORMAT_VERSION",
+           "pending_word_arrays", "read_pending_word_counts"]
 
 MODEL_FORMAT = "skvec-subword-model"
-MODEL_FORMAT_VERSION = 1
+# The newest version written and read.  Version 2 added what training further
+# needs (``tree_vectors``, the pending words and their counts); a file
+# without those entries is written as version 1, which older readers take.
+MODEL_FORMAT_VERSION = 2
+_VERSION_2_ENTRIES = ("tree_vectors", "pending_words_utf8", "pending_word_offsets", "pending_word_counts")
 HASH_NAME = "fnv1a-32, bytes sign-extended (fastText)"
 
 
@@ -271,7 +276,7 @@ class SubwordVectors(WordVectors):
 
         The file is an uncompressed NumPy ``.npz`` archive (read with
         ``numpy.load(path, allow_pickle=False)``), format
-        ``"skvec-subword-model"`` version 1:
+        ``"skvec-subword-model"`` version 1 or 2:
 
         - ``meta``: a JSON string with ``format``, ``version``, ``hash``,
           ``min_n``, ``max_n``, ``bucket`` and ``params`` (the estimator's
@@ -283,7 +288,15 @@ class SubwordVectors(WordVectors):
         - ``ngram_vectors`` (float32, bucket x d), absent without n-grams;
         - written by :meth:`FastTextEmbedder.save <skvec.FastTextEmbedder.save>`
           only: ``input_vectors`` (the words' own input rows),
-          ``context_vectors`` (output rows) and ``word_counts`` (int64).
+          ``context_vectors`` (output rows) and ``word_counts`` (int64);
+          from version 2 also ``tree_vectors`` (float32, the hierarchical
+          softmax's inner-node rows, with ``hierarchical_softmax=True``) and
+          the words met but not in the vocabulary: ``pending_words_utf8``,
+          ``pending_word_offsets`` (as the words) and ``pending_word_counts``
+          (int64).
+
+        A file with none of the version-2 entries is written as version 1,
+        so that older readers still read it.
 
         The file is written to a temporary file next to ``path`` and moved
         over it when complete: a failed save leaves a previous file as it
@@ -416,11 +429,12 @@ def write_model_file(path, words, settings, arrays, params=None):
     >>> import numpy as np, os, tempfile
     >>> from skvec.vectors import read_model_file, write_model_file
     >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2))})
+    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2), np.float32)})
     >>> read_model_file(path)[1]
     ['a']
     """
-    meta = {"format": MODEL_FORMAT, "version": MODEL_FORMAT_VERSION, "hash": HASH_NAME}
+    version = 2 if any(name in arrays for name in _VERSION_2_ENTRIES) else 1
+    meta = {"format": MODEL_FORMAT, "version": version, "hash": HASH_NAME}
     meta.update(settings)
     meta["params"] = params or {}
     write_archive(path, meta, words, arrays)
@@ -440,7 +454,7 @@ def read_model_file(path, mmap=None):
     >>> import numpy as np, os, tempfile
     >>> from skvec.vectors import read_model_file, write_model_file
     >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2))})
+    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2), np.float32)})
     >>> read_model_file(path)[0]["format"]
     'skvec-subword-model'
     """
@@ -468,3 +482,28 @@ def _check_model(path, meta, words, arrays):
         check_rows(path, arrays, "ngram_vectors", meta.get("bucket"), size if size is not None else -1)
     elif meta.get("bucket"):
         raise ValueError(f"{name} declares {meta['bucket']} n-gram buckets but holds no 'ngram_vectors' entry.")
+    check_rows(path, arrays, "tree_vectors", max(n_words - 1, 1), size if size is not None else -1, required=False)
+    read_pending_word_counts(path, arrays)
+
+
+def pending_word_arrays(pending):
+    """The entries of a model file holding the words met but not in the vocabulary, with their counts."""
+    data, offsets = utf8_with_offsets(list(pending))
+    counts = np.fromiter(pending.values(), dtype=np.int64, count=len(pending))
+    return {"pending_words_utf8": data, "pending_word_offsets": offsets, "pending_word_counts": counts}
+
+
+def read_pending_word_counts(path, arrays):
+    """The pending words of a model file (:func:`pending_word_arrays`), word -> count; {} when absent."""
+    present = [key in arrays for key in ("pending_words_utf8", "pending_word_offsets", "pending_word_counts")]
+    if not any(present):
+        return {}
+    if not all(present):
+        raise ValueError(f"{os.fspath(path)!r} holds part of the pending words' entries only (pending_words_utf8, "
+                         "pending_word_offsets, pending_word_counts).")
+    words = strings_from_utf8(path, arrays["pending_words_utf8"], arrays["pending_word_offsets"], "pending_word")
+    counts = check_rows(path, arrays, "pending_word_counts", len(words), None, dtype=np.int64)
+    if (counts < 1).any():
+        raise ValueError(f"{os.fspath(path)!r}: pending word {int(np.flatnonzero(counts < 1)[0])} has a count "
+                         "below 1.")
+    return dict(zip(words, counts.tolist()))
