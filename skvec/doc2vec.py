@@ -182,7 +182,10 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         hierarchical softmax.
     loss_curve_ : list of float
         Mean loss per training example in each epoch; epochs of later
-        :meth:`partial_fit` calls are appended.
+        :meth:`partial_fit` calls are appended.  Taken as training reaches
+        each example, so it can rise a little in the last epochs as the
+        learning rate decays (see :class:`~skvec.Word2VecEmbedder`'s
+        ``loss_curve_``).
     n_train_words_ : int
         Vocabulary tokens in the documents of the last call (one epoch,
         before down-sampling).
