@@ -677,8 +677,11 @@ class WordVectors(SimilarityQueries):
         >>> from skvec import WordVectors
         >>> path = os.path.join(tempfile.mkdtemp(), "vectors.npz")
         >>> WordVectors(["a", "b"], np.eye(2)).save(path)
-        >>> WordVectors.load(path, mmap="r")["b"]
-        array([0., 1.], dtype=float32)
+        >>> mapped = WordVectors.load(path, mmap="r")
+        >>> isinstance(mapped.vectors, np.memmap), mapped.vectors.flags.writeable
+        (True, False)
+        >>> mapped["b"]
+        memmap([0., 1.], dtype=float32)
         """
         meta = {"format": WORD_VECTORS_FORMAT, "version": WORD_VECTORS_VERSION, "n_words": len(self),
                 "vector_size": self.vector_size, "sparse": self.is_sparse}
