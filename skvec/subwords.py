@@ -19,7 +19,8 @@ import numpy as np
 
 from ._kernels import subword as _k
 
-__all__ = ["SubwordVectors", "char_ngrams", "fasttext_hash", "ngram_buckets"]
+# SubwordVectors is provided by the module __getattr__ below (also for a star import).
+__all__ = ["SubwordVectors", "char_ngrams", "fasttext_hash", "ngram_buckets"]  # noqa: F822
 
 # Names that moved to skvec.vectors, still importable from here (resolved on
 # first use: skvec.vectors builds on this module).

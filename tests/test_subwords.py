@@ -1,7 +1,6 @@
 """fastText n-grams and hash, SubwordVectors lookups, and their files."""
 
 import json
-import os
 import pickle
 
 import numpy as np
@@ -178,3 +177,16 @@ def test_embedding_vectorizer_with_prefit_subword_vectors():
     assert not vectorizer.set_params(use_subwords=False).transform(["walking"]).any()
     plain = EmbeddingVectorizer(WordVectors(wv.words, wv.vectors), prefit=True).fit(["walk"])
     assert not plain.transform(["walking"]).any()
+
+
+def test_names_moved_to_vectors_stay_importable_from_subwords():
+    # SubwordVectors is resolved on first use, also by a star import of its __all__.
+    import skvec.subwords
+    from skvec.vectors import SubwordVectors
+
+    namespace = {}
+    exec("from skvec.subwords import *", namespace)  # noqa: S102
+    assert namespace["SubwordVectors"] is SubwordVectors is skvec.subwords.SubwordVectors
+    assert set(skvec.subwords.__all__) <= set(namespace)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        skvec.subwords.nothing  # noqa: B018
