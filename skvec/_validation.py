@@ -14,7 +14,12 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.utils import check_random_state  # noqa: F401  (re-exported)
-from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,  # noqa: F401  (re-exported)
+    Interval,
+    Options,
+    StrOptions,
+)
 
 # Constraints shared by the estimators' ``_parameter_constraints`` (the
 # declarative validation of scikit-learn, run once at the start of ``fit``).

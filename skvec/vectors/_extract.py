@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from .._corpus import words_in_row_order
-from ._gensim import keyed_vectors_of, words_and_vectors
+from ._gensim import keyed_vectors_of
 from ._keyed import WordVectors
 
 __all__ = ["get_word_vectors"]
