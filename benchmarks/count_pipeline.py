@@ -289,7 +289,7 @@ def main():
         )
         print(f"ratio reference / skvec (end to end): {statistics.median(ref_totals) / statistics.median(totals):.2f}")
         print(f"ratio reference / skvec (SVD): {ref_stages['svd'] / skvec_stages['svdembedder']:.2f}")
-    print(f"targets: accuracy >= 37.5%, end to end <= 120 s")
+    print("targets: accuracy >= 37.5%, end to end <= 120 s")
     return 0
 
 

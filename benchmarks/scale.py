@@ -26,7 +26,6 @@ import gzip
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys

@@ -13,7 +13,6 @@ Run::
     flock /tmp/skvec-cpu.lock python benchmarks/untuned_pipelines.py
 """
 
-import time
 import warnings
 
 import numpy as np
@@ -49,7 +48,6 @@ def main():
         scores = []
         for scaled in (False, True):
             steps = [make(), StandardScaler(with_mean=name != "TfidfVectorizer()")] if scaled else [make()]
-            started = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 scores.append(cross_val_score(make_pipeline(*steps, LogisticRegression()), X, y, cv=cv).mean())
