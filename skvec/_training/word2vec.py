@@ -32,6 +32,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._kernels import word2vec as kernels
+from .._kernels import word2vec_shared
 from .._kernels._common import all_finite
 from .._progress import Progress
 from .._random import thread_seeds
@@ -148,6 +149,8 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     result : Word2VecResult
     """
     n_words = len(counts)
+    if params.get("shared_negatives", False) and kernel is kernels.train_block:
+        kernel = word2vec_shared.train_block
     with numba_threads(n_jobs) as n_threads:
         seeds = thread_seeds(random_state, n_threads + 1)
         inputs = make_inputs(n_words, params["n_components"], seeds[0])
