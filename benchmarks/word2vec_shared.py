@@ -17,6 +17,14 @@ the shared CPU lock, e.g.::
 
 ``--negative`` and ``--window`` (lists) print a time / accuracy table of the
 shared mode over those settings instead.
+
+``--kernels`` times the two block kernels alone, one thread, on a synthetic
+corpus (200,000 Zipf-distributed tokens, no down-sampling) with a small
+vocabulary (1,000 words: every row in cache, the arithmetic counts) and a
+wiki17m-sized one (70,000 words: rows miss the caches), and prints the CPU
+time per training example (skip-gram pair, CBOW focus word) of each and
+their ratio: seconds, not minutes, and less sensitive to other jobs than wall
+time.
 """
 
 import argparse
@@ -53,6 +61,51 @@ def run_fit(args, shared, negative, window):
     for name, path in word_pair_sets().items():
         result[name] = float(word_similarity(model, path)["spearman"])
     return result
+
+
+def time_kernels(arch, n_words, n_tokens=200_000, repeats=3):
+    """CPU seconds per example of the default and the shared block kernels on a synthetic corpus."""
+    import numpy as np
+
+    from skvec._kernels import word2vec as kernels
+    from skvec._kernels import word2vec_shared
+    from skvec._threads import numba_threads
+    from skvec._training.word2vec import _kernel_params, _tables
+
+    rng = np.random.default_rng(0)
+    counts = (1e6 / np.arange(1, n_words + 1)).astype(np.int64) + 5
+    ids = rng.choice(n_words, size=n_tokens, p=counts / counts.sum()).astype(np.int32)
+    offsets = np.arange(0, n_tokens + 1, 1000, dtype=np.int64)
+    params = dict(n_components=100, architecture=arch, window=5, negative=5, hs=False, ns_exponent=0.75, sample=0.0,
+                  alpha=0.025, min_alpha=0.0001, epochs=1, cbow_mean=True, shrink_windows=True, verbose=0)
+    tables = _tables(counts, params, n_tokens)
+    settings = _kernel_params(params, 10 * n_tokens)
+    bounds, first_doc = np.array([0, n_tokens], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    result = {}
+    with numba_threads(1):
+        for name, block in (("default", kernels.train_block), ("shared", word2vec_shared.train_block)):
+            inputs = kernels.InputRows(kernels.init_input_vectors(n_words, 100, 1), np.zeros(n_words + 1, np.int64),
+                                       np.zeros(0, np.int32))
+            outputs = kernels.OutputRows(np.zeros((n_words, 100), np.float32), np.zeros((1, 100), np.float32))
+            state = kernels.ThreadState(np.array([1], dtype=np.uint64), np.zeros(8, np.int64), np.zeros(1),
+                                        np.zeros(1, np.int64))
+            times = []
+            for _ in range(repeats + 1):  # the first call compiles or loads, and warms the rows
+                state.words_read[:] = 0
+                start = time.process_time()
+                block(ids, offsets, bounds, first_doc, inputs, outputs, tables, settings, 0, state)
+                times.append(time.process_time() - start)
+            result[name] = min(times[1:]) / int(state.examples[0])
+    return result
+
+
+def report_kernels():
+    for arch in ("skipgram", "cbow"):
+        for n_words in (1_000, 70_000):
+            per_example = time_kernels(arch, n_words)
+            print(f"{arch:8s} {n_words:6d} words: default {1e9 * per_example['default']:.0f} ns, "
+                  f"shared {1e9 * per_example['shared']:.0f} ns an example; "
+                  f"ratio shared / default {per_example['shared'] / per_example['default']:.2f}", flush=True)
 
 
 def child(args, shared, negative, window):
@@ -100,6 +153,7 @@ def main():
     parser.add_argument("--max-lines", type=int, default=None, help="first lines of the corpus only")
     parser.add_argument("--negative", default="5", help="comma-separated list: a table of the shared mode")
     parser.add_argument("--window", default="5", help="comma-separated list: a table of the shared mode")
+    parser.add_argument("--kernels", action="store_true", help="time the block kernels alone (synthetic corpus)")
     parser.add_argument("--shared", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -107,6 +161,9 @@ def main():
     windows = [int(v) for v in args.window.split(",")]
     if args.worker:
         print(json.dumps(run_fit(args, args.shared, negatives[0], windows[0])), flush=True)
+        return
+    if args.kernels:
+        report_kernels()
         return
     started = time.perf_counter()
     print(f"word2vec {args.arch}, 100 d, sample 1e-3, min_count 5, {args.epochs} epochs, {args.n_jobs} threads, "
