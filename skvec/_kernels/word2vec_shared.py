@@ -276,9 +276,11 @@ def _skipgram_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
             if c == i:
                 continue
             n_rows = gather_input(rows[m], inputs, sen[c], False)
-            inv = _ONE32 / np.float32(n_rows)
+            if n_rows > 1:
+                inv = _ONE32 / np.float32(n_rows)
+                for k in range(dim):
+                    rows[m, k] *= inv
             for k in range(dim):
-                rows[m, k] *= inv
                 grad[m, k] = _ZERO32
             words[m] = sen[c]
             blocks.positives[m] = word
