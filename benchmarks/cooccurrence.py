@@ -9,6 +9,11 @@ With ``--reference``, a plain numpy/scipy count (one sparse matrix per window
 distance, summed) runs in the same process for a time ratio and a check of
 the values.
 
+With ``--c-tools``, the GloVe C tools ``vocab_count`` and ``cooccur``
+(symmetric, 1/distance weighting: the same counts) are built from
+``../shared/ref/glove`` and timed once on the same text in the same run, for
+the ratio skvec / C.
+
 With ``--profile``, each run also times its stages: the shared encoding
 (tokenizing, the vocabulary, ids), the inverted index, the pass that sizes
 the rows, the pass that fills them, and the rest (CSR assembly).
@@ -125,6 +130,28 @@ def run_once(args):
     print(json.dumps(result))
 
 
+def time_c_counting(args):
+    """Build the GloVe C counting tools and time ``vocab_count`` + ``cooccur`` on the corpus text."""
+    import tempfile
+
+    from glove import build_c_tools, run_c_step
+
+    lines = read_lines(args.corpus)
+    with tempfile.TemporaryDirectory(prefix="skvec-cooccur-c-") as workdir:
+        tools = build_c_tools(workdir)
+        corpus, vocab = os.path.join(workdir, "corpus.txt"), os.path.join(workdir, "vocab.txt")
+        with open(corpus, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        del lines
+        seconds = run_c_step([tools["vocab_count"], "-min-count", str(args.min_count), "-verbose", "0"], corpus, vocab)
+        seconds += run_c_step(
+            [tools["cooccur"], "-vocab-file", vocab, "-window-size", str(args.window), "-symmetric", "1",
+             "-distance-weighting", "1", "-overflow-file", os.path.join(workdir, "overflow"), "-memory", "2.0",
+             "-verbose", "0"],
+            corpus, os.path.join(workdir, "cooccurrence.bin"))
+    return seconds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(WIKI17M))
@@ -136,6 +163,8 @@ def main():
     parser.add_argument("--reference", action="store_true", help="also run the scipy reference (once)")
     parser.add_argument("--profile", action="store_true",
                         help="time the stages: encoding, inverted index, row sizes, filling, CSR assembly")
+    parser.add_argument("--c-tools", action="store_true",
+                        help="also time the GloVe C tools vocab_count + cooccur once, same run, same text")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.once:
@@ -169,6 +198,10 @@ def main():
             print(f"  {name}: median {statistics.median(values):.2f} s")
     print(f"peak RSS: median {statistics.median(rss):.0f} MB (max {max(rss):.0f} MB)")
     print("acceptance: <= 25 s and <= 1536 MB; GloVe C tools on this machine type: 21 s, 1.56 GB")
+    if args.c_tools:
+        c_seconds = time_c_counting(args)
+        print(f"C vocab_count + cooccur: {c_seconds:.2f} s; ratio skvec / C = "
+              f"{statistics.median(seconds) / c_seconds:.2f}")
     if "reference_seconds" in runs[0]:
         print(f"scipy reference (encode + per-distance COO sums): {runs[0]['reference_seconds']:.2f} s, "
               f"ratio reference / skvec = {runs[0]['reference_seconds'] / runs[0]['seconds']:.2f}; "

@@ -203,7 +203,8 @@ class FastTextEmbedder(Word2VecEmbedder):
     _progress_name = "fasttext"
 
     _parameter_constraints = {
-        **Word2VecEmbedder._parameter_constraints,
+        # word2vec's settings, but shared negatives (word2vec only, for now).
+        **{key: value for key, value in Word2VecEmbedder._parameter_constraints.items() if key != "shared_negatives"},
         "min_n": [NON_NEGATIVE_INT],
         "max_n": [NON_NEGATIVE_INT],
         "bucket": [Interval(Integral, 1, _MAX_BUCKET, closed="both")],

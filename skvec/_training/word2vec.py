@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels import word2vec as kernels
+from .._kernels import word2vec_shared
 from .._kernels.arrays import all_finite
 from .._progress import Progress
 from .._random import thread_seeds
@@ -56,7 +57,8 @@ class Word2VecSettings:
     """Validated settings of one word2vec training, built once by the estimator.
 
     ``hs`` is ``hierarchical_softmax``; ``alpha`` and ``min_alpha`` are
-    resolved (no None); ``defer_inputs`` applies a word's input gradients
+    resolved (no None); ``shared_negatives`` selects the block kernels of
+    :mod:`skvec._kernels.word2vec_shared`; ``defer_inputs`` applies a word's input gradients
     when it leaves the window (set by the fastText engine only).
     """
 
@@ -74,6 +76,7 @@ class Word2VecSettings:
     shrink_windows: bool
     verbose: int
     defer_inputs: bool = False
+    shared_negatives: bool = False
 
 
 Word2VecResult = namedtuple("Word2VecResult", ["inputs", "outputs", "loss_curve"])
@@ -172,6 +175,8 @@ def train_word2vec(ids, offsets, counts, params, *, n_jobs=None, random_state=No
     result : Word2VecResult
     """
     n_words = len(counts)
+    if params.shared_negatives and kernel is kernels.train_block:
+        kernel = word2vec_shared.train_block
     with numba_threads(n_jobs) as n_threads:
         seeds = thread_seeds(random_state, n_threads + 1)
         inputs = make_inputs(n_words, params.n_components, seeds[0])
