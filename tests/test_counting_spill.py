@@ -4,6 +4,7 @@ The directory of a process killed outright is removed by the next spilled count;
 the SIGTERM handler in force before the count is called, and restored, after it.
 """
 
+import logging
 import os
 import signal
 import subprocess
@@ -182,7 +183,8 @@ def test_collector_merges_in_rounds_of_the_fan_in_and_removes_its_runs(tmp_path,
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     partials = partial_counts(n_partials, seed=n_partials)
     with SpillDirectory() as spill:
-        collector = RunCollector((15, 15), spill, max_memory=10**6, n_jobs=1, verbose=0)
+        collector = RunCollector((15, 15), spill, max_memory=10**6, n_jobs=1, verbose=0,
+                                 logger=logging.getLogger("skvec.cooccurrence"))
         for partial in partials:
             collector.add(partial)
         assert collector.n_spilled == n_partials - 1  # the last partial stays in memory
