@@ -1,6 +1,7 @@
 """FastTextClassifier: learning, the four losses, n-grams, files, the fastText tool's .bin, API contracts, errors."""
 
 import logging
+import mmap
 import os
 import pickle
 import subprocess
@@ -17,6 +18,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from skvec import FastTextClassifier, WordVectors, Word2VecEmbedder
 from skvec import classifier as classifier_module
 from skvec._kernels import classifier as kernels
+from skvec._training import classifier as engine
 from skvec.subwords import fasttext_hash
 
 TOPICS = [[f"t{t}w{i}" for i in range(10)] for t in range(4)]
@@ -102,6 +104,28 @@ def test_n_jobs_1_is_reproducible_and_sample_weight_scales_the_learning_rate():
     assert np.array_equal(first.output_vectors_, weighted.output_vectors_)
     zero = FastTextClassifier(**SMALL).fit(DOCS, Y, sample_weight=np.zeros(len(DOCS)))
     assert not zero.output_vectors_.any()
+
+
+def _is_mapped(array):
+    base = array
+    while isinstance(base, np.ndarray):
+        base = base.base
+    return isinstance(getattr(base, "obj", base), mmap.mmap)
+
+
+def test_mapped_input_matrix_holds_the_same_rows_and_pickles(monkeypatch):
+    ordinary = np.empty((300, 16), dtype=np.float32)
+    kernels.fill_uniform(ordinary, 1.0 / 16, 5)
+    reference = FastTextClassifier(word_ngrams=2, bucket=1000, **SMALL).fit(DOCS, Y)
+    monkeypatch.setattr(engine, "MAPPED_FROM", 1)
+    mapped = engine.row_matrix(300, 16)
+    assert _is_mapped(mapped) and mapped.flags.writeable and mapped.flags.c_contiguous
+    np.testing.assert_array_equal(engine.initial_inputs(300, 16, 5), ordinary)
+    # A fit whose input matrix is mapped gives the same model, and the model pickles as usual.
+    clf = FastTextClassifier(word_ngrams=2, bucket=1000, **SMALL).fit(DOCS, Y)
+    assert _is_mapped(clf.input_vectors_) and not _is_mapped(reference.input_vectors_)
+    np.testing.assert_array_equal(clf.input_vectors_, reference.input_vectors_)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).input_vectors_, reference.input_vectors_)
 
 
 def test_documents_without_known_words_get_the_end_of_line_prediction(caplog):
