@@ -11,12 +11,14 @@ from ._training.fasttext import train_fasttext
 from ._training.initial import rows_for_words, subword_rows_for_words
 from ._progress import log_memory
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
-from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
-from .vectors import json_params
+from .subwords import SubwordVectors, compose, ngram_buckets, subwords_enabled
+from .vectors._subword import EMBEDDER_MODEL, read_estimator_file, write_estimator_file
 from .word2vec import Word2VecEmbedder
 
 _MAX_BUCKET = int(np.iinfo(np.int32).max)
 _LOGGER = logging.getLogger("skvec.fasttext")
+# Fitted values a model file keeps besides the arrays.
+_FITTED_VALUES = ("n_train_words", "encoding_time", "training_time", "loss_curve")
 
 
 class FastTextEmbedder(Word2VecEmbedder):
@@ -369,14 +371,14 @@ class FastTextEmbedder(Word2VecEmbedder):
         arrays["word_counts"] = self.word_counts_
         if self.context_embedding_ is not None:
             arrays["context_vectors"] = self.context_embedding_
-        params = json_params(self.get_params(), type(self).__name__)
-        settings["fitted"] = {
+        settings["model"] = EMBEDDER_MODEL
+        fitted = {
             "loss_curve": [float(v) for v in self.loss_curve_],
             "n_train_words": int(self.n_train_words_),
             "encoding_time": float(self.encoding_time_),
             "training_time": float(self.training_time_),
         }
-        write_model_file(path, self.word_vectors_.words, settings, arrays, params=params)
+        write_estimator_file(path, self, self.word_vectors_.words, settings, arrays, fitted)
 
     @classmethod
     def load(cls, path):
@@ -390,16 +392,8 @@ class FastTextEmbedder(Word2VecEmbedder):
         -------
         FastTextEmbedder
         """
-        meta, words, arrays = read_model_file(path)
-        if "input_vectors" not in arrays or "fitted" not in meta:
-            raise ValueError(
-                f"{str(path)!r} holds word vectors only (written by SubwordVectors.save); read it with "
-                "SubwordVectors.load or skvec.load_vectors."
-            )
+        model, meta, words, arrays, fitted = read_estimator_file(path, cls, EMBEDDER_MODEL, _FITTED_VALUES)
         try:
-            model = cls(**meta["params"])
-            fitted = {key: meta["fitted"][key] for key in ("n_train_words", "encoding_time", "training_time",
-                                                           "loss_curve")}
             word_vectors = SubwordVectors(words, arrays["vectors"], arrays.get("ngram_vectors"),
                                           min_n=meta["min_n"], max_n=meta["max_n"])
             model.word_counts_ = arrays["word_counts"]

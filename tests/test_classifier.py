@@ -376,3 +376,37 @@ def test_numpy_integer_parameters_survive_save_and_load(tmp_path):
     loaded = FastTextClassifier.load(tmp_path / "model.npz")
     assert loaded.get_params()["n_components"] == 8 and loaded.get_params()["epochs"] == 2
     assert loaded.predict(docs).tolist() == clf.predict(docs).tolist()
+
+
+def test_model_files_of_each_kind_name_their_reader_and_older_files_load(tmp_path):
+    from skvec import FastTextEmbedder, SubwordVectors
+    from skvec.vectors import read_model_file, write_model_file
+
+    clf = FastTextClassifier(word_ngrams=2, bucket=100, **SMALL).fit(DOCS, Y)
+    clf.save(tmp_path / "clf.npz")
+    embedder = FastTextEmbedder(n_components=8, min_count=1, bucket=100, epochs=1, n_jobs=1, random_state=0)
+    embedder.fit(DOCS[:50]).save(tmp_path / "embedder.npz")
+    SubwordVectors(["a"], np.ones((1, 3))).save(tmp_path / "vectors.npz")
+    with pytest.raises(ValueError, match="not a FastTextEmbedder model file: it holds a FastTextClassifier "
+                                         r"\(written by FastTextClassifier.save\); read it with FastTextClassifier.load"):
+        FastTextEmbedder.load(tmp_path / "clf.npz")
+    with pytest.raises(ValueError, match="not a FastTextClassifier model file: it holds a FastTextEmbedder"):
+        FastTextClassifier.load(tmp_path / "embedder.npz")
+    for reader in (FastTextClassifier.load, FastTextEmbedder.load):
+        with pytest.raises(ValueError, match="holds word vectors only"):
+            reader(tmp_path / "vectors.npz")
+    # Files as written before the files named their model: the embedder's had no "model" setting.
+    for name, reader in (("embedder", FastTextEmbedder.load), ("clf", FastTextClassifier.load)):
+        meta, words, arrays = read_model_file(tmp_path / f"{name}.npz")
+        settings = {k: v for k, v in meta.items() if k not in ("format", "version", "hash", "params")}
+        if name == "embedder":
+            assert settings.pop("model") == "fasttext-embedder"
+        write_model_file(tmp_path / f"old-{name}.npz", words, settings, arrays, params=meta["params"])
+        old = reader(tmp_path / f"old-{name}.npz")
+        new = reader(tmp_path / f"{name}.npz")
+        assert old.get_params() == new.get_params() and old.vocabulary_ == new.vocabulary_
+        assert old.loss_curve_ == new.loss_curve_ and old.training_time_ == new.training_time_
+    np.testing.assert_array_equal(FastTextClassifier.load(tmp_path / "old-clf.npz").predict_proba(TEST_DOCS),
+                                  clf.predict_proba(TEST_DOCS))
+    np.testing.assert_array_equal(FastTextEmbedder.load(tmp_path / "old-embedder.npz").embedding_, embedder.embedding_)
+    assert SubwordVectors.load(tmp_path / "embedder.npz").vectors.shape == embedder.embedding_.shape
