@@ -284,7 +284,11 @@ class SubwordVectors(WordVectors):
         - ``ngram_vectors`` (float32, bucket x d), absent without n-grams;
         - written by :meth:`FastTextEmbedder.save <skvec.FastTextEmbedder.save>`
           only: ``input_vectors`` (the words' own input rows),
-          ``context_vectors`` (output rows) and ``word_counts`` (int64).
+          ``context_vectors`` (output rows) and ``word_counts`` (int64),
+          with the settings ``model`` (``"fasttext-embedder"``; files
+          written before it was added lack it) and ``fitted`` (the
+          fitted values); ``FastTextClassifier.save`` writes ``model``
+          ``"fasttext-classifier"`` and its own entries.
 
         The file is written to a temporary file next to ``path`` and moved
         over it when complete: a failed save leaves a previous file as it
