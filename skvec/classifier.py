@@ -45,7 +45,8 @@ from ._validation import (
     check_fits_in_memory,
 )
 from .subwords import ngram_buckets
-from .vectors import json_params, read_fasttext_bin, read_model_file, write_model_file
+from .vectors import read_fasttext_bin
+from .vectors._subword import CLASSIFIER_MODEL, read_estimator_file, write_estimator_file
 from .vectors._archive import utf8_with_offsets
 
 __all__ = ["FastTextClassifier"]
@@ -53,7 +54,9 @@ __all__ = ["FastTextClassifier"]
 EOS = "</s>"
 # Tokens as the fastText tool reads them: runs of anything but its separators.
 FASTTEXT_TOKEN_PATTERN = r"[^ \t\n\v\f\r\x00]+"
-MODEL_KIND = "fasttext-classifier"
+MODEL_KIND = CLASSIFIER_MODEL
+# Fitted values a model file keeps besides the arrays.
+_FITTED_VALUES = ("loss_curve", "encoding_time", "training_time")
 
 _MAX_BUCKET = int(np.iinfo(np.int32).max)
 # Documents scored per kernel call: memory of prediction is this times the classes.
@@ -570,15 +573,12 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
                   "word_counts": self.word_counts_, "class_counts": self.class_counts_}
         if self.input_vectors_.shape[0] > n_words:
             arrays["ngram_vectors"] = self.input_vectors_[n_words:]
-        params = json_params(self.get_params(), type(self).__name__)
         settings = {"model": MODEL_KIND, "min_n": int(self.min_n), "max_n": int(self.max_n),
                     "bucket": int(self.input_vectors_.shape[0] - n_words),
-                    "classes": classes, "classes_dtype": self.classes_.dtype.str, "multilabel": bool(self.multilabel_),
-                    "fitted": {"loss_curve": [float(v) for v in self.loss_curve_],
-                               "encoding_time": float(self.encoding_time_),
-                               "training_time": float(self.training_time_)}}
-        write_model_file(path, words_in_row_order(self.vocabulary_), settings, arrays,
-                         params=params)
+                    "classes": classes, "classes_dtype": self.classes_.dtype.str, "multilabel": bool(self.multilabel_)}
+        fitted = {"loss_curve": [float(v) for v in self.loss_curve_], "encoding_time": float(self.encoding_time_),
+                  "training_time": float(self.training_time_)}
+        write_estimator_file(path, self, words_in_row_order(self.vocabulary_), settings, arrays, fitted)
 
     @classmethod
     def load(cls, path):
@@ -592,11 +592,7 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
         -------
         FastTextClassifier
         """
-        meta, words, arrays = read_model_file(path)
-        if meta.get("model") != MODEL_KIND:
-            raise ValueError(f"{path!r} is not a FastTextClassifier model file (it holds word vectors); "
-                             "read it with SubwordVectors.load or FastTextEmbedder.load.")
-        model = cls(**meta["params"])
+        model, meta, words, arrays, fitted = read_estimator_file(path, cls, MODEL_KIND, _FITTED_VALUES)
         model.classes_ = np.array(meta["classes"], dtype=np.dtype(meta["classes_dtype"]))
         model.multilabel_ = bool(meta["multilabel"])
         model.vocabulary_ = vocabulary_dict(words)
@@ -605,7 +601,6 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
         parts = [arrays["vectors"]] + ([arrays["ngram_vectors"]] if "ngram_vectors" in arrays else [])
         model.input_vectors_ = np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
         model.output_vectors_ = np.ascontiguousarray(arrays["output_vectors"], dtype=np.float32)
-        fitted = meta["fitted"]
         model.loss_curve_ = fitted["loss_curve"]
         model.encoding_time_ = fitted["encoding_time"]
         model.training_time_ = fitted["training_time"]

@@ -11,13 +11,16 @@ from ._corpus import DEFAULT_TOKEN_PATTERN, vocabulary_dict
 from ._training.fasttext import FastTextSettings, train_fasttext
 from ._training.initial import rows_for_words, subword_rows_for_words
 from ._validation import NON_NEGATIVE_INT, Interval, check_fits_in_memory
-from .subwords import SubwordVectors, compose, ngram_buckets, read_model_file, subwords_enabled, write_model_file
-from .vectors import json_params
-from .vectors._subword import pending_word_arrays, read_pending_word_counts
+from .subwords import SubwordVectors, compose, ngram_buckets, subwords_enabled
+from .vectors._subword import (
+    EMBEDDER_MODEL, pending_word_arrays, read_estimator_file, read_pending_word_counts, write_estimator_file,
+)
 from .word2vec import Word2VecEmbedder, training_memory
 
 _MAX_BUCKET = int(np.iinfo(np.int32).max)
 _LOGGER = logging.getLogger("skvec.fasttext")
+# Fitted values a model file keeps besides the arrays.
+_FITTED_VALUES = ("n_train_words", "encoding_time", "training_time", "loss_curve")
 
 
 class FastTextEmbedder(Word2VecEmbedder):
@@ -397,8 +400,8 @@ class FastTextEmbedder(Word2VecEmbedder):
         if getattr(self, "tree_embedding_", None) is not None:
             arrays["tree_vectors"] = self.tree_embedding_
         arrays.update(pending_word_arrays(getattr(self, "pending_word_counts_", {})))
-        params = json_params(self.get_params(), type(self).__name__)
-        settings["fitted"] = {
+        settings["model"] = EMBEDDER_MODEL
+        fitted = {
             "loss_curve": [float(v) for v in self.loss_curve_],
             "n_train_words": int(self.n_train_words_),
             "encoding_time": float(self.encoding_time_),
@@ -406,7 +409,7 @@ class FastTextEmbedder(Word2VecEmbedder):
             # Continued training draws each call's stream from the call's number.
             "training_calls": int(getattr(self, "_training_calls", 1)),
         }
-        write_model_file(path, self.word_vectors_.words, settings, arrays, params=params)
+        write_estimator_file(path, self, self.word_vectors_.words, settings, arrays, fitted)
 
     @classmethod
     def load(cls, path):
@@ -420,16 +423,8 @@ class FastTextEmbedder(Word2VecEmbedder):
         -------
         FastTextEmbedder
         """
-        meta, words, arrays = read_model_file(path)
-        if "input_vectors" not in arrays or "fitted" not in meta:
-            raise ValueError(
-                f"{str(path)!r} holds word vectors only (written by SubwordVectors.save); read it with "
-                "SubwordVectors.load or skvec.load_vectors."
-            )
+        model, meta, words, arrays, fitted = read_estimator_file(path, cls, EMBEDDER_MODEL, _FITTED_VALUES)
         try:
-            model = cls(**meta["params"])
-            fitted = {key: meta["fitted"][key] for key in ("n_train_words", "encoding_time", "training_time",
-                                                           "loss_curve")}
             word_vectors = SubwordVectors(words, arrays["vectors"], arrays.get("ngram_vectors"),
                                           min_n=meta["min_n"], max_n=meta["max_n"])
             model.word_counts_ = arrays["word_counts"]

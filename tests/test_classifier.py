@@ -1,6 +1,7 @@
 """FastTextClassifier: learning, the four losses, n-grams, files, the fastText tool's .bin, API contracts, errors."""
 
 import logging
+import mmap
 import os
 import pickle
 import subprocess
@@ -17,6 +18,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from skvec import FastTextClassifier, WordVectors, Word2VecEmbedder
 from skvec import classifier as classifier_module
 from skvec._kernels import classifier as kernels
+from skvec._training import classifier as engine
 from skvec.subwords import fasttext_hash
 
 TOPICS = [[f"t{t}w{i}" for i in range(10)] for t in range(4)]
@@ -102,6 +104,28 @@ def test_n_jobs_1_is_reproducible_and_sample_weight_scales_the_learning_rate():
     assert np.array_equal(first.output_vectors_, weighted.output_vectors_)
     zero = FastTextClassifier(**SMALL).fit(DOCS, Y, sample_weight=np.zeros(len(DOCS)))
     assert not zero.output_vectors_.any()
+
+
+def _is_mapped(array):
+    base = array
+    while isinstance(base, np.ndarray):
+        base = base.base
+    return isinstance(getattr(base, "obj", base), mmap.mmap)
+
+
+def test_mapped_input_matrix_holds_the_same_rows_and_pickles(monkeypatch):
+    ordinary = np.empty((300, 16), dtype=np.float32)
+    kernels.fill_uniform(ordinary, 1.0 / 16, 5)
+    reference = FastTextClassifier(word_ngrams=2, bucket=1000, **SMALL).fit(DOCS, Y)
+    monkeypatch.setattr(engine, "MAPPED_FROM", 1)
+    mapped = engine.row_matrix(300, 16)
+    assert _is_mapped(mapped) and mapped.flags.writeable and mapped.flags.c_contiguous
+    np.testing.assert_array_equal(engine.initial_inputs(300, 16, 5), ordinary)
+    # A fit whose input matrix is mapped gives the same model, and the model pickles as usual.
+    clf = FastTextClassifier(word_ngrams=2, bucket=1000, **SMALL).fit(DOCS, Y)
+    assert _is_mapped(clf.input_vectors_) and not _is_mapped(reference.input_vectors_)
+    np.testing.assert_array_equal(clf.input_vectors_, reference.input_vectors_)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).input_vectors_, reference.input_vectors_)
 
 
 def test_documents_without_known_words_get_the_end_of_line_prediction(caplog):
@@ -352,3 +376,37 @@ def test_numpy_integer_parameters_survive_save_and_load(tmp_path):
     loaded = FastTextClassifier.load(tmp_path / "model.npz")
     assert loaded.get_params()["n_components"] == 8 and loaded.get_params()["epochs"] == 2
     assert loaded.predict(docs).tolist() == clf.predict(docs).tolist()
+
+
+def test_model_files_of_each_kind_name_their_reader_and_older_files_load(tmp_path):
+    from skvec import FastTextEmbedder, SubwordVectors
+    from skvec.vectors import read_model_file, write_model_file
+
+    clf = FastTextClassifier(word_ngrams=2, bucket=100, **SMALL).fit(DOCS, Y)
+    clf.save(tmp_path / "clf.npz")
+    embedder = FastTextEmbedder(n_components=8, min_count=1, bucket=100, epochs=1, n_jobs=1, random_state=0)
+    embedder.fit(DOCS[:50]).save(tmp_path / "embedder.npz")
+    SubwordVectors(["a"], np.ones((1, 3))).save(tmp_path / "vectors.npz")
+    with pytest.raises(ValueError, match="not a FastTextEmbedder model file: it holds a FastTextClassifier "
+                                         r"\(written by FastTextClassifier.save\); read it with FastTextClassifier.load"):
+        FastTextEmbedder.load(tmp_path / "clf.npz")
+    with pytest.raises(ValueError, match="not a FastTextClassifier model file: it holds a FastTextEmbedder"):
+        FastTextClassifier.load(tmp_path / "embedder.npz")
+    for reader in (FastTextClassifier.load, FastTextEmbedder.load):
+        with pytest.raises(ValueError, match="holds word vectors only"):
+            reader(tmp_path / "vectors.npz")
+    # Files as written before the files named their model: the embedder's had no "model" setting.
+    for name, reader in (("embedder", FastTextEmbedder.load), ("clf", FastTextClassifier.load)):
+        meta, words, arrays = read_model_file(tmp_path / f"{name}.npz")
+        settings = {k: v for k, v in meta.items() if k not in ("format", "version", "hash", "params")}
+        if name == "embedder":
+            assert settings.pop("model") == "fasttext-embedder"
+        write_model_file(tmp_path / f"old-{name}.npz", words, settings, arrays, params=meta["params"])
+        old = reader(tmp_path / f"old-{name}.npz")
+        new = reader(tmp_path / f"{name}.npz")
+        assert old.get_params() == new.get_params() and old.vocabulary_ == new.vocabulary_
+        assert old.loss_curve_ == new.loss_curve_ and old.training_time_ == new.training_time_
+    np.testing.assert_array_equal(FastTextClassifier.load(tmp_path / "old-clf.npz").predict_proba(TEST_DOCS),
+                                  clf.predict_proba(TEST_DOCS))
+    np.testing.assert_array_equal(FastTextEmbedder.load(tmp_path / "old-embedder.npz").embedding_, embedder.embedding_)
+    assert SubwordVectors.load(tmp_path / "embedder.npz").vectors.shape == embedder.embedding_.shape

@@ -81,8 +81,8 @@ def fill_uniform(out, bound, seed):
     Blocks of ``INIT_BLOCK_ROWS`` rows each run their own linear congruential
     generator seeded from ``seed`` and the block's number, so the threads
     fill the matrix in parallel and the result does not depend on their
-    number.  The caller allocates ``out`` (NumPy asks the kernel for huge
-    pages for large arrays, which the random row accesses of training need).
+    number.  The caller allocates ``out``; this first write faults its
+    pages in, in parallel.
     """
     n_rows, dim = out.shape
     n_blocks = (n_rows + INIT_BLOCK_ROWS - 1) // INIT_BLOCK_ROWS

@@ -15,13 +15,13 @@ from .._io import open_file
 from .._kernels.arrays import all_finite
 from .._validation import check_int
 from ..subwords import compose, ngram_buckets, subwords_enabled
-from ._archive import check_rows, read_archive, strings_from_utf8, utf8_with_offsets, write_archive
+from ._archive import check_rows, json_params, read_archive, strings_from_utf8, utf8_with_offsets, write_archive
 from ._fasttext_bin import FASTTEXT_MAGIC, read_fasttext_bin
 from ._gensim import make_gensim_fasttext_keyed_vectors
 from ._keyed import SUBWORD_CLASS, WordVectors, trusted_word_vectors
 
-__all__ = ["SubwordVectors", "read_model_file", "write_model_file", "MODEL_FORMAT", "MODEL_FORMAT_VERSION",
-           "pending_word_arrays", "read_pending_word_counts"]
+__all__ = ["SubwordVectors", "read_model_file", "write_model_file", "read_estimator_file", "write_estimator_file",
+           "MODEL_FORMAT", "MODEL_FORMAT_VERSION", "pending_word_arrays", "read_pending_word_counts"]
 
 MODEL_FORMAT = "skvec-subword-model"
 # The newest version written and read.  Version 2 added what training further
@@ -288,7 +288,11 @@ class SubwordVectors(WordVectors):
         - ``ngram_vectors`` (float32, bucket x d), absent without n-grams;
         - written by :meth:`FastTextEmbedder.save <skvec.FastTextEmbedder.save>`
           only: ``input_vectors`` (the words' own input rows),
-          ``context_vectors`` (output rows) and ``word_counts`` (int64);
+          ``context_vectors`` (output rows) and ``word_counts`` (int64),
+          with the settings ``model`` (``"fasttext-embedder"``; files
+          written before it was added lack it) and ``fitted`` (the
+          fitted values); ``FastTextClassifier.save`` writes ``model``
+          ``"fasttext-classifier"`` and its own entries;
           from version 2 also ``tree_vectors`` (float32, the hierarchical
           softmax's inner-node rows, with ``hierarchical_softmax=True``) and
           the words met but not in the vocabulary: ``pending_words_utf8``,
@@ -429,7 +433,7 @@ def write_model_file(path, words, settings, arrays, params=None):
     >>> import numpy as np, os, tempfile
     >>> from skvec.vectors import read_model_file, write_model_file
     >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2), np.float32)})
+    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2), dtype=np.float32)})
     >>> read_model_file(path)[1]
     ['a']
     """
@@ -454,7 +458,7 @@ def read_model_file(path, mmap=None):
     >>> import numpy as np, os, tempfile
     >>> from skvec.vectors import read_model_file, write_model_file
     >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2), np.float32)})
+    >>> write_model_file(path, ["a"], {"min_n": 3, "max_n": 6, "bucket": 0}, {"vectors": np.ones((1, 2), dtype=np.float32)})
     >>> read_model_file(path)[0]["format"]
     'skvec-subword-model'
     """
@@ -507,3 +511,94 @@ def read_pending_word_counts(path, arrays):
         raise ValueError(f"{os.fspath(path)!r}: pending word {int(np.flatnonzero(counts < 1)[0])} has a count "
                          "below 1.")
     return dict(zip(words, counts.tolist()))
+
+
+
+# What a model file holds, from its ``model`` setting; files without one are told apart by their entries.
+CLASSIFIER_MODEL = "fasttext-classifier"
+EMBEDDER_MODEL = "fasttext-embedder"
+_VECTORS_ONLY = "word-vectors"
+_ESTIMATORS = {CLASSIFIER_MODEL: "FastTextClassifier", EMBEDDER_MODEL: "FastTextEmbedder"}
+_READERS = {
+    CLASSIFIER_MODEL: "a FastTextClassifier (written by FastTextClassifier.save); read it with "
+                      "FastTextClassifier.load, or its word rows with SubwordVectors.load",
+    EMBEDDER_MODEL: "a FastTextEmbedder (written by FastTextEmbedder.save); read it with FastTextEmbedder.load, "
+                    "or its vectors with SubwordVectors.load",
+    _VECTORS_ONLY: "word vectors only (written by SubwordVectors.save); read it with SubwordVectors.load or "
+                   "skvec.load_vectors",
+}
+
+
+def model_file_kind(meta, arrays):
+    """What a model file holds: ``"fasttext-classifier"``, ``"fasttext-embedder"`` or ``"word-vectors"``.
+
+    Classifier files name their model; embedder files written before they
+    did are recognised by their input rows and fitted values.
+
+    Examples
+    --------
+    >>> from skvec.vectors._subword import model_file_kind
+    >>> model_file_kind({"model": "fasttext-classifier"}, {})
+    'fasttext-classifier'
+    >>> model_file_kind({}, {"vectors": None})
+    'word-vectors'
+    """
+    if "model" in meta:
+        return meta["model"]
+    if "input_vectors" in arrays and "fitted" in meta:
+        return EMBEDDER_MODEL
+    return _VECTORS_ONLY
+
+
+def write_estimator_file(path, estimator, words, settings, arrays, fitted):
+    """Write a fitted estimator's model file: its arrays, its parameters and its fitted values.
+
+    ``settings`` (``min_n``, ``max_n``, ``bucket`` and the estimator's own)
+    must name the model (``"model"``); ``fitted`` is a dict of plain values.
+    The parameters are stored by :func:`~skvec.vectors.json_params`.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> from sklearn.base import BaseEstimator
+    >>> from skvec.vectors._subword import read_estimator_file, write_estimator_file
+    >>> class Model(BaseEstimator):
+    ...     def __init__(self, size=2):
+    ...         self.size = size
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> settings = {"model": "fasttext-embedder", "min_n": 0, "max_n": 0, "bucket": 0}
+    >>> write_estimator_file(path, Model(size=3), ["a"], settings, {"vectors": np.ones((1, 3), dtype=np.float32)},
+    ...                      {"time": 1.0})
+    >>> model, meta, words, arrays, fitted = read_estimator_file(path, Model, "fasttext-embedder", ["time"])
+    >>> model.size, words, fitted
+    (3, ['a'], {'time': 1.0})
+    """
+    settings = dict(settings, fitted=fitted)
+    write_model_file(path, words, settings, arrays, params=json_params(estimator.get_params(),
+                                                                        type(estimator).__name__))
+
+
+def read_estimator_file(path, cls, kind, fitted_keys):
+    """Read a model file of ``kind`` written by :func:`write_estimator_file`.
+
+    Returns ``(model, meta, words, arrays, fitted)``: ``cls`` built from
+    the stored parameters, the file's settings, words and arrays, and the
+    fitted values named by ``fitted_keys``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, for a file of another kind (saying what it holds and
+        what reads it) or with damaged parameters or fitted values.
+    """
+    meta, words, arrays = read_model_file(path)
+    found = model_file_kind(meta, arrays)
+    if found != kind:
+        what = _READERS.get(found, f"a model of unknown kind {found!r}")
+        raise ValueError(f"{os.fspath(path)!r} is not a {_ESTIMATORS[kind]} model file: it holds {what}.")
+    try:
+        model = cls(**meta["params"])
+        fitted = {key: meta["fitted"][key] for key in fitted_keys}
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(f"{os.fspath(path)!r}: the model's parameters or fitted values are damaged ({exc}).") from None
+    return model, meta, words, arrays, fitted
