@@ -121,7 +121,7 @@ def _train(args):
     with reading(source):
         n_docs = len(docs)
     print(f"training {args.method} on {source} ({n_docs} documents)", file=sys.stderr)
-    if _numba_cache_is_empty():
+    if not args.verbose and _numba_cache_is_empty():  # with -v the library says so, kernel by kernel
         print("note: the first run compiles skvec's Numba kernels (about 20 s, once)", file=sys.stderr)
     start = time.perf_counter()
     vectors = _fit(model, docs, source)

@@ -288,6 +288,9 @@ def test_first_run_note(corpus_file, tmp_path, monkeypatch, capsys):
     args = ["train", "word2vec", "--corpus", str(corpus_file), "--out", str(tmp_path / "v.txt")]
     assert main([*args, *sum((["--param", p] for p in W2V_PARAMS), [])]) == 0
     assert "compiles skvec's Numba kernels (about 20 s, once)" in capsys.readouterr().err
+    # With -v the model's progress lines say it instead, so it is not said twice.
+    assert main([*args, *sum((["--param", p] for p in W2V_PARAMS), []), "-v"]) == 0
+    assert "compiles skvec's Numba kernels" not in capsys.readouterr().err
 
 
 def test_verbose_levels_on_stderr(corpus_file, tmp_path, capsys):
