@@ -65,9 +65,11 @@ schedule (``epochs`` passes, the rate falling linearly from ``start_alpha`` in
 the first to ``min_alpha`` in the last), and the model's seed."""
 
 
-InferenceWork = namedtuple("InferenceWork", ["sentence", "h", "neu1e", "rows", "labels"])
-InferenceWork.__doc__ = """Work arrays of inference: the kept words, the input and its gradient, and the
-output rows of one position with their labels (then their gradient scales)."""
+InferenceWork = namedtuple("InferenceWork", ["sentence", "h", "neu1e", "rows", "labels", "shrinks"])
+InferenceWork.__doc__ = """Work arrays of inference: the kept words, the input and its gradient, the
+output rows with their labels (then their gradient scales) of the current and
+the next position (negative sampling, rows 0 and 1) and of the tree path
+(row 2), and the window shrinks of the current and the next position."""
 
 
 @njit(cache=True)
@@ -217,19 +219,48 @@ def _frozen_outputs(h, matrix, rows, labels, n, saturate, tables, alpha, neu1e):
             neu1e[k] += ga * matrix[a, k]
 
 
+@njit(cache=True, inline="always")
+def _draw_position(word, slot, outputs, tables, params, work, r):
+    """Draw the window shrink and the negatives of a position into ``slot`` and prefetch their rows; returns r.
+
+    In the order training draws them: the shrink (PV-DM), then the negatives.
+    """
+    if params.dm and params.shrink:
+        r = lcg_next(r)
+        work.shrinks[slot] = np.int64(r % np.uint64(params.window))
+    if params.negative > 0:
+        rows, labels = work.rows[slot], work.labels[slot]
+        rows[0] = word
+        labels[0] = _ONE32
+        prefetch_row(outputs.syn1neg, word)
+        n_words = outputs.syn1neg.shape[0]
+        for s in range(1, params.negative + 1):
+            r, target = draw_word(r, tables.threshold, tables.alias, n_words)
+            rows[s] = target
+            # A negative equal to the positive word is skipped, as in training.
+            labels[s] = _ZERO32 if target != word else np.float32(-1.0)
+            prefetch_row(outputs.syn1neg, target)
+    return r
+
+
 @njit(cache=True, fastmath=FASTMATH)
 def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
     """One pass over the ``n`` kept words in ``work.sentence``, training ``vector`` only; returns r.
 
-    Negatives are drawn (and prefetched) as training draws them; a negative
-    equal to the positive word is skipped, and tree nodes out of the sigmoid
-    range too, as in training.
+    Each position depends on the vector the previous one left, so the
+    draws of the next position are made (same generator, same order) and
+    their rows prefetched before the current one is computed: the loads of
+    its rows overlap this position's work.
     """
-    sen, h, neu1e, rows, labels = work.sentence, work.h, work.neu1e, work.rows, work.labels
+    sen, h, neu1e = work.sentence, work.h, work.neu1e
     dim = h.shape[0]
-    n_words = outputs.syn1neg.shape[0]
+    if n > 0:
+        r = _draw_position(sen[0], 0, outputs, tables, params, work, r)
     for i in range(n):
         word = sen[i]
+        slot = i & 1
+        if i + 1 < n:
+            r = _draw_position(sen[i + 1], 1 - slot, outputs, tables, params, work, r)
         for k in range(dim):
             neu1e[k] = _ZERO32
         # PV-DBOW's input is the vector itself, read only until its update below.
@@ -238,11 +269,7 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
             x = h
             for k in range(dim):
                 h[k] = vector[k]
-            b = 0
-            if params.shrink:
-                r = lcg_next(r)
-                b = np.int64(r % np.uint64(params.window))
-            lo, hi = context_range(i, n, params.window, b)
+            lo, hi = context_range(i, n, params.window, work.shrinks[slot])
             n_rows = 1
             for c in range(lo, hi):
                 if c != i:
@@ -252,6 +279,7 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
                 for k in range(dim):
                     h[k] *= inv
         if params.hs:
+            rows, labels = work.rows[2], work.labels[2]
             m = 0
             for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
                 rows[m] = tables.points[j]
@@ -259,14 +287,8 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
                 m += 1
             _frozen_outputs(x, outputs.syn1, rows, labels, m, False, tables, alpha, neu1e)
         if params.negative > 0:
-            rows[0] = word
-            labels[0] = _ONE32
-            for s in range(1, params.negative + 1):
-                r, target = draw_word(r, tables.threshold, tables.alias, n_words)
-                rows[s] = target
-                labels[s] = _ZERO32 if target != word else np.float32(-1.0)
-                prefetch_row(outputs.syn1neg, target)
-            _frozen_outputs(x, outputs.syn1neg, rows, labels, params.negative + 1, True, tables, alpha, neu1e)
+            _frozen_outputs(x, outputs.syn1neg, work.rows[slot], work.labels[slot], params.negative + 1, True,
+                            tables, alpha, neu1e)
         for k in range(dim):
             vector[k] += neu1e[k]
     return r
@@ -310,8 +332,8 @@ def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
     for w in range(tables.code_offsets.shape[0] - 1):
         n_outputs = max(n_outputs, tables.code_offsets[w + 1] - tables.code_offsets[w])
     work = InferenceWork(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
-                         np.empty(dim, dtype=np.float32), np.empty(n_outputs, dtype=np.int64),
-                         np.empty(n_outputs, dtype=np.float32))
+                         np.empty(dim, dtype=np.float32), np.empty((3, n_outputs), dtype=np.int64),
+                         np.empty((3, n_outputs), dtype=np.float32), np.zeros(2, dtype=np.int64))
     for d in range(lo, hi):
         if offsets[d + 1] > offsets[d]:
             _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, work, out[d])
