@@ -65,6 +65,13 @@ schedule (``epochs`` passes, the rate falling linearly from ``start_alpha`` in
 the first to ``min_alpha`` in the last), and the model's seed."""
 
 
+InferenceWork = namedtuple("InferenceWork", ["sentence", "h", "neu1e", "rows", "labels", "shrinks"])
+InferenceWork.__doc__ = """Work arrays of inference: the kept words, the input and its gradient, the
+output rows with their labels (then their gradient scales) of the current and
+the next position (negative sampling, rows 0 and 1) and of the tree path
+(row 2), and the window shrinks of the current and the next position."""
+
+
 @njit(cache=True)
 def new_scratch(dim, negative):
     """Work arrays of one chunk or document (no deferred-update rows)."""
@@ -159,75 +166,110 @@ def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
-def _frozen_negative_sampling(h, word, syn1neg, tables, negative, alpha, neu1e, targets, r):
-    """The input gradient of the positive ``word`` and ``negative`` draws, outputs left unchanged; returns r.
+def _gain(f, label, saturate, tables, alpha):
+    """The gradient scale of one output with score ``f`` and ``label``, as training computes it.
 
-    The draws come first and their rows are prefetched, so their cache misses overlap.
+    Out of ``[-MAX_EXP, MAX_EXP]`` the negative-sampling step (``saturate``)
+    takes the saturated value and the tree step skips the node (zero); a NaN
+    score gives zero.
     """
-    dim = h.shape[0]
-    n_words = syn1neg.shape[0]
-    targets[0] = word
-    for s in range(1, negative + 1):
-        r, target = draw_word(r, tables.threshold, tables.alias, n_words)
-        targets[s] = target
-        prefetch_row(syn1neg, target)
-    for s in range(negative + 1):
-        target = targets[s]
-        if s == 0:
-            label = _ONE32
-        elif target == word:
-            continue
-        else:
-            label = _ZERO32
-        f = _ZERO32
-        for k in range(dim):
-            f += h[k] * syn1neg[target, k]
-        if f > _MAX_EXP32:
-            g = (label - _ONE32) * alpha
-        elif f >= -_MAX_EXP32:
-            g = (label - tables.sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
-        elif f < -_MAX_EXP32:
-            g = label * alpha
-        else:
-            g = _ZERO32
-        for k in range(dim):
-            neu1e[k] += g * syn1neg[target, k]
-    return r
-
-
-@njit(cache=True, fastmath=FASTMATH, inline="always")
-def _frozen_hierarchical_softmax(h, word, syn1, tables, alpha, neu1e):
-    """The input gradient along the Huffman path of ``word``, tree vectors left unchanged."""
-    dim = h.shape[0]
-    for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
-        node = tables.points[j]
-        f = _ZERO32
-        for k in range(dim):
-            f += h[k] * syn1[node, k]
-        if not (f > -_MAX_EXP32 and f < _MAX_EXP32):
-            continue
-        label = _ONE32 - np.float32(tables.codes[j])
-        g = (label - tables.sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
-        for k in range(dim):
-            neu1e[k] += g * syn1[node, k]
+    if f > _MAX_EXP32:
+        return (label - _ONE32) * alpha if saturate else _ZERO32
+    if f >= -_MAX_EXP32:
+        return (label - tables.sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
+    if f < -_MAX_EXP32:
+        return label * alpha if saturate else _ZERO32
+    return _ZERO32
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, scratch, r):
-    """One pass over the ``n`` kept words in ``scratch.sentence``, training ``vector`` only; returns r."""
-    sen, h, neu1e = scratch.sentence, scratch.h, scratch.neu1e
+def _frozen_outputs(h, matrix, rows, labels, n, saturate, tables, alpha, neu1e):
+    """Add to ``neu1e`` the input gradient of the ``n`` outputs ``matrix[rows[:n]]`` (labels ``labels``).
+
+    With the outputs frozen, the scores of one input are independent of
+    each other: they are computed two rows per pass over ``h`` (two
+    accumulators, ``h`` read once), then the gradient is added two rows per
+    pass over ``neu1e``.  A label below zero marks an output to skip.
+    """
     dim = h.shape[0]
+    for s in range(0, n - 1, 2):
+        a, b = rows[s], rows[s + 1]
+        fa = _ZERO32
+        fb = _ZERO32
+        for k in range(dim):
+            fa += h[k] * matrix[a, k]
+            fb += h[k] * matrix[b, k]
+        labels[s] = _gain(fa, labels[s], saturate, tables, alpha) if labels[s] >= _ZERO32 else _ZERO32
+        labels[s + 1] = _gain(fb, labels[s + 1], saturate, tables, alpha) if labels[s + 1] >= _ZERO32 else _ZERO32
+    if n % 2 == 1:
+        a = rows[n - 1]
+        fa = _ZERO32
+        for k in range(dim):
+            fa += h[k] * matrix[a, k]
+        labels[n - 1] = _gain(fa, labels[n - 1], saturate, tables, alpha) if labels[n - 1] >= _ZERO32 else _ZERO32
+    for s in range(0, n - 1, 2):
+        a, b = rows[s], rows[s + 1]
+        ga, gb = labels[s], labels[s + 1]
+        for k in range(dim):
+            neu1e[k] += ga * matrix[a, k] + gb * matrix[b, k]
+    if n % 2 == 1:
+        a = rows[n - 1]
+        ga = labels[n - 1]
+        for k in range(dim):
+            neu1e[k] += ga * matrix[a, k]
+
+
+@njit(cache=True, inline="always")
+def _draw_position(word, slot, outputs, tables, params, work, r):
+    """Draw the window shrink and the negatives of a position into ``slot`` and prefetch their rows; returns r.
+
+    In the order training draws them: the shrink (PV-DM), then the negatives.
+    """
+    if params.dm and params.shrink:
+        r = lcg_next(r)
+        work.shrinks[slot] = np.int64(r % np.uint64(params.window))
+    if params.negative > 0:
+        rows, labels = work.rows[slot], work.labels[slot]
+        rows[0] = word
+        labels[0] = _ONE32
+        prefetch_row(outputs.syn1neg, word)
+        n_words = outputs.syn1neg.shape[0]
+        for s in range(1, params.negative + 1):
+            r, target = draw_word(r, tables.threshold, tables.alias, n_words)
+            rows[s] = target
+            # A negative equal to the positive word is skipped, as in training.
+            labels[s] = _ZERO32 if target != word else np.float32(-1.0)
+            prefetch_row(outputs.syn1neg, target)
+    return r
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
+    """One pass over the ``n`` kept words in ``work.sentence``, training ``vector`` only; returns r.
+
+    Each position depends on the vector the previous one left, so the
+    draws of the next position are made (same generator, same order) and
+    their rows prefetched before the current one is computed: the loads of
+    its rows overlap this position's work.
+    """
+    sen, h, neu1e = work.sentence, work.h, work.neu1e
+    dim = h.shape[0]
+    if n > 0:
+        r = _draw_position(sen[0], 0, outputs, tables, params, work, r)
     for i in range(n):
         word = sen[i]
+        slot = i & 1
+        if i + 1 < n:
+            r = _draw_position(sen[i + 1], 1 - slot, outputs, tables, params, work, r)
         for k in range(dim):
-            h[k] = vector[k]
             neu1e[k] = _ZERO32
+        # PV-DBOW's input is the vector itself, read only until its update below.
+        x = vector
         if params.dm:
-            b = 0
-            if params.shrink:
-                r = lcg_next(r)
-                b = np.int64(r % np.uint64(params.window))
-            lo, hi = context_range(i, n, params.window, b)
+            x = h
+            for k in range(dim):
+                h[k] = vector[k]
+            lo, hi = context_range(i, n, params.window, work.shrinks[slot])
             n_rows = 1
             for c in range(lo, hi):
                 if c != i:
@@ -237,10 +279,16 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, scratch, 
                 for k in range(dim):
                     h[k] *= inv
         if params.hs:
-            _frozen_hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
+            rows, labels = work.rows[2], work.labels[2]
+            m = 0
+            for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
+                rows[m] = tables.points[j]
+                labels[m] = _ONE32 - np.float32(tables.codes[j])
+                m += 1
+            _frozen_outputs(x, outputs.syn1, rows, labels, m, False, tables, alpha, neu1e)
         if params.negative > 0:
-            r = _frozen_negative_sampling(h, word, outputs.syn1neg, tables, params.negative, alpha, neu1e,
-                                          scratch.targets, r)
+            _frozen_outputs(x, outputs.syn1neg, work.rows[slot], work.labels[slot], params.negative + 1, True,
+                            tables, alpha, neu1e)
         for k in range(dim):
             vector[k] += neu1e[k]
     return r
@@ -256,7 +304,7 @@ def document_seed(ids, seed):
 
 
 @njit(cache=True)
-def _infer_document(ids, inputs, outputs, tables, params, scratch, out):
+def _infer_document(ids, inputs, outputs, tables, params, work, out):
     """Infer the row ``out`` of the document ``ids`` (non-empty) from its own seed."""
     dim = out.shape[0]
     r = document_seed(ids, params.seed)
@@ -272,17 +320,23 @@ def _infer_document(ids, inputs, outputs, tables, params, scratch, out):
         alpha = np.float32(params.start_alpha - step * epoch)
         p = 0
         while p < ids.shape[0]:
-            n, p, r = read_sentence(ids, p, ids.shape[0], tables.keep, params.subsample, scratch.sentence, r)
-            r = _infer_sentence(n, out, inputs, outputs, tables, params, alpha, scratch, r)
+            n, p, r = read_sentence(ids, p, ids.shape[0], tables.keep, params.subsample, work.sentence, r)
+            r = _infer_sentence(n, out, inputs, outputs, tables, params, alpha, work, r)
 
 
 @njit(cache=True)
 def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
     """Infer documents ``lo .. hi - 1``; one set of work arrays, overwritten before each use."""
-    scratch = new_scratch(out.shape[1], params.negative)
+    dim = out.shape[1]
+    n_outputs = params.negative + 1
+    for w in range(tables.code_offsets.shape[0] - 1):
+        n_outputs = max(n_outputs, tables.code_offsets[w + 1] - tables.code_offsets[w])
+    work = InferenceWork(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
+                         np.empty(dim, dtype=np.float32), np.empty((3, n_outputs), dtype=np.int64),
+                         np.empty((3, n_outputs), dtype=np.float32), np.zeros(2, dtype=np.int64))
     for d in range(lo, hi):
         if offsets[d + 1] > offsets[d]:
-            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, scratch, out[d])
+            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, work, out[d])
 
 
 # Documents are handed to threads in this many ranges: enough to balance
