@@ -35,6 +35,10 @@ from .arrays import all_finite  # noqa: F401  (its former home; import it from .
 FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
 
 CACHE_LINE = 64
+# A thread's progress counter (words or tokens read) sits at index
+# ``COUNTER_STRIDE * t`` of a shared int64 array: one counter per cache line,
+# so threads never write to a line another thread writes to.
+COUNTER_STRIDE = CACHE_LINE // 8
 # Rows up to this many bytes get a prefetch per cache line; longer rows a
 # prefix of that length and their last line.
 PREFETCH_ROW_BYTES = 1024

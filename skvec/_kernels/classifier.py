@@ -34,7 +34,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, below, lcg_next, prefetch_row, splitmix64
+from ._common import COUNTER_STRIDE, FASTMATH, below, lcg_next, prefetch_row, splitmix64
 
 SOFTMAX = 0
 HS = 1
@@ -68,7 +68,7 @@ TrainParams = namedtuple("TrainParams", ["start_alpha", "total_tokens", "negativ
 TrainParams.__doc__ = """Initial learning rate, tokens of the whole fit (all epochs), negatives per example."""
 
 ThreadState = namedtuple("ThreadState", ["rng_states", "tokens_read", "losses", "examples"])
-ThreadState.__doc__ = """Per-chunk generator states and outputs of ``train_block`` (``tokens_read`` strided by 8)."""
+ThreadState.__doc__ = """Per-chunk generator states and outputs of ``train_block`` (``tokens_read`` strided by ``COUNTER_STRIDE``, one counter per cache line)."""
 
 
 INIT_BLOCK_ROWS = 4096
@@ -270,8 +270,8 @@ def scatter_rows(inputs, buf, n, grad):
 def _learning_rate(params, tokens_before, tokens_read):
     """Linear decay to 0 over all tokens of the fit, from the tokens read by every chunk."""
     done = tokens_before
-    for j in range(tokens_read.shape[0] // 8):
-        done += tokens_read[8 * j]
+    for j in range(tokens_read.shape[0] // COUNTER_STRIDE):
+        done += tokens_read[COUNTER_STRIDE * j]
     return np.float32(max(params.start_alpha * (1.0 - done / params.total_tokens), 0.0))
 
 
@@ -285,7 +285,7 @@ def _train_chunk(t, order, bounds, docs, settings, targets, inputs, outputs, par
     grad = np.empty(dim, dtype=np.float32)
     scratch = np.empty(outputs.vectors.shape[0], dtype=np.float32)
     following = np.empty(docs.capacity, dtype=np.int32)
-    tokens_read = state.tokens_read[: 8 * n_chunks]
+    tokens_read = state.tokens_read[: COUNTER_STRIDE * n_chunks]
     r = state.rng_states[t]
     loss = 0.0
     examples = 0
@@ -302,7 +302,7 @@ def _train_chunk(t, order, bounds, docs, settings, targets, inputs, outputs, par
             n_following = document_rows(docs, settings, order[i + 1], following)
             for j in range(n_following):
                 prefetch_row(inputs, following[j])
-        tokens_read[8 * t] += docs.offsets[d + 1] - docs.offsets[d]
+        tokens_read[COUNTER_STRIDE * t] += docs.offsets[d + 1] - docs.offsets[d]
         weight = targets.weights[d]
         if weight == 0 or n == 0:
             continue

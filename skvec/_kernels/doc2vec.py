@@ -28,6 +28,7 @@ from ._common import FASTMATH, lcg_next, prefetch_row, splitmix64
 from .word2vec import (
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
+    WORDS_READ_STRIDE,
     Scratch,
     context_range,
     draw_word,
@@ -128,7 +129,7 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
     """Train chunk ``t`` of ``train_block``."""
     n_chunks = bounds.shape[0] - 1
     scratch = new_scratch(inputs.vectors.shape[1], params.negative)
-    words_read = state.words_read[: 8 * n_chunks]
+    words_read = state.words_read[: WORDS_READ_STRIDE * n_chunks]
     r = state.rng_states[t]
     loss = 0.0
     n_examples = 0
@@ -139,7 +140,7 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
             doc += 1
         sentence_stop = min(offsets[doc + 1], bounds[t + 1])
         n, q, r = read_sentence(ids, p, sentence_stop, tables.keep, params.subsample, scratch.sentence, r)
-        words_read[8 * t] += q - p
+        words_read[WORDS_READ_STRIDE * t] += q - p
         p = q
         alpha = learning_rate(params, words_before, words_read)
         step, count, r = _train_document_sentence(n, doc, inputs, outputs, tables, params, documents, alpha,

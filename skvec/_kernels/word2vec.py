@@ -57,15 +57,13 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import CACHE_LINE, FASTMATH, below, lcg_next, prefetch_row
+from ._common import COUNTER_STRIDE, FASTMATH, below, lcg_next, prefetch_row
 
 MAX_EXP = 6.0
 EXP_TABLE_SIZE = 1000
 MAX_SENTENCE_LENGTH = 1000
-# Chunk t counts its words read in ``words_read[WORDS_READ_STRIDE * t]``: one
-# int64 counter per cache line, so threads never write to a line another
-# thread writes to.
-WORDS_READ_STRIDE = CACHE_LINE // np.dtype(np.int64).itemsize
+# Chunk t counts its words read in ``words_read[WORDS_READ_STRIDE * t]``.
+WORDS_READ_STRIDE = COUNTER_STRIDE
 
 _LOW16 = np.uint64(0xFFFF)
 _S16 = np.uint64(16)

@@ -43,6 +43,7 @@ from .word2vec import (
     EXP_TABLE_SIZE,
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
+    WORDS_READ_STRIDE,
     context_range,
     draw_word,
     gather_input,
@@ -385,7 +386,7 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
     n_in = _padded(max(2 * params.window, CBOW_BATCH))
     blocks = _blocks(inputs.vectors.shape[1], n_in, _padded(1 + params.negative),
                      CBOW_BATCH + 2 * params.window)
-    words_read = state.words_read[: 8 * n_chunks]
+    words_read = state.words_read[: WORDS_READ_STRIDE * n_chunks]
     r = state.rng_states[t]
     loss = 0.0
     n_examples = 0
@@ -396,7 +397,7 @@ def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, pa
             doc += 1
         sentence_stop = min(offsets[doc + 1], bounds[t + 1])
         n, q, r = read_sentence(ids, p, sentence_stop, tables.keep, params.subsample, blocks.sentence, r)
-        words_read[8 * t] += q - p
+        words_read[WORDS_READ_STRIDE * t] += q - p
         p = q
         alpha = learning_rate(params, words_before, words_read)
         if params.skipgram:

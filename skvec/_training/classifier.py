@@ -177,7 +177,7 @@ def train_classifier(docs, layout, targets, class_counts, plan, *, pretrained=No
         inputs = initial_inputs(n_rows, plan.n_components, seeds[0], pretrained)
         vectors = np.zeros((output_rows_needed(plan.loss, len(class_counts)), plan.n_components), dtype=np.float32)
         outputs = build_outputs(plan.loss, vectors, class_counts)
-        state = kernels.ThreadState(seeds[2:].copy(), np.zeros(8 * n_threads, dtype=np.int64),
+        state = kernels.ThreadState(seeds[2:].copy(), np.zeros(kernels.COUNTER_STRIDE * n_threads, dtype=np.int64),
                                     np.zeros(n_threads, dtype=np.float64), np.zeros(n_threads, dtype=np.int64))
         doc_tokens = np.diff(docs.offsets)
         total = int(doc_tokens.sum()) * plan.epochs
