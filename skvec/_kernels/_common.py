@@ -26,8 +26,6 @@ from numba import njit
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-from .arrays import all_finite  # noqa: F401  (its former home; import it from .arrays)
-
 # Float flags that let LLVM vectorize the dot products and d-loops
 # (reassociation, reciprocal and fast approximations) but keep NaN/inf
 # semantics, so a diverging run is detected instead of turned into an
