@@ -396,6 +396,8 @@ class FastTextClassifier(CorpusInputMixin, ClassifierMixin, BaseEstimator):
             return
         known = ((type_row[tokens] >= 0) & (tokens != eos)).astype(np.int64)
         n_empty = int((np.add.reduceat(known, offsets[:-1]) == 0).sum())
+        if n_empty == 0:  # said only when it happens, as the document model does
+            return
         log_info(int(self.verbose), f"classifier: {n_empty} of {len(offsets) - 1} {what} have no vocabulary "
                  "word (predicted from the end-of-line row </s> alone)", logger=_LOGGER)
 

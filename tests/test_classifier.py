@@ -136,6 +136,10 @@ def test_documents_without_known_words_get_the_end_of_line_prediction(caplog):
     np.testing.assert_array_equal(proba[0], proba[1])
     np.testing.assert_array_equal(proba[0], proba[2])
     assert "3 of 4 documents have no vocabulary word" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="skvec.classifier"):
+        clf.predict_proba(["t1w1", "t2w1"])
+    assert "have no vocabulary word" not in caplog.text  # nothing to report, nothing said
 
 
 def test_batches_give_the_same_scores(monkeypatch):
