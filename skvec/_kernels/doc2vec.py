@@ -82,6 +82,24 @@ def new_scratch(dim, negative):
                    np.empty(0, dtype=np.int64))
 
 
+@njit(cache=True, inline="always")
+def _add_context(h, inputs, sen, i, lo, hi, mean, dim):
+    """PV-DM's input: add to ``h`` (the document row) the rows of ``sen[lo:hi]`` but position ``i``.
+
+    With ``mean``, ``h`` becomes the average of the document row and the
+    context rows.  Training and inference build the input with this one
+    routine, inlined at both sites.
+    """
+    n_rows = 1
+    for c in range(lo, hi):
+        if c != i:
+            n_rows += gather_input(h, inputs, sen[c], True)
+    if mean and n_rows > 1:
+        inv = _ONE32 / np.float32(n_rows)
+        for k in range(dim):
+            h[k] *= inv
+
+
 @njit(cache=True, fastmath=FASTMATH)
 def _train_document_sentence(n, doc, inputs, outputs, tables, params, documents, alpha, scratch, r):
     """Train the ``n`` kept words in ``scratch.sentence`` of document ``doc``; returns (loss, n_examples, r)."""
@@ -101,14 +119,7 @@ def _train_document_sentence(n, doc, inputs, outputs, tables, params, documents,
         if documents.dm:
             b, r = start_focus(word, outputs, tables, params, r)
             lo, hi = context_range(i, n, params.window, b)
-            n_rows = 1
-            for c in range(lo, hi):
-                if c != i:
-                    n_rows += gather_input(h, inputs, sen[c], True)
-            if documents.dm_mean and n_rows > 1:
-                inv = _ONE32 / np.float32(n_rows)
-                for k in range(dim):
-                    h[k] *= inv
+            _add_context(h, inputs, sen, i, lo, hi, documents.dm_mean, dim)
         if params.hs:
             loss += hierarchical_softmax(h, word, outputs.syn1, tables, alpha, neu1e)
         if params.negative > 0:
@@ -271,14 +282,7 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
             for k in range(dim):
                 h[k] = vector[k]
             lo, hi = context_range(i, n, params.window, work.shrinks[slot])
-            n_rows = 1
-            for c in range(lo, hi):
-                if c != i:
-                    n_rows += gather_input(h, inputs, sen[c], True)
-            if params.dm_mean and n_rows > 1:
-                inv = _ONE32 / np.float32(n_rows)
-                for k in range(dim):
-                    h[k] *= inv
+            _add_context(h, inputs, sen, i, lo, hi, params.dm_mean, dim)
         if params.hs:
             rows, labels = work.rows[2], work.labels[2]
             m = 0
