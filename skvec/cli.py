@@ -101,7 +101,7 @@ def make_parser():
     add_evaluate_parser(commands)
     add_similar_parser(commands)
     add_phrases_parser(commands)
-    add_classify_parser(commands, UsageError, Failure, add_common)
+    add_classify_parser(commands)
     return parser
 
 

@@ -16,35 +16,25 @@ probability after a tab with ``--proba``); when every line of the corpus has
 a label, the accuracy goes to stderr.
 
 The module registers its commands on the ``skvec`` parser
-(:func:`add_classify_parser`) and receives the command line's error classes
-from it.
+(:func:`add_classify_parser`).
 """
 
 import ast
 import sys
 import time
 
-from ._io import open_file
+from .cli_common import Failure, UsageError, add_common, open_text
 
 DEFAULT_PREFIX = "__label__"
 _FASTTEXT_MAGIC = (793712314).to_bytes(4, "little")
 
 
-class _Errors:
-    """The command line's exception classes: ``usage`` (exit status 2) and ``failure`` (1)."""
-
-    usage = ValueError
-    failure = RuntimeError
-
-
 def _read_lines(path):
     try:
-        with open_file(path, "rt", encoding="utf-8") as lines:
+        with open_text(path) as lines:
             return [line.rstrip("\n") for line in lines]
-    except FileNotFoundError as exc:
-        raise _Errors.failure(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError, EOFError) as exc:
-        raise _Errors.failure(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from exc
+        raise Failure(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
 def split_labels(lines, prefix):
@@ -62,14 +52,14 @@ def _training_data(args):
     if args.labels is not None:
         labels = [line.strip() for line in _read_lines(args.labels)]
         if len(labels) != len(lines):
-            raise _Errors.failure(f"{args.labels} has {len(labels)} lines but {args.corpus} has {len(lines)}; "
+            raise Failure(f"{args.labels} has {len(labels)} lines but {args.corpus} has {len(lines)}; "
                                   "give one label a line for each document")
         return lines, labels
     docs, per_line = split_labels(lines, args.label_prefix)
     for number, found in enumerate(per_line, 1):
         if len(found) != 1:
             what = "no label" if not found else f"{len(found)} labels"
-            raise _Errors.failure(f"{args.corpus}, line {number}: {what} marked {args.label_prefix!r}; each "
+            raise Failure(f"{args.corpus}, line {number}: {what} marked {args.label_prefix!r}; each "
                                   "line needs exactly one (multi-label data: use the Python API)")
     return docs, [found[0] for found in per_line]
 
@@ -79,7 +69,7 @@ def _params(assignments):
     for text in assignments:
         name, sep, value = text.partition("=")
         if not sep or not name:
-            raise _Errors.usage(f"--param needs NAME=VALUE, got {text!r}")
+            raise UsageError(f"--param needs NAME=VALUE, got {text!r}")
         try:
             params[name.strip()] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
@@ -94,7 +84,7 @@ def _train(args):
     params = _params(args.param)
     unknown = sorted(set(params) - set(model.get_params()))
     if unknown:
-        raise _Errors.usage(f"unknown parameter {unknown[0]!r} of FastTextClassifier; "
+        raise UsageError(f"unknown parameter {unknown[0]!r} of FastTextClassifier; "
                             f"choose among {', '.join(sorted(model.get_params()))}")
     if args.verbose:
         params.setdefault("verbose", args.verbose)
@@ -105,11 +95,11 @@ def _train(args):
     try:
         model.fit(docs, labels)
     except (ValueError, TypeError, FloatingPointError, MemoryError) as exc:
-        raise _Errors.failure(f"training failed: {exc}") from exc
+        raise Failure(f"training failed: {exc}") from exc
     try:
         model.save(args.out)
     except OSError as exc:
-        raise _Errors.failure(f"cannot write {args.out}: {exc}") from exc
+        raise Failure(f"cannot write {args.out}: {exc}") from exc
     print(f"wrote a classifier of {len(model.classes_)} classes and {len(model.vocabulary_)} words to {args.out} "
           f"(trained in {time.perf_counter() - started:.1f} s)")
     return 0
@@ -123,13 +113,13 @@ def load_classifier(path):
         with open(path, "rb") as f:
             head = f.read(4)
     except OSError as exc:
-        raise _Errors.failure(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise Failure(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     try:
         if head == _FASTTEXT_MAGIC:
             return FastTextClassifier.load_fasttext_bin(path)
         return FastTextClassifier.load(path)
     except ValueError as exc:
-        raise _Errors.failure(str(exc)) from exc
+        raise Failure(str(exc)) from exc
 
 
 def _predict(args):
@@ -156,19 +146,13 @@ def _predict(args):
     return 0
 
 
-def add_classify_parser(commands, usage_error, failure, common_options):
+def add_classify_parser(commands):
     """Add ``skvec classify train|predict`` to the ``skvec`` subcommands.
 
     Parameters
     ----------
     commands : argparse subparsers action
-    usage_error, failure : exception classes
-        Raised for a mistake in the command line (exit status 2) and for a
-        failed command (exit status 1).
-    common_options : callable
-        Adds the options every command has (``--debug``) to a parser.
     """
-    _Errors.usage, _Errors.failure = usage_error, failure
     classify = commands.add_parser("classify", help="train a fastText text classifier, or predict with one",
                                    description=__doc__.split("\n\n")[0].replace("``", "'"))
     actions = classify.add_subparsers(dest="action", metavar="ACTION", parser_class=type(classify))
@@ -184,7 +168,7 @@ def add_classify_parser(commands, usage_error, failure, common_options):
                        help="a parameter of FastTextClassifier (repeatable), e.g. word_ngrams=2 loss='hs'")
     train.add_argument("-v", "--verbose", action="count", default=0,
                        help="-v: vocabulary, memory and one line per epoch on stderr; -vv: also within epochs")
-    common_options(train)
+    add_common(train)
     train.set_defaults(run=_train)
     predict = actions.add_parser("predict", help="predict the label of each line",
                                  description="Print the predicted label of each line of a corpus.")
@@ -196,7 +180,7 @@ def add_classify_parser(commands, usage_error, failure, common_options):
     predict.add_argument("--proba", action="store_true", help="print each label's probability after a tab")
     predict.add_argument("-v", "--verbose", action="count", default=0,
                          help="count the documents without any vocabulary word on stderr")
-    common_options(predict)
+    add_common(predict)
     predict.set_defaults(run=_predict)
     return classify
 

@@ -2,7 +2,6 @@
 
 import time
 from dataclasses import replace
-from functools import partial
 from numbers import Real
 
 import numpy as np
@@ -13,8 +12,14 @@ from ._continued import ContinuedTrainingMixin
 from ._corpus import DEFAULT_TOKEN_PATTERN, CorpusInputMixin, encode_with_vocabulary, tokenization_params
 from ._kernels.arrays import all_finite
 from ._progress import emit, log_info, log_memory
-from ._training.doc2vec import LOGGER, Doc2VecSettings, InferenceModel, infer_documents, train_doc2vec
-from ._training.word2vec import start_inputs
+from ._training.doc2vec import (
+    LOGGER,
+    Doc2VecSettings,
+    InferenceModel,
+    infer_documents,
+    train_doc2vec,
+    word_rows_start,
+)
 from ._validation import (
     N_JOBS,
     NON_NEGATIVE_INT,
@@ -482,8 +487,7 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         n_old = 0 if previous is None else len(previous.counts)
         # PV-DBOW without train_words neither trains nor reads its word rows: they start afresh.
         words_trained = params.dm or params.train_words
-        make_inputs = partial(
-            start_inputs,
+        make_inputs = word_rows_start(
             previous_rows=self.embedding_ if previous is not None and words_trained else None,
             initial=self._new_word_rows(n_old, params) if words_trained else None,
         )

@@ -55,6 +55,23 @@ def test_word_vectors_save_and_load(tmp_path, mmap):
     if mmap == "r":
         with pytest.raises(ValueError):
             loaded.vectors[0, 0] = 1.0
+    if mmap == "c":
+        loaded.vectors[0, 0] = 123.0
+        del loaded
+        assert WordVectors.load(tmp_path / "v").vectors[0, 0] == wv.vectors[0, 0]
+
+
+@pytest.mark.parametrize("load", [WordVectors.load, SubwordVectors.load, load_vectors])
+def test_read_write_mapping_is_refused_and_the_file_kept(tmp_path, load):
+    """Writing through a map would leave the archive's checksum stale: the file would no longer load."""
+    wv = WordVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    path = tmp_path / "v.npz"
+    (SubwordVectors(["a", "b"], np.eye(2, dtype=np.float32)) if load is SubwordVectors.load else wv).save(path)
+    before = path.read_bytes()
+    for mmap in ("r+", "w+", True):
+        with pytest.raises(ValueError, match="mmap must be None, 'r' or 'c'"):
+            load(path, mmap=mmap)
+    assert path.read_bytes() == before
 
 
 def test_sparse_word_vectors_save_and_load(tmp_path):

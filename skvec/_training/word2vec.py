@@ -102,7 +102,7 @@ def word_inputs(n_words, dim, seed):
     )
 
 
-def start_inputs(n_words, dim, seed, *, previous_rows=None, initial=None):
+def start_inputs(n_words, dim, seed, *, previous_rows=None, initial=None, init_rows=kernels.init_input_vectors):
     """word2vec's input side, starting where asked.
 
     Without ``previous_rows`` or ``initial`` this is :func:`word_inputs`.
@@ -110,23 +110,24 @@ def start_inputs(n_words, dim, seed, *, previous_rows=None, initial=None):
     the first rows and the rows of new words are initialised as C does
     (:func:`grown_rows`); then the rows at ``initial.positions`` (an
     ``InitialRows`` of ``skvec._training.initial``) are set to
-    ``initial.rows``.
+    ``initial.rows``.  ``init_rows(n, dim, seed)`` draws the random rows
+    (C's ``syn0`` by default).
     """
     if previous_rows is None:
-        vectors = kernels.init_input_vectors(n_words, dim, seed)
+        vectors = init_rows(n_words, dim, seed)
     else:
-        vectors = grown_rows(previous_rows, n_words, seed, dim)
+        vectors = grown_rows(previous_rows, n_words, seed, dim, init_rows)
     if initial is not None:
         vectors[initial.positions] = initial.rows
     return kernels.InputRows(vectors, np.zeros(n_words + 1, dtype=np.int64), np.zeros(0, dtype=np.int32))
 
 
-def grown_rows(previous, n_rows, seed, dim):
-    """``previous`` rows followed by ``n_rows - len(previous)`` rows initialised as C's ``syn0``."""
+def grown_rows(previous, n_rows, seed, dim, init_rows=kernels.init_input_vectors):
+    """``previous`` rows followed by ``n_rows - len(previous)`` new rows (C's ``syn0`` by default)."""
     n_old = len(previous)
     rows = np.empty((n_rows, dim), dtype=np.float32)
     rows[:n_old] = previous
-    rows[n_old:] = kernels.init_input_vectors(n_rows - n_old, dim, seed)
+    rows[n_old:] = init_rows(n_rows - n_old, dim, seed)
     return rows
 
 

@@ -174,8 +174,10 @@ def read_archive(path, formats=None, versions=None, mmap=None, meta_only=False):
     path : str or path-like
     formats : dict or None
         Format name -> newest version this reader knows; None accepts any.
-    mmap : {None, "r", "r+", "c"}
-        Memory-map the arrays in place instead of reading them.
+    mmap : {None, "r", "c"}
+        Memory-map the arrays in place instead of reading them.  ``"r+"``
+        is refused: a change written through the map would not update the
+        archive's CRC, and the file would no longer load unmapped.
     meta_only : bool
         Stop after the meta entry (words and arrays are then None).
 
@@ -185,6 +187,10 @@ def read_archive(path, formats=None, versions=None, mmap=None, meta_only=False):
         Naming the file and the entry, for anything that is not a complete,
         consistent archive.
     """
+    if mmap not in (None, "r", "c"):
+        raise ValueError(f"mmap must be None, 'r' or 'c', got {mmap!r}. Mapping a model file read-write ('r+') "
+                         "would damage it: its checksums would no longer match its contents; use 'c' to change "
+                         "the mapped vectors in this process only.")
     try:
         archive = _Archive(path, mmap)
     except (OSError, ValueError, *_ARCHIVE_ERRORS) as exc:

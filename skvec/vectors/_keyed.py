@@ -727,8 +727,6 @@ class WordVectors(SimilarityQueries):
         >>> WordVectors.load(path).words
         ['a', 'b']
         """
-        if mmap not in (None, "r", "c", "r+"):
-            raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}.")
         meta, words, arrays = read_archive(path, {WORD_VECTORS_FORMAT: WORD_VECTORS_VERSION}, mmap=mmap)
         vectors = _vectors_from_archive(path, meta, len(words), arrays)
         if mmap and not sp.issparse(vectors):
