@@ -322,6 +322,9 @@ def describe(name, run):
 
 
 def report_accuracy(args, name, run):
+    if not args.evaluate:
+        run["accuracy"], run["pairs"] = float("nan"), {}
+        return run["accuracy"]
     result = accuracy(args, run["words"], run["vectors"])
     pairs = word_pair_scores(run["words"], run["vectors"])
     print(f"{name}: analogy accuracy (3CosAdd, restrict 30k) {100 * result.accuracy:.2f}% "
@@ -347,6 +350,10 @@ def parse_args():
                         help="run only the C trainer built with -ffast-math -march=native")
     parser.add_argument("--orders", type=lambda text: text.split(","), default=["shuffled"],
                         help="comma-separated entry orders of skvec to fit in turn: shuffled, rows")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="fit the --orders in turn this many times (epoch medians over all the fits)")
+    parser.add_argument("--no-eval", dest="evaluate", action="store_false",
+                        help="skip the analogy and word-pair evaluations (times only)")
     parser.add_argument("--counts-cache", default=None,
                         help="an .npz file: skvec's counts are loaded from it if it exists, else counted and "
                              "saved there (the counting time is then not measured)")
@@ -362,12 +369,18 @@ def parse_args():
 
 
 def run_orders(args, lines, n_components, max_iter):
-    """Count once, then fit skvec in every order of ``--orders``; returns the runs by order."""
+    """Count once, then fit skvec in every order of ``--orders``, ``--repeats`` rounds; returns the runs by order.
+
+    A repeated order keeps the epoch times of all its fits (for the median)
+    and the vectors of its last one.
+    """
     counts, words, count_seconds = count_skvec(args, lines)
     runs = {}
-    for order in args.orders:
+    for order in [order for _ in range(args.repeats) for order in args.orders]:
         run = run_skvec(args, counts, n_components, max_iter, order)
         run.update(count_seconds=count_seconds, words=words)
+        if order in runs:
+            run["epoch_seconds"] = runs[order]["epoch_seconds"] + run["epoch_seconds"]
         name = skvec_name(args, order)
         describe(name, run)
         print(f"{name}: whole fit {run['fit_seconds']:.2f} s (with the one-time shuffle and set-up); memory: RSS "
@@ -389,6 +402,7 @@ def compare_orders(runs, max_iter, seed):
     shuffled, rows = runs["shuffled"], runs["rows"]
     speedup = statistics.median(shuffled["epoch_seconds"]) / statistics.median(rows["epoch_seconds"])
     pairs = ", ".join(f"{name} {rows['pairs'][name] - shuffled['pairs'][name]:+.4f}" for name in rows["pairs"])
+    pairs = pairs or "not evaluated"
     print(f"order (seed {seed}, {max_iter} epochs): median epoch shuffled / rows = {speedup:.2f} "
           f"(above 1: rows faster); analogy rows - shuffled = "
           f"{100 * (rows['accuracy'] - shuffled['accuracy']):+.2f} points; Spearman rows - shuffled: {pairs}; "
