@@ -38,7 +38,13 @@ and Spearman.  With ``--no-c`` this is the order comparison alone::
 
 ``--counts-cache FILE.npz`` counts once and saves the matrix and its words
 there; later runs with the same counting settings load it (and print no
-counting time), so several seeds can run as separate short runs.
+counting time), so several seeds can run as separate short runs.  For times
+alone, ``--no-eval`` skips the evaluations and ``--repeats N`` fits the
+orders in turn N times (each order's median over all its epochs), so that
+both see the same load::
+
+    flock /tmp/skvec-cpu.lock python benchmarks/glove.py --max-iter 3 --no-c --no-eval --orders rows,shuffled \
+        --repeats 3 --counts-cache /tmp/skvec-glove-counts.npz
 
 An epoch is timed from the log line before it to the line that ends it: skvec's
 ``epoch k/n`` records (logger ``skvec.glove``) and the C tool's ``iter:`` lines
@@ -402,11 +408,11 @@ def compare_orders(runs, max_iter, seed):
     shuffled, rows = runs["shuffled"], runs["rows"]
     speedup = statistics.median(shuffled["epoch_seconds"]) / statistics.median(rows["epoch_seconds"])
     pairs = ", ".join(f"{name} {rows['pairs'][name] - shuffled['pairs'][name]:+.4f}" for name in rows["pairs"])
-    pairs = pairs or "not evaluated"
+    accuracy = (f"analogy rows - shuffled = {100 * (rows['accuracy'] - shuffled['accuracy']):+.2f} points; "
+                f"Spearman rows - shuffled: {pairs}; " if pairs else "")
     print(f"order (seed {seed}, {max_iter} epochs): median epoch shuffled / rows = {speedup:.2f} "
-          f"(above 1: rows faster); analogy rows - shuffled = "
-          f"{100 * (rows['accuracy'] - shuffled['accuracy']):+.2f} points; Spearman rows - shuffled: {pairs}; "
-          f"final cost rows {rows['costs'][-1]:.6f}, shuffled {shuffled['costs'][-1]:.6f}")
+          f"(above 1: rows faster); {accuracy}final cost rows {rows['costs'][-1]:.6f}, "
+          f"shuffled {shuffled['costs'][-1]:.6f}")
 
 
 def compare_with_c(args, ours, max_iter, theirs, name):
@@ -414,9 +420,10 @@ def compare_with_c(args, ours, max_iter, theirs, name):
     theirs_accuracy = theirs["accuracy"]
     for order, run in ours.items():
         ratio = statistics.median(run["epoch_seconds"]) / statistics.median(theirs["epoch_seconds"])
+        accuracy = (f"; accuracy skvec - C = {100 * (run['accuracy'] - theirs_accuracy):+.2f} points after "
+                    f"{max_iter} epochs" if args.evaluate else "")
         print(f"median epoch time {skvec_name(args, order)} / {name} = {ratio:.2f} (below 1: skvec faster; C / "
-              f"skvec = {1 / ratio:.2f}); accuracy skvec - C = {100 * (run['accuracy'] - theirs_accuracy):+.2f} "
-              f"points after {max_iter} epochs")
+              f"skvec = {1 / ratio:.2f}){accuracy}")
 
 
 def main():

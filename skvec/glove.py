@@ -66,12 +66,13 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     Each epoch visits the non-zeros in a new random order: they are shuffled
     once, then every epoch goes through blocks of them in a random order,
     reshuffling each block just before visiting it. With ``order="rows"``
-    the non-zeros stay in the matrix's row order instead (each block is a
-    run of consecutive rows, the blocks still visited in a new random order
-    each epoch), which makes an epoch faster (see ``order``). Threads update the
-    parameters without locks (Hogwild, as the C tool), so a fit with more
-    than one thread is not exactly reproducible; with ``n_jobs=1`` and a
-    fixed ``random_state`` it is bit-for-bit.
+    the non-zeros stay in the matrix's row order instead (the blocks, runs
+    of consecutive entries in that order, are still visited in a new random
+    order each epoch), which makes an epoch faster (see ``order``). Threads
+    update the parameters without locks (Hogwild, as the C tool), so a fit
+    with more than one thread is not exactly reproducible; with
+    ``n_jobs=1`` and a fixed ``random_state`` it is bit-for-bit, in either
+    order.
 
     The model is an embedder: it learns one vector per row of the matrix it
     is fitted on and has no ``transform``; ``fit_transform`` returns
@@ -105,9 +106,10 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         shuffled once and each block reshuffled before every visit, close to
         the C tool's fully shuffled file. ``"rows"``: entries in the
         matrix's row order (consecutive entries share their word), which
-        reuses the word's parameters from the cache and so makes an epoch
-        faster; see the Performance page of the user guide for its time and
-        accuracy on wiki17m.
+        reuses the word's parameters from the cache: on wiki17m an epoch
+        took about 0.6 of the time, for the same analogy accuracy after 15
+        epochs and a word-similarity correlation up to 0.01 lower (see the
+        Performance page of the user guide).
     n_jobs : int, default=None
         Training threads; ``None`` uses all of Numba's threads, ``-1`` too.
     random_state : int, RandomState instance or None, default=None
