@@ -17,13 +17,34 @@ the same corpus and with the same settings:
 
 The C trainer runs twice on the same shuffled file: built with the Makefile's
 flags, then with ``-ffast-math -march=native`` added (``--no-fast-math`` skips
-the second).  skvec and C train ``--max-iter`` epochs (default 3: enough for a time per epoch;
-``--full`` runs the 15 epochs of the accuracy comparison).  It prints the
-counting time of both, every epoch's time and their medians, the ratios C /
-skvec (Makefile build) and skvec / C (fast-math build) of the median epoch times, the final costs, the Google analogy accuracy
-of both vectors (3CosAdd, restrict_vocab=30000, the same evaluation) and the
-memory of skvec (resident set before training, with the matrix in memory, and
-its peak during training, sampled from /proc every 20 ms).
+the second, ``--only-fast-math`` the first).  skvec and C train ``--max-iter``
+epochs (default 3: enough for a time per epoch; ``--full`` runs the 15 epochs
+of the accuracy comparison).  It prints the counting time of both, every
+epoch's time and their medians, the ratios skvec / C and C / skvec of the
+median epoch times for each C build, the final costs, the Google analogy
+accuracy of both vectors (3CosAdd, restrict_vocab=30000, the same evaluation),
+the Spearman correlation on the word-pair sets bundled with gensim's tests
+(WordSim-353, SimLex-999) and the memory of skvec (resident set before
+training, with the matrix in memory, and its peak during training, sampled
+from /proc every 20 ms).
+
+Entry order (``--orders shuffled,rows``): skvec fits once per order listed, on
+the same counts with the same seed (``--random-state``), and prints for the
+pair the ratio of their median epoch times and the differences of accuracy
+and Spearman.  With ``--no-c`` this is the order comparison alone::
+
+    flock /tmp/skvec-cpu.lock python benchmarks/glove.py --full --no-c --orders shuffled,rows \
+        --random-state 0 --counts-cache /tmp/skvec-glove-counts.npz
+
+``--counts-cache FILE.npz`` counts once and saves the matrix and its words
+there; later runs with the same counting settings load it (and print no
+counting time), so several seeds can run as separate short runs.  For times
+alone, ``--no-eval`` skips the evaluations and ``--repeats N`` fits the
+orders in turn N times (each order's median over all its epochs), so that
+both see the same load::
+
+    flock /tmp/skvec-cpu.lock python benchmarks/glove.py --max-iter 3 --no-c --no-eval --orders rows,shuffled \
+        --repeats 3 --counts-cache /tmp/skvec-glove-counts.npz
 
 An epoch is timed from the log line before it to the line that ends it: skvec's
 ``epoch k/n`` records (logger ``skvec.glove``) and the C tool's ``iter:`` lines
@@ -171,7 +192,8 @@ def run_c_glove(args, lines, n_components, max_iter):
                                      path("cooccurrence.bin"), path("cooccurrence.shuf.bin"))
         nnz = os.path.getsize(path("cooccurrence.shuf.bin")) // 16
         runs = {}
-        for build in ("glove", "glove_fast_math") if args.fast_math else ("glove",):
+        builds = ("glove", "glove_fast_math") if args.fast_math else ("glove",)
+        for build in ("glove_fast_math",) if args.only_fast_math else builds:
             stamps = run_glove_binary(tools[build], [
                 "-input-file", path("cooccurrence.shuf.bin"), "-vocab-file", path("vocab.txt"), "-save-file",
                 path(build), "-vector-size", str(n_components), "-threads", str(args.n_jobs), "-iter",
@@ -215,20 +237,50 @@ def read_glove_text(path):
     return words, np.vstack(rows)
 
 
-def run_skvec(args, lines, n_components, max_iter):
-    """Count and fit with skvec; returns times, costs, vectors and memory."""
-    from skvec import CooccurrenceVectorizer, GloVeEmbedder
+def count_skvec(args, lines):
+    """The co-occurrence matrix and its words, counted (and timed) or loaded from ``--counts-cache``."""
+    import scipy.sparse as sp
 
+    from skvec import CooccurrenceVectorizer
+
+    cache = args.counts_cache
+    if cache and os.path.exists(cache):
+        with np.load(cache, allow_pickle=False) as saved:
+            counts = sp.csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"]))
+            words = saved["words"].tolist()
+            settings = saved["settings"].tolist()
+        if settings != count_settings(args):
+            raise SystemExit(f"{cache} holds counts of {settings}, not of {count_settings(args)}; remove it")
+        print(f"skvec: counts loaded from {cache}", flush=True)
+        return counts, words, float("nan")
     vectorizer = CooccurrenceVectorizer(
         window=args.window, weighting="harmonic", min_count=args.min_count, n_jobs=args.n_jobs
     )
     start = time.perf_counter()
     counts = vectorizer.fit_transform(lines)
     count_seconds = time.perf_counter() - start
+    words = list(vectorizer.get_feature_names_out())
+    if cache:
+        np.savez(cache, data=counts.data, indices=counts.indices, indptr=counts.indptr, shape=counts.shape,
+                 words=np.array(words), settings=np.array(count_settings(args)))
+        print(f"skvec: counts saved to {cache}", flush=True)
+    return counts, words, count_seconds
+
+
+def count_settings(args):
+    """What the counts depend on, stored with a cached matrix and checked when it is loaded."""
+    part = f"first {args.wide_tokens} tokens" if args.wide else "whole"
+    return [os.path.abspath(args.corpus), part, str(args.window), "harmonic", str(args.min_count)]
+
+
+def run_skvec(args, counts, n_components, max_iter, order):
+    """Fit skvec's GloVe in ``order``; returns times, costs, vectors and memory."""
+    from skvec import GloVeEmbedder
+
     gc.collect()
     matrix_mb = (counts.data.nbytes + counts.indices.nbytes + counts.indptr.nbytes) / 2**20
     glove = GloVeEmbedder(n_components, x_max=args.x_max, learning_rate=args.learning_rate, max_iter=max_iter,
-                          n_jobs=args.n_jobs, random_state=args.random_state, verbose=1)
+                          order=order, n_jobs=args.n_jobs, random_state=args.random_state, verbose=1)
     times = EpochTimes()
     logger = logging.getLogger("skvec.glove")
     logger.addHandler(times)
@@ -240,9 +292,8 @@ def run_skvec(args, lines, n_components, max_iter):
             fit_seconds = time.perf_counter() - start
     finally:
         logger.removeHandler(times)
-    return dict(count_seconds=count_seconds, nnz=counts.nnz, matrix_mb=matrix_mb, fit_seconds=fit_seconds,
-                epoch_seconds=times.epoch_seconds(), costs=list(glove.loss_curve_),
-                words=list(vectorizer.get_feature_names_out()), vectors=glove.embedding_,
+    return dict(nnz=counts.nnz, matrix_mb=matrix_mb, fit_seconds=fit_seconds,
+                epoch_seconds=times.epoch_seconds(), costs=list(glove.loss_curve_), vectors=glove.embedding_,
                 rss_before=rss_before, rss_peak=sampler.peak)
 
 
@@ -251,6 +302,21 @@ def accuracy(args, words, vectors):
 
     return analogy_accuracy(WordVectors(list(words), vectors), args.questions, method="3cosadd",
                             restrict_vocab=30000)
+
+
+def word_pair_sets():
+    """Paths of the word-pair sets bundled with gensim's tests."""
+    from gensim.test.utils import datapath
+
+    return {"wordsim353": datapath("wordsim353.tsv"), "simlex999": datapath("simlex999.txt")}
+
+
+def word_pair_scores(words, vectors):
+    """Spearman correlation of the cosine similarities with each word-pair set's scores."""
+    from skvec import WordVectors, word_similarity
+
+    wv = WordVectors(list(words), vectors)
+    return {name: float(word_similarity(wv, path)["spearman"]) for name, path in word_pair_sets().items()}
 
 
 def describe(name, run):
@@ -262,10 +328,16 @@ def describe(name, run):
 
 
 def report_accuracy(args, name, run):
+    if not args.evaluate:
+        run["accuracy"], run["pairs"] = float("nan"), {}
+        return run["accuracy"]
     result = accuracy(args, run["words"], run["vectors"])
+    pairs = word_pair_scores(run["words"], run["vectors"])
     print(f"{name}: analogy accuracy (3CosAdd, restrict 30k) {100 * result.accuracy:.2f}% "
           f"(semantic {100 * result.semantic.accuracy:.2f}%, syntactic {100 * result.syntactic.accuracy:.2f}%, "
-          f"coverage {100 * result.coverage:.1f}%)")
+          f"coverage {100 * result.coverage:.1f}%); Spearman "
+          + ", ".join(f"{name} {value:.4f}" for name, value in pairs.items()), flush=True)
+    run["accuracy"], run["pairs"] = result.accuracy, pairs
     return result.accuracy
 
 
@@ -280,6 +352,17 @@ def parse_args():
     parser.add_argument("--no-c", action="store_true", help="skip the C tool")
     parser.add_argument("--no-fast-math", dest="fast_math", action="store_false",
                         help="skip the second C trainer built with -ffast-math -march=native")
+    parser.add_argument("--only-fast-math", action="store_true",
+                        help="run only the C trainer built with -ffast-math -march=native")
+    parser.add_argument("--orders", type=lambda text: text.split(","), default=["shuffled"],
+                        help="comma-separated entry orders of skvec to fit in turn: shuffled, rows")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="fit the --orders in turn this many times (epoch medians over all the fits)")
+    parser.add_argument("--no-eval", dest="evaluate", action="store_false",
+                        help="skip the analogy and word-pair evaluations (times only)")
+    parser.add_argument("--counts-cache", default=None,
+                        help="an .npz file: skvec's counts are loaded from it if it exists, else counted and "
+                             "saved there (the counting time is then not measured)")
     parser.add_argument("--c-memory", type=float, default=2.0, help="-memory (GB) of cooccur and shuffle")
     parser.add_argument("--x-max", type=float, default=10.0)
     parser.add_argument("--learning-rate", type=float, default=0.05)
@@ -291,48 +374,102 @@ def parse_args():
     return parser.parse_args()
 
 
+def run_orders(args, lines, n_components, max_iter):
+    """Count once, then fit skvec in every order of ``--orders``, ``--repeats`` rounds; returns the runs by order.
+
+    A repeated order keeps the epoch times of all its fits (for the median)
+    and the vectors of its last one.
+    """
+    counts, words, count_seconds = count_skvec(args, lines)
+    runs = {}
+    for order in [order for _ in range(args.repeats) for order in args.orders]:
+        run = run_skvec(args, counts, n_components, max_iter, order)
+        run.update(count_seconds=count_seconds, words=words)
+        if order in runs:
+            run["epoch_seconds"] = runs[order]["epoch_seconds"] + run["epoch_seconds"]
+        name = skvec_name(args, order)
+        describe(name, run)
+        print(f"{name}: whole fit {run['fit_seconds']:.2f} s (with the one-time shuffle and set-up); memory: RSS "
+              f"before training {run['rss_before']:.0f} MB (matrix {run['matrix_mb']:.0f} MB inside), peak "
+              f"during training {run['rss_peak']:.0f} MB, increase {run['rss_peak'] - run['rss_before']:.0f} MB; "
+              f"process peak RSS {peak_rss_mb():.0f} MB", flush=True)
+        runs[order] = run
+    return runs
+
+
+def skvec_name(args, order):
+    return "skvec" if args.orders == ["shuffled"] else f"skvec {order}"
+
+
+def compare_orders(runs, max_iter, seed):
+    """The same-run ratios of the row order against the shuffled order."""
+    if not {"shuffled", "rows"} <= set(runs):
+        return
+    shuffled, rows = runs["shuffled"], runs["rows"]
+    speedup = statistics.median(shuffled["epoch_seconds"]) / statistics.median(rows["epoch_seconds"])
+    pairs = ", ".join(f"{name} {rows['pairs'][name] - shuffled['pairs'][name]:+.4f}" for name in rows["pairs"])
+    accuracy = (f"analogy rows - shuffled = {100 * (rows['accuracy'] - shuffled['accuracy']):+.2f} points; "
+                f"Spearman rows - shuffled: {pairs}; " if pairs else "")
+    print(f"order (seed {seed}, {max_iter} epochs): median epoch shuffled / rows = {speedup:.2f} "
+          f"(above 1: rows faster); {accuracy}final cost rows {rows['costs'][-1]:.6f}, "
+          f"shuffled {shuffled['costs'][-1]:.6f}")
+
+
+def compare_with_c(args, ours, max_iter, theirs, name):
+    """Same-run ratios of every skvec order against one C build."""
+    theirs_accuracy = theirs["accuracy"]
+    for order, run in ours.items():
+        ratio = statistics.median(run["epoch_seconds"]) / statistics.median(theirs["epoch_seconds"])
+        accuracy = (f"; accuracy skvec - C = {100 * (run['accuracy'] - theirs_accuracy):+.2f} points after "
+                    f"{max_iter} epochs" if args.evaluate else "")
+        print(f"median epoch time {skvec_name(args, order)} / {name} = {ratio:.2f} (below 1: skvec faster; C / "
+              f"skvec = {1 / ratio:.2f}){accuracy}")
+
+
 def main():
     args = parse_args()
+    unknown = set(args.orders) - {"shuffled", "rows"}
+    if unknown:
+        raise SystemExit(f"--orders takes shuffled and rows, not {', '.join(sorted(unknown))}")
     n_components = args.n_components or (1000 if args.wide else 100)
     max_iter = args.max_iter or (5 if args.wide else 15 if args.full else 3)
-    lines = read_lines(args.corpus)
-    if args.wide:
+    # Only the C tool needs the text once the counts are cached.
+    cached = bool(args.counts_cache) and os.path.exists(args.counts_cache)
+    lines = [] if cached and (args.no_c or args.wide) else read_lines(args.corpus)
+    if args.wide and lines:
         lines, n_tokens = head_tokens(lines, args.wide_tokens)
         print(f"wide mode: first {len(lines)} lines, {n_tokens} whitespace tokens")
     print(f"settings: {n_components} components, window {args.window} (harmonic), min_count {args.min_count}, "
-          f"x_max {args.x_max}, learning rate {args.learning_rate}, {max_iter} epochs, {args.n_jobs} threads",
-          flush=True)
-    ours = run_skvec(args, lines, n_components, max_iter)
-    describe("skvec", ours)
-    print(f"skvec: whole fit {ours['fit_seconds']:.2f} s (with the one-time shuffle and set-up); memory: RSS "
-          f"before training {ours['rss_before']:.0f} MB (matrix {ours['matrix_mb']:.0f} MB inside), peak during "
-          f"training {ours['rss_peak']:.0f} MB, increase {ours['rss_peak'] - ours['rss_before']:.0f} MB; "
-          f"process peak RSS {peak_rss_mb():.0f} MB", flush=True)
+          f"x_max {args.x_max}, learning rate {args.learning_rate}, {max_iter} epochs, {args.n_jobs} threads, "
+          f"orders {', '.join(args.orders)}, seed {args.random_state}", flush=True)
+    ours = run_orders(args, lines, n_components, max_iter)
     if args.wide:
-        finite = bool(np.isfinite(ours["vectors"]).all())
-        decreasing = all(b < a for a, b in zip(ours["costs"], ours["costs"][1:]))
-        print(f"wide: finite vectors: {finite}; cost decreasing: {decreasing}")
+        for order, run in ours.items():
+            finite = bool(np.isfinite(run["vectors"]).all())
+            decreasing = all(b < a for a, b in zip(run["costs"], run["costs"][1:]))
+            print(f"wide, {order}: finite vectors: {finite}; cost decreasing: {decreasing}")
         return
-    ours_accuracy = report_accuracy(args, "skvec", ours)
+    for order, run in ours.items():
+        report_accuracy(args, skvec_name(args, order), run)
+    compare_orders(ours, max_iter, args.random_state)
     if args.no_c:
         return
     c_runs = run_c_glove(args, lines, n_components, max_iter)
-    theirs = c_runs["glove"]
-    describe("C GloVe", theirs)
-    print(f"C GloVe: shuffle {theirs['shuffle_seconds']:.1f} s")
-    theirs_accuracy = report_accuracy(args, "C GloVe", theirs)
-    ratio = statistics.median(theirs["epoch_seconds"]) / statistics.median(ours["epoch_seconds"])
-    print(f"median epoch time ratio C / skvec = {ratio:.2f} (above 1: skvec faster); counting time ratio "
-          f"C / skvec = {theirs['count_seconds'] / ours['count_seconds']:.2f} (skvec / C = "
-          f"{ours['count_seconds'] / theirs['count_seconds']:.2f}); accuracy skvec - C = "
-          f"{100 * (ours_accuracy - theirs_accuracy):+.2f} points after {max_iter} epochs")
-    if "glove_fast_math" in c_runs:
-        fast = c_runs["glove_fast_math"]
-        describe("C GloVe -ffast-math", fast)
-        fast_accuracy = report_accuracy(args, "C GloVe -ffast-math", fast)
-        ratio = statistics.median(ours["epoch_seconds"]) / statistics.median(fast["epoch_seconds"])
-        print(f"median epoch time skvec / C -ffast-math = {ratio:.2f} (below 1: skvec faster); accuracy "
-              f"skvec - C -ffast-math = {100 * (ours_accuracy - fast_accuracy):+.2f} points after {max_iter} epochs")
+    first = True
+    for build, name in (("glove", "C GloVe"), ("glove_fast_math", "C GloVe -ffast-math")):
+        if build not in c_runs:
+            continue
+        theirs = c_runs[build]
+        describe(name, theirs)
+        if first:
+            print(f"C GloVe: shuffle {theirs['shuffle_seconds']:.1f} s")
+            counted = [run["count_seconds"] for run in ours.values()][0]
+            print(f"counting time ratio C / skvec = {theirs['count_seconds'] / counted:.2f} (skvec / C = "
+                  f"{counted / theirs['count_seconds']:.2f}; nan when the counts were loaded)")
+            first = False
+        report_accuracy(args, name, theirs)
+        compare_with_c(args, ours, max_iter, theirs, name)
+
 
 if __name__ == "__main__":
     main()

@@ -21,9 +21,15 @@ __all__ = ["GloVeEmbedder"]
 _LOG_CHUNK = 1 << 20
 
 
-def _entries(X):
-    """Row, column (int32) and log value (float32) of the positive entries of X."""
+def _entries(X, sort=False):
+    """Row, column (int32) and log value (float32) of the positive entries of X.
+
+    They come in the matrix's row order; with ``sort`` the columns of each
+    row are in increasing order too, whatever the order stored in ``X``.
+    """
     X = X.tocsr()
+    if sort and not X.has_sorted_indices:
+        X = X.sorted_indices()
     n_rows = X.shape[0]
     counts = np.diff(X.indptr)
     rows = np.repeat(np.arange(n_rows, dtype=np.int32), counts)
@@ -59,10 +65,14 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
 
     Each epoch visits the non-zeros in a new random order: they are shuffled
     once, then every epoch goes through blocks of them in a random order,
-    reshuffling each block just before visiting it. Threads update the
-    parameters without locks (Hogwild, as the C tool), so a fit with more
-    than one thread is not exactly reproducible; with ``n_jobs=1`` and a
-    fixed ``random_state`` it is bit-for-bit.
+    reshuffling each block just before visiting it. With ``order="rows"``
+    the non-zeros stay in the matrix's row order instead (the blocks, runs
+    of consecutive entries in that order, are still visited in a new random
+    order each epoch), which makes an epoch faster (see ``order``). Threads
+    update the parameters without locks (Hogwild, as the C tool), so a fit
+    with more than one thread is not exactly reproducible; with
+    ``n_jobs=1`` and a fixed ``random_state`` it is bit-for-bit, in either
+    order.
 
     The model is an embedder: it learns one vector per row of the matrix it
     is fitted on and has no ``transform``; ``fit_transform`` returns
@@ -90,6 +100,16 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
     tol : float or None, default=None
         Stop early once an epoch lowers the cost by less than ``tol`` times
         the previous epoch's cost; ``None`` runs all ``max_iter`` epochs.
+    order : {"shuffled", "rows"}, default="shuffled"
+        Order in which an epoch visits the non-zeros, in blocks of 16,384
+        whose order is drawn anew every epoch. ``"shuffled"``: entries
+        shuffled once and each block reshuffled before every visit, close to
+        the C tool's fully shuffled file. ``"rows"``: entries in the
+        matrix's row order (consecutive entries share their word), which
+        reuses the word's parameters from the cache: on wiki17m an epoch
+        took about 0.6 of the time, for the same analogy accuracy after 15
+        epochs and a word-similarity correlation up to 0.01 lower (see the
+        Performance page of the user guide).
     n_jobs : int, default=None
         Training threads; ``None`` uses all of Numba's threads, ``-1`` too.
     random_state : int, RandomState instance or None, default=None
@@ -160,6 +180,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         "grad_clip": [POSITIVE_REAL],
         "vectors": [StrOptions({"word+context", "word"})],
         "tol": [NON_NEGATIVE_REAL, None],
+        "order": [StrOptions({"shuffled", "rows"})],
         "n_jobs": N_JOBS,
         "random_state": ["random_state"],
         "verbose": VERBOSE,
@@ -176,6 +197,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         grad_clip=100.0,
         vectors="word+context",
         tol=None,
+        order="shuffled",
         n_jobs=None,
         random_state=None,
         verbose=0,
@@ -188,6 +210,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         self.grad_clip = grad_clip
         self.vectors = vectors
         self.tol = tol
+        self.order = order
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
@@ -215,6 +238,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
             vectors=self.vectors,
             tol=None if self.tol is None else float(self.tol),
             verbose=int(self.verbose),
+            order=self.order,
         )
 
     def fit(self, X, y=None):
@@ -258,7 +282,7 @@ class GloVeEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstim
         )
         if not sp.issparse(X):
             X = sp.csr_matrix(X)
-        rows, cols, logx = _entries(X)
+        rows, cols, logx = _entries(X, sort=params.order == "rows")
         del X
         if len(rows) == 0:
             raise ValueError(

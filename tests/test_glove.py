@@ -12,8 +12,9 @@ from skvec import (
     get_word_vectors,
     make_analogy_scorer,
 )
-from corpora import gender_pair_sentences, random_documents
+from corpora import gender_pair_sentences, random_documents, topic_documents, topic_of_word
 from skvec._kernels.glove import Entries, GloVeModel, GloVeParams, glove_blocks, shuffle_entries
+from skvec._training.glove import GloVeSettings, train_glove
 
 
 def small_counts(seed=0, n=12, density=0.6, scale=20.0):
@@ -155,14 +156,97 @@ def test_rectangular_matrix_with_word_vectors():
     assert glove.context_bias_.shape == (7,)
 
 
-def test_repeated_fits_are_bit_identical_with_one_thread():
+@pytest.mark.parametrize("order", ["shuffled", "rows"])
+def test_repeated_fits_are_bit_identical_with_one_thread(order):
     X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(gender_pair_sentences(200))
-    fits = [GloVeEmbedder(8, x_max=5, max_iter=4, n_jobs=1, random_state=42).fit(X) for _ in range(2)]
+    fits = [GloVeEmbedder(8, x_max=5, max_iter=4, order=order, n_jobs=1, random_state=42).fit(X) for _ in range(2)]
     for name in ("embedding_", "word_embedding_", "context_embedding_", "word_bias_", "context_bias_"):
         np.testing.assert_array_equal(getattr(fits[0], name), getattr(fits[1], name))
     assert fits[0].loss_curve_ == fits[1].loss_curve_
-    other = GloVeEmbedder(8, x_max=5, max_iter=4, n_jobs=1, random_state=43).fit(X)
+    other = GloVeEmbedder(8, x_max=5, max_iter=4, order=order, n_jobs=1, random_state=43).fit(X)
     assert not np.array_equal(other.embedding_, fits[0].embedding_)
+
+
+def test_default_order_is_the_shuffled_one():
+    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(gender_pair_sentences(200))
+    params = dict(n_components=8, x_max=5, max_iter=4, n_jobs=1, random_state=0)
+    default = GloVeEmbedder(**params)
+    assert default.get_params()["order"] == "shuffled"
+    default.fit(X)
+    shuffled = GloVeEmbedder(order="shuffled", **params).fit(X)
+    rows = GloVeEmbedder(order="rows", **params).fit(X)
+    np.testing.assert_array_equal(default.embedding_, shuffled.embedding_)
+    assert default.loss_curve_ == shuffled.loss_curve_
+    # The orders start from the same vectors but visit the entries differently.
+    assert not np.array_equal(rows.embedding_, shuffled.embedding_)
+    assert rows.loss_curve_[0] != shuffled.loss_curve_[0]
+
+
+def test_row_order_keeps_the_entries_in_row_order():
+    """The engine shuffles the entry arrays in place, except in row order."""
+    X = random_documents_counts().tocsr()
+    X.sort_indices()
+    assert X.nnz > 2 * 16384  # several blocks of the engine, visited in a random order
+    for order in ("rows", "shuffled"):
+        rows = np.repeat(np.arange(X.shape[0], dtype=np.int32), np.diff(X.indptr))
+        cols, logx = X.indices.astype(np.int32), np.log(X.data).astype(np.float32)
+        before = rows.copy(), cols.copy(), logx.copy()
+        settings = GloVeSettings(n_components=4, x_max=10.0, alpha=0.75, learning_rate=0.05, max_iter=2,
+                                 grad_clip=100.0, vectors="word", tol=None, verbose=0, order=order)
+        result = train_glove(rows, cols, logx, X.shape, settings, n_jobs=1, random_state=0)
+        assert np.isfinite(result.word_vectors).all() and result.loss_curve[1] < result.loss_curve[0]
+        kept = all(np.array_equal(a, b) for a, b in zip((rows, cols, logx), before))
+        assert kept == (order == "rows")
+        # Either way the entries are the same set, each moved whole.
+        order_now = np.lexsort((cols, rows))
+        np.testing.assert_array_equal(rows[order_now], before[0])
+        np.testing.assert_array_equal(cols[order_now], before[1])
+        np.testing.assert_array_equal(logx[order_now], before[2])
+
+
+def random_documents_counts():
+    return CooccurrenceVectorizer(window=5, min_count=1).fit_transform(
+        random_documents(300, 600, 40, n_topics=10, as_tokens=False)
+    )
+
+
+def test_row_order_does_not_depend_on_the_stored_column_order():
+    X = CooccurrenceVectorizer(window=4, min_count=1).fit_transform(gender_pair_sentences(200)).tocsr()
+    scrambled = X.copy()
+    rng = np.random.RandomState(0)
+    for i in range(X.shape[0]):
+        part = slice(X.indptr[i], X.indptr[i + 1])
+        permutation = rng.permutation(part.stop - part.start)
+        scrambled.indices[part] = X.indices[part][permutation]
+        scrambled.data[part] = X.data[part][permutation]
+    scrambled.has_sorted_indices = False
+    params = dict(n_components=6, x_max=5, max_iter=3, order="rows", n_jobs=1, random_state=0)
+    np.testing.assert_array_equal(
+        GloVeEmbedder(**params).fit(scrambled).embedding_, GloVeEmbedder(**params).fit(X).embedding_
+    )
+    # The caller's matrix is left as it was.
+    assert not scrambled.has_sorted_indices
+
+
+@pytest.mark.parametrize("order", ["shuffled", "rows"])
+def test_both_orders_learn_the_topics(order):
+    """Every one of the 100 most frequent words has a word of its own topic as nearest neighbour."""
+    docs = random_documents(600, 200, 40, n_topics=5, as_tokens=False, seed=0)
+    # random_documents draws each word's topic first from RandomState(seed).
+    topic_of = np.random.RandomState(0).randint(5, size=200)
+    vectorizer = CooccurrenceVectorizer(window=10, min_count=1)
+    X = vectorizer.fit_transform(docs)
+    assert X.nnz > 16384  # more than one block of entries
+    glove = GloVeEmbedder(10, x_max=10, max_iter=15, order=order, n_jobs=1, random_state=0).fit(X)
+    assert glove.loss_curve_[-1] < 0.7 * glove.loss_curve_[0]
+    topics = topic_of[[int(word[1:]) for word in vectorizer.get_feature_names_out()]]
+    unit = glove.embedding_ / np.linalg.norm(glove.embedding_, axis=1, keepdims=True)
+    similarity = unit[:100] @ unit.T
+    similarity[np.arange(100), np.arange(100)] = -np.inf
+    nearest = similarity.argmax(axis=1)
+    assert np.mean(topics[:100] == topics[nearest]) == 1.0
+    # Chance would put a quarter or so of the neighbours in the same topic.
+    assert np.mean(topics[:100, None] == topics[None, :]) < 0.4
 
 
 def test_input_formats_give_the_same_fit():
@@ -237,6 +321,8 @@ def test_verbose_reports_epochs(caplog):
         ({"alpha": -1}, None, "alpha"),
         ({"tol": -1e-3}, None, "tol"),
         ({"vectors": "context"}, None, "vectors"),
+        ({"order": "sorted"}, None, "'order' parameter of GloVeEmbedder must be a str among .*'rows'.*Got 'sorted'"),
+        ({"order": None}, None, "'order' parameter"),
     ],
 )
 def test_clear_errors(params, X, message):
@@ -295,6 +381,7 @@ from corpora import count_matrix, raises  # noqa: E402
         ({"grad_clip": 0.0}, ValueError, "grad_clip"),
         ({"vectors": "context"}, ValueError, "vectors"),
         ({"tol": -1.0}, ValueError, "tol"),
+        ({"order": "random"}, ValueError, "order"),
         ({"n_jobs": 0}, ValueError, "n_jobs"),
         ({"random_state": "abc"}, ValueError, "random_state"),
     ],

@@ -2,9 +2,10 @@
 
 ``train_glove`` takes the positive entries of a co-occurrence matrix and the
 validated settings, lays out both model sides (see ``skvec._kernels.glove``),
-shuffles the entries once, and runs the epochs: each epoch visits the entry
-blocks in a new random order, ``_BLOCKS_PER_CALL`` blocks per kernel call, so
-progress is reported inside long epochs; the cost and parameters are checked
+shuffles the entries once (``order="shuffled"``) or keeps them in the
+matrix's row order (``order="rows"``), and runs the epochs: each epoch visits
+the entry blocks in a new random order, ``_BLOCKS_PER_CALL`` blocks per kernel
+call, so progress is reported inside long epochs; the cost and parameters are checked
 after every epoch, and ``tol`` may stop early.
 """
 
@@ -46,6 +47,7 @@ class GloVeSettings:
     vectors: str
     tol: float | None
     verbose: int
+    order: str = "shuffled"
 
 
 GloVeResult = namedtuple(
@@ -87,7 +89,9 @@ def train_glove(rows, cols, logx, shape, params, *, n_jobs=None, random_state=No
     Parameters
     ----------
     rows, cols : ndarray of int32
-        Entry coordinates; shuffled in place, with ``logx``.
+        Entry coordinates; shuffled in place, with ``logx``, unless
+        ``params.order`` is ``"rows"`` (then they are visited in the order
+        given, block by block, blocks in a random order each epoch).
     logx : ndarray of float32
         Log of the entry values.
     shape : (int, int)
@@ -110,20 +114,22 @@ def train_glove(rows, cols, logx, shape, params, *, n_jobs=None, random_state=No
     stride = parameter_stride(d)
     model = kernels.GloVeModel(_init_params(shape[0], d, stride, rng), _init_params(shape[1], d, stride, rng))
     entries = kernels.Entries(rows, cols, logx)
-    kernels.shuffle_entries(rows, cols, logx, thread_seeds(rng, 1)[0])
+    shuffled = params.order == "shuffled"
+    if shuffled:
+        kernels.shuffle_entries(rows, cols, logx, thread_seeds(rng, 1)[0])
     nnz = len(rows)
     progress = Progress(nnz * params.max_iter, desc="glove", verbose=params.verbose, unit="entries",
                         epochs=params.max_iter, logger=logger)
     progress.message(
         f"{shape[0]:,} words x {shape[1]:,} contexts, {nnz:,} non-zeros, {d} components, "
-        f"{params.max_iter} epochs"
+        f"{params.max_iter} epochs, {params.order} order"
     )
     log_memory(params.verbose, "glove", {
         "parameters": model.word_params.nbytes + model.context_params.nbytes,
         "entries": rows.nbytes + cols.nbytes + logx.nbytes,
     }, logger=logger)
     kernel_params = kernels.GloVeParams(
-        d, params.learning_rate, params.grad_clip, params.x_max, params.alpha, _BLOCK_SIZE, True
+        d, params.learning_rate, params.grad_clip, params.x_max, params.alpha, _BLOCK_SIZE, shuffled
     )
     loss_curve = []
     progress.compiling(kernels.glove_blocks)
