@@ -85,14 +85,14 @@ def subsampled(ids, offsets, plan, first_position=0):
     return kernels.subsample(ids, offsets, plan.keep, plan.seed, first_position)
 
 
-def entry_bounds(starts, reach):
-    """An upper bound of the entries of every row, from the index's row starts.
+def entry_bounds(occurrences, reach):
+    """An upper bound of the entries of every row, from the occurrences of each word.
 
     Each occurrence adds at most ``reach`` (``left + right``) columns, and a
-    row holds at most the number of distinct words of the piece: the same
-    bound by which ``spill.chunks`` sizes its chunks.
+    row holds at most the number of distinct words of the piece.
+    ``spill.chunks`` sizes its chunks by the same bound.
     """
-    occurrences = np.diff(starts)
+    occurrences = np.asarray(occurrences, dtype=np.int64)
     return np.minimum(occurrences * reach, np.count_nonzero(occurrences))
 
 
@@ -111,7 +111,11 @@ def reserved(n_items, dtype):
     it; :func:`release` gives pages of it back before the map is closed.
     """
     dtype = np.dtype(dtype)
-    buffer = mmap.mmap(-1, max(n_items * dtype.itemsize, mmap.PAGESIZE))
+    size = max(n_items * dtype.itemsize, mmap.PAGESIZE)
+    # Private, so that released pages go back to the system (a shared map
+    # would keep them in its backing store).
+    private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
+    buffer = mmap.mmap(-1, size, **private)
     return np.frombuffer(buffer, dtype=dtype, count=n_items), buffer
 
 
@@ -197,7 +201,7 @@ def count_window(ids, offsets, n_words, plan, n_jobs, exact=False, max_bytes=Non
     with numba_threads(n_jobs) as n_threads:
         starts = kernels.invert_index(ids, n_words, positions)
         blocks = thread_blocks(starts, n_threads)
-        bounds = entry_bounds(starts, plan.left + plan.right)
+        bounds = entry_bounds(np.diff(starts), plan.left + plan.right)
         if one_pass and one_pass_fits(int(bounds.sum()), data_dtype.itemsize, max_bytes):
             arrays = fill_once(ids, offsets, positions, starts, plan, blocks, bounds, scale, data_dtype)
         else:
@@ -206,10 +210,10 @@ def count_window(ids, offsets, n_words, plan, n_jobs, exact=False, max_bytes=Non
     return canonical_csr((n_words, n_words), *arrays)
 
 
-def count_tokens(ids, offsets, n_words, plan, n_jobs, first_position=0, exact=False):
-    """Subsample (as the plan says) and count an encoded corpus piece."""
+def count_tokens(ids, offsets, n_words, plan, n_jobs, first_position=0, exact=False, max_bytes=None):
+    """Subsample (as the plan says) and count an encoded corpus piece (``max_bytes`` as in ``count_window``)."""
     ids, offsets = subsampled(ids, offsets, plan, first_position)
-    return count_window(ids, offsets, n_words, plan, n_jobs, exact=exact)
+    return count_window(ids, offsets, n_words, plan, n_jobs, exact=exact, max_bytes=max_bytes)
 
 
 def sum_in_memory(partials, plan, n_jobs):
