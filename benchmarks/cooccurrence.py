@@ -15,8 +15,14 @@ With ``--c-tools``, the GloVe C tools ``vocab_count`` and ``cooccur``
 the ratio skvec / C.
 
 With ``--profile``, each run also times its stages: the shared encoding
-(tokenizing, the vocabulary, ids), the inverted index, the pass that sizes
-the rows, the pass that fills them, and the rest (CSR assembly).
+(tokenizing, the vocabulary, ids), the inverted index, the one pass that
+counts the rows into reserved room, the copy of that room into the CSR
+arrays, and the rest.  With ``--two-passes``, rows are counted as before
+the one-pass count (a pass that sizes the rows, then a pass that fills
+them), for an A/B comparison; the profile then shows those two passes.
+
+``--max-lines N`` takes the first N lines of the corpus only (for quick A/B
+timings; the C tools then read the same lines).
 
 Run it under the shared lock:
 
@@ -55,7 +61,7 @@ def reference_count(ids, offsets, n_words, window, weighting):
 # The stages timed by --profile: the shared encoding (tokenize, count the
 # vocabulary, map to ids) and the counting kernels, by the names the counting
 # engine calls them.
-PROFILED_KERNELS = ("invert_index", "count_row_nnz", "fill_rows")
+PROFILED_KERNELS = ("invert_index", "fill_rows_once", "count_row_nnz", "fill_rows")
 
 
 def profile_stages():
@@ -82,16 +88,26 @@ def profile_stages():
 
     timed_stage(strategies, "encode_corpus")
     timed_stage(strategies, "count_window")
+    timed_stage(engine, "fill_once")
     for name in PROFILED_KERNELS:
         timed_stage(engine.kernels, name)
     return seconds
 
 
+def force_two_passes():
+    """Count the rows in two passes (size, then fill), as before the one-pass count."""
+    import skvec._counting.engine as engine
+
+    engine.one_pass_fits = lambda *args, **kwargs: False
+
+
 def run_once(args):
     from skvec import CooccurrenceVectorizer
 
+    if args.two_passes:
+        force_two_passes()
     stages = profile_stages() if args.profile else None
-    lines = read_lines(args.corpus)
+    lines = read_lines(args.corpus, args.max_lines)
     vectorizer = CooccurrenceVectorizer(
         window=args.window, weighting=args.weighting, min_count=args.min_count, n_jobs=args.n_jobs
     )
@@ -107,8 +123,13 @@ def run_once(args):
         "sum": float(counts.data.sum(dtype=np.float64)),
     }
     if stages is not None:
-        # The rest of count_window: row blocks, the CSR arrays and their assembly.
-        stages["csr_assembly"] = stages["count_window"] - sum(stages[name] for name in PROFILED_KERNELS)
+        for name in PROFILED_KERNELS + ("fill_once",):
+            stages.setdefault(name, 0.0)
+        # The one-pass count's copy of its room into the CSR arrays.
+        stages["copy_into_csr"] = stages.pop("fill_once") - stages["fill_rows_once"]
+        # The rest of count_window: row blocks, bounds, the CSR arrays and their assembly.
+        stages["csr_assembly"] = (stages["count_window"] - stages["copy_into_csr"]
+                                  - sum(stages[name] for name in PROFILED_KERNELS))
         stages["other"] = elapsed - stages.pop("count_window") - stages["encode_corpus"]
         result["stages"] = {name: round(value, 3) for name, value in stages.items()}
     if args.reference:
@@ -136,7 +157,7 @@ def time_c_counting(args):
 
     from glove import build_c_tools, run_c_step
 
-    lines = read_lines(args.corpus)
+    lines = read_lines(args.corpus, args.max_lines)
     with tempfile.TemporaryDirectory(prefix="skvec-cooccur-c-") as workdir:
         tools = build_c_tools(workdir)
         corpus, vocab = os.path.join(workdir, "corpus.txt"), os.path.join(workdir, "vocab.txt")
@@ -162,9 +183,12 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reference", action="store_true", help="also run the scipy reference (once)")
     parser.add_argument("--profile", action="store_true",
-                        help="time the stages: encoding, inverted index, row sizes, filling, CSR assembly")
+                        help="time the stages: encoding, inverted index, the counting pass(es), the copy, CSR assembly")
     parser.add_argument("--c-tools", action="store_true",
                         help="also time the GloVe C tools vocab_count + cooccur once, same run, same text")
+    parser.add_argument("--max-lines", type=int, default=None, help="only the first lines of the corpus")
+    parser.add_argument("--two-passes", action="store_true",
+                        help="count the rows in two passes (size, then fill) instead of one, for A/B timings")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.once:
@@ -175,6 +199,10 @@ def main():
             "--window", str(args.window), "--weighting", args.weighting, "--min-count", str(args.min_count)]
     if args.n_jobs is not None:
         base += ["--n-jobs", str(args.n_jobs)]
+    if args.max_lines is not None:
+        base += ["--max-lines", str(args.max_lines)]
+    if args.two_passes:
+        base += ["--two-passes"]
     if args.profile:
         base += ["--profile"]
     runs = []

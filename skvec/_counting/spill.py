@@ -30,7 +30,7 @@ from .._kernels import cooccurrence as kernels
 from .._progress import Progress
 from .._threads import numba_threads
 from .._validation import user_stacklevel
-from .engine import canonical_csr, scaled, thread_blocks
+from .engine import canonical_csr, entry_bounds, scaled, thread_blocks
 
 # Bytes of one entry of a partial count: int32 column + int64 fixed-point sum.
 ENTRY_BYTES = 12
@@ -446,8 +446,9 @@ class RunCollector:
 def chunk_bound(chunk_counts, reach):
     """Upper bound of the entries of a chunk's count: a row has at most
     ``reach`` new contexts per occurrence, and no more than the number of
-    distinct words of the chunk."""
-    return int(np.minimum(chunk_counts * reach, np.count_nonzero(chunk_counts)).sum())
+    distinct words of the chunk (``engine.entry_bounds``): a chunk sized by
+    it is counted in one pass."""
+    return int(entry_bounds(chunk_counts, reach).sum())
 
 
 def chunks(batches, n_words, reach, chunk_memory):

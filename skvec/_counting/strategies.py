@@ -90,11 +90,16 @@ class Spilled(Strategy):
                             unit="tokens", logger=self.logger)
         progress.compiling(*COUNTING_KERNELS)
         position = 0
-        for ids, offsets in chunks(corpus.read(), n_words, plan.left + plan.right, self.max_memory // 2):
+        chunk_memory = self.max_memory // 2
+        for ids, offsets in chunks(corpus.read(), n_words, plan.left + plan.right, chunk_memory):
             # Spill the previous partial before counting the next chunk, so
-            # that one partial at a time is in memory.
+            # that one partial at a time is in memory.  A chunk is sized so
+            # that room for the bound of its entries fits in chunk_memory:
+            # its rows are counted in one pass unless it is a single batch
+            # too large for that.
             collector.flush()
-            collector.add(count_tokens(ids, offsets, n_words, plan, self.n_jobs, position, exact=True))
+            collector.add(count_tokens(ids, offsets, n_words, plan, self.n_jobs, position, exact=True,
+                                       max_bytes=chunk_memory))
             position += len(ids)
             del ids, offsets
             progress.update(position, runs=collector.n_spilled)

@@ -10,8 +10,11 @@ at the end.
 The count walks rows, not tokens: an inverted index (positions of each word,
 built by a counting sort) lets every row be accumulated in a private dense
 buffer, so no (word, context) pair list of the corpus is ever materialized.
-Rows are counted twice, first for the number of distinct contexts (to size
-the CSR arrays exactly), then to fill them.
+Rows are counted once into room sized by a bound of their entries (each
+occurrence adds at most ``left + right`` columns, a row holds at most every
+word), and the blocks of rows are then copied together; when that bound does
+not fit in memory, rows are counted twice instead, first for the number of
+distinct contexts (to size the CSR arrays exactly), then to fill them.
 """
 
 import numpy as np
@@ -162,6 +165,54 @@ def fill_rows(ids, offsets, positions, starts, weights, left, right, block_bound
             n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
             _emit_order(acc, touched, n, n_words)
             _write_row(acc, touched, n, indices, data, indptr[w], scale)
+
+
+@njit(cache=True)
+def _narrow_occurrences(weights, left, right):
+    """Occurrences up to which a row's sums fit in an int32 accumulator.
+
+    One occurrence adds at most the weights of both sides to a cell, so a
+    word seen at most this many times has every cell below ``2**31``.  Most
+    rows are such: their accumulator is half the size, and fits the caches
+    better.
+    """
+    per_occurrence = 0
+    for d in range(1, left + 1):
+        per_occurrence += weights[d]
+    for d in range(1, right + 1):
+        per_occurrence += weights[d]
+    return (2**31 - 1) // max(per_occurrence, 1)
+
+
+@njit(parallel=True, cache=True)
+def fill_rows_once(ids, offsets, positions, starts, weights, left, right, layout, scale, indices, data, row_nnz):
+    """Count and write the rows in one pass, each row block from its own start.
+
+    ``layout[0]`` are the row blocks, ``layout[1, b]`` where block ``b``
+    writes its rows, one after the other, in ``indices`` and ``data`` (the
+    caller leaves room for a bound of the block's entries).  ``row_nnz``
+    receives the number of entries of every row.  ``scale`` as in
+    ``fill_rows``.  The caller then copies the blocks one after the other
+    into the CSR arrays.
+    """
+    n_words = starts.shape[0] - 1
+    narrow = _narrow_occurrences(weights, left, right)
+    for b in prange(layout.shape[1] - 1):
+        wide = np.zeros(n_words, dtype=np.int64)
+        acc = np.zeros(n_words, dtype=np.int32)
+        touched = np.empty(n_words, dtype=np.int32)
+        start = layout[1, b]
+        for w in range(layout[0, b], layout[0, b + 1]):
+            if starts[w + 1] - starts[w] <= narrow:
+                n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, acc, touched)
+                _emit_order(acc, touched, n, n_words)
+                _write_row(acc, touched, n, indices, data, start, scale)
+            else:
+                n = _accumulate_row(w, ids, offsets, positions, starts, weights, left, right, wide, touched)
+                _emit_order(wide, touched, n, n_words)
+                _write_row(wide, touched, n, indices, data, start, scale)
+            row_nnz[w] = n
+            start += n
 
 
 @njit(cache=True)
