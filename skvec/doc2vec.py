@@ -135,7 +135,8 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
     verbose : int, default=0
         How much progress is logged (logger ``skvec.doc2vec``): 0 nothing;
         1 the vocabulary summary, the memory estimate, one line per epoch and
-        one per ``transform``; 2 also lines within epochs.
+        one per ``transform``; 2 also lines within epochs and within the
+        encoding of the documents of a ``transform``.
     init_vectors : WordVectors, fitted model, gensim KeyedVectors or None, default=None
         Pretrained word vectors (anything :func:`~skvec.get_word_vectors`
         accepts) of ``n_components`` dimensions.  Vocabulary words present
@@ -550,6 +551,8 @@ class Doc2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefixF
         params = self._inference_settings(self._check_params())
         ids, offsets = encode_with_vocabulary(
             X, self.vocabulary_, **tokenization_params(self),
+            # Encoding lines (periodic, then a summary) are within-stage detail.
+            verbose=params.verbose if params.verbose >= 2 else 0, logger=LOGGER,
         )
         return self._infer(ids, offsets, params)
 

@@ -240,3 +240,32 @@ def test_parameters_set_after_fit_change_inference_schedule_only():
     # The architecture of the fitted model stays (a PV-DBOW model has no word inputs for PV-DM).
     np.testing.assert_array_equal(model.set_params(architecture="dm", window=2).transform(DOCS[:10]), reference)
     assert not np.array_equal(model.set_params(infer_epochs=3).transform(DOCS[:10]), reference)
+
+
+@pytest.mark.parametrize("params", ARCHITECTURES + [{"architecture": "dm", "shrink_windows": False, "sample": 1e-2}])
+def test_batched_inference_equals_one_document_at_a_time(params):
+    # Documents of very unequal length (one longer than a sentence of 10,000
+    # words), inferred in one batch on two threads, give the rows each gets alone.
+    model = small(**params).fit(DOCS)
+    rng = np.random.default_rng(1)
+    docs = [DOCS[i][: rng.integers(1, 30)] for i in range(40)] + [[w for doc in DOCS for w in doc] * 3]
+    batch = model.set_params(n_jobs=2, infer_epochs=3).transform(docs)
+    alone = np.vstack([model.set_params(n_jobs=1).transform([doc]) for doc in docs])
+    np.testing.assert_array_equal(batch, alone)
+
+
+def test_transform_logs_encoding_lines_at_verbose_2(caplog):
+    model = small().fit(DOCS)
+    docs = [DOCS[i % len(DOCS)][:3] for i in range(12_000)]
+    with caplog.at_level(logging.INFO, logger="skvec.doc2vec"):
+        model.set_params(verbose=1, infer_epochs=1).transform(docs)
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1 and "inferred 12000 document vectors" in messages[0]
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="skvec.doc2vec"):
+        model.set_params(verbose=2).transform(docs)
+    messages = [record.getMessage() for record in caplog.records]
+    # Periodic lines come at most once per interval; the summary always.
+    assert any(message.startswith("encoding: done, docs 12000, 36k tokens") for message in messages), messages
+    assert "inferred 12000 document vectors" in messages[-1]
+    assert all(record.name == "skvec.doc2vec" for record in caplog.records)

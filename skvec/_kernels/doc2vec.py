@@ -23,13 +23,19 @@ from collections import namedtuple
 
 import numpy as np
 from numba import njit, prange
+from numba.core import types
+from numba.extending import intrinsic
+from numba.np.arrayobj import populate_array
 
 from ._common import FASTMATH, lcg_next, prefetch_row, splitmix64
 from .word2vec import (
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
     WORDS_READ_STRIDE,
+    InputRows,
+    OutputRows,
     Scratch,
+    Tables,
     context_range,
     draw_word,
     gather_input,
@@ -178,7 +184,7 @@ def train_block(ids, offsets, bounds, first_doc, inputs, outputs, tables, params
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
-def _gain(f, label, saturate, tables, alpha):
+def _gain(f, label, saturate, sigmoid, alpha):
     """The gradient scale of one output with score ``f`` and ``label``, as training computes it.
 
     Out of ``[-MAX_EXP, MAX_EXP]`` the negative-sampling step (``saturate``)
@@ -188,15 +194,21 @@ def _gain(f, label, saturate, tables, alpha):
     if f > _MAX_EXP32:
         return (label - _ONE32) * alpha if saturate else _ZERO32
     if f >= -_MAX_EXP32:
-        return (label - tables.sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
+        return (label - sigmoid[int((f + _MAX_EXP32) * _TABLE_SCALE32)]) * alpha
     if f < -_MAX_EXP32:
         return label * alpha if saturate else _ZERO32
     return _ZERO32
 
 
-@njit(cache=True, fastmath=FASTMATH)
-def _frozen_outputs(h, matrix, rows, labels, n, saturate, tables, alpha, neu1e):
-    """Add to ``neu1e`` the input gradient of the ``n`` outputs ``matrix[rows[:n]]`` (labels ``labels``).
+# The inference helpers below are inlined into one loop and take whole work
+# arrays with a slot index rather than views (``rows[slot]``): with Numba, a
+# view or an array passed to a function, inlined or not, updates a reference
+# count, an atomic operation (see ``_borrowed``).
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _frozen_outputs(h, matrix, rows, labels, slot, n, saturate, sigmoid, alpha, neu1e):
+    """Add to ``neu1e`` the input gradient of the ``n`` outputs ``matrix[rows[slot, :n]]`` (labels ``labels[slot]``).
 
     With the outputs frozen, the scores of one input are independent of
     each other: they are computed two rows per pass over ``h`` (two
@@ -205,95 +217,116 @@ def _frozen_outputs(h, matrix, rows, labels, n, saturate, tables, alpha, neu1e):
     """
     dim = h.shape[0]
     for s in range(0, n - 1, 2):
-        a, b = rows[s], rows[s + 1]
+        a, b = rows[slot, s], rows[slot, s + 1]
         fa = _ZERO32
         fb = _ZERO32
         for k in range(dim):
             fa += h[k] * matrix[a, k]
             fb += h[k] * matrix[b, k]
-        labels[s] = _gain(fa, labels[s], saturate, tables, alpha) if labels[s] >= _ZERO32 else _ZERO32
-        labels[s + 1] = _gain(fb, labels[s + 1], saturate, tables, alpha) if labels[s + 1] >= _ZERO32 else _ZERO32
+        la, lb = labels[slot, s], labels[slot, s + 1]
+        labels[slot, s] = _gain(fa, la, saturate, sigmoid, alpha) if la >= _ZERO32 else _ZERO32
+        labels[slot, s + 1] = _gain(fb, lb, saturate, sigmoid, alpha) if lb >= _ZERO32 else _ZERO32
     if n % 2 == 1:
-        a = rows[n - 1]
+        a = rows[slot, n - 1]
         fa = _ZERO32
         for k in range(dim):
             fa += h[k] * matrix[a, k]
-        labels[n - 1] = _gain(fa, labels[n - 1], saturate, tables, alpha) if labels[n - 1] >= _ZERO32 else _ZERO32
+        la = labels[slot, n - 1]
+        labels[slot, n - 1] = _gain(fa, la, saturate, sigmoid, alpha) if la >= _ZERO32 else _ZERO32
     for s in range(0, n - 1, 2):
-        a, b = rows[s], rows[s + 1]
-        ga, gb = labels[s], labels[s + 1]
+        a, b = rows[slot, s], rows[slot, s + 1]
+        ga, gb = labels[slot, s], labels[slot, s + 1]
         for k in range(dim):
             neu1e[k] += ga * matrix[a, k] + gb * matrix[b, k]
     if n % 2 == 1:
-        a = rows[n - 1]
-        ga = labels[n - 1]
+        a = rows[slot, n - 1]
+        ga = labels[slot, n - 1]
         for k in range(dim):
             neu1e[k] += ga * matrix[a, k]
 
 
 @njit(cache=True, inline="always")
-def _draw_position(word, slot, outputs, tables, params, work, r):
+def _draw_position(word, slot, syn1neg, threshold, alias, params, rows, labels, shrinks, r):
     """Draw the window shrink and the negatives of a position into ``slot`` and prefetch their rows; returns r.
 
     In the order training draws them: the shrink (PV-DM), then the negatives.
     """
     if params.dm and params.shrink:
         r = lcg_next(r)
-        work.shrinks[slot] = np.int64(r % np.uint64(params.window))
+        shrinks[slot] = np.int64(r % np.uint64(params.window))
     if params.negative > 0:
-        rows, labels = work.rows[slot], work.labels[slot]
-        rows[0] = word
-        labels[0] = _ONE32
-        prefetch_row(outputs.syn1neg, word)
-        n_words = outputs.syn1neg.shape[0]
+        rows[slot, 0] = word
+        labels[slot, 0] = _ONE32
+        prefetch_row(syn1neg, word)
+        n_words = syn1neg.shape[0]
         for s in range(1, params.negative + 1):
-            r, target = draw_word(r, tables.threshold, tables.alias, n_words)
-            rows[s] = target
+            r, target = draw_word(r, threshold, alias, n_words)
+            rows[slot, s] = target
             # A negative equal to the positive word is skipped, as in training.
-            labels[s] = _ZERO32 if target != word else np.float32(-1.0)
-            prefetch_row(outputs.syn1neg, target)
+            labels[slot, s] = _ZERO32 if target != word else np.float32(-1.0)
+            prefetch_row(syn1neg, target)
     return r
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _tree_outputs(h, word, syn1, tables, rows, labels, alpha, neu1e):
+    """Hierarchical softmax: add to ``neu1e`` the input gradient of the tree path of ``word`` (slot ``_SLOTS``)."""
+    m = 0
+    for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
+        rows[_SLOTS, m] = tables.points[j]
+        labels[_SLOTS, m] = _ONE32 - np.float32(tables.codes[j])
+        m += 1
+    _frozen_outputs(h, syn1, rows, labels, _SLOTS, m, False, tables.sigmoid, alpha, neu1e)
+
+
+# Positions whose draws are made, and whose output rows are prefetched,
+# before the current one is computed; their slots wrap with ``_SLOT_MASK``.
+# One, three and seven ahead measured the same: the row loads of one position
+# ahead already keep as many cache misses in flight as the core sustains.
+_AHEAD = 1
+_SLOTS = 2
+_SLOT_MASK = _SLOTS - 1
 
 
 @njit(cache=True, fastmath=FASTMATH)
 def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
     """One pass over the ``n`` kept words in ``work.sentence``, training ``vector`` only; returns r.
 
-    Each position depends on the vector the previous one left, so the
-    draws of the next position are made (same generator, same order) and
-    their rows prefetched before the current one is computed: the loads of
-    its rows overlap this position's work.
+    Each position depends on the vector the previous one left, but its
+    draws do not: they are made ``_AHEAD`` positions early (same generator,
+    same order as one position at a time) and their rows prefetched, so the
+    loads of several positions' rows overlap the work of the positions
+    before them.  PV-DM's context rows are prefetched as early.
     """
     sen, h, neu1e = work.sentence, work.h, work.neu1e
+    rows, labels, shrinks = work.rows, work.labels, work.shrinks
+    syn1neg, syn1, word_rows = outputs.syn1neg, outputs.syn1, inputs.vectors
+    threshold, alias, sigmoid = tables.threshold, tables.alias, tables.sigmoid
     dim = h.shape[0]
-    if n > 0:
-        r = _draw_position(sen[0], 0, outputs, tables, params, work, r)
+    window = params.window
+    for j in range(min(n, _AHEAD)):
+        r = _draw_position(sen[j], j & _SLOT_MASK, syn1neg, threshold, alias, params, rows, labels, shrinks, r)
+    if params.dm:
+        for j in range(min(n, _AHEAD + window)):
+            prefetch_row(word_rows, sen[j])
     for i in range(n):
-        word = sen[i]
-        slot = i & 1
-        if i + 1 < n:
-            r = _draw_position(sen[i + 1], 1 - slot, outputs, tables, params, work, r)
+        slot = i & _SLOT_MASK
+        if i + _AHEAD < n:
+            r = _draw_position(sen[i + _AHEAD], (i + _AHEAD) & _SLOT_MASK, syn1neg, threshold, alias, params,
+                               rows, labels, shrinks, r)
+        # The input: the vector (PV-DBOW), with the context rows (PV-DM).
         for k in range(dim):
+            h[k] = vector[k]
             neu1e[k] = _ZERO32
-        # PV-DBOW's input is the vector itself, read only until its update below.
-        x = vector
         if params.dm:
-            x = h
-            for k in range(dim):
-                h[k] = vector[k]
-            lo, hi = context_range(i, n, params.window, work.shrinks[slot])
+            if i + _AHEAD + window < n:
+                prefetch_row(word_rows, sen[i + _AHEAD + window])
+            lo, hi = context_range(i, n, window, shrinks[slot])
             _add_context(h, inputs, sen, i, lo, hi, params.dm_mean, dim)
         if params.hs:
-            rows, labels = work.rows[2], work.labels[2]
-            m = 0
-            for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
-                rows[m] = tables.points[j]
-                labels[m] = _ONE32 - np.float32(tables.codes[j])
-                m += 1
-            _frozen_outputs(x, outputs.syn1, rows, labels, m, False, tables, alpha, neu1e)
+            _tree_outputs(h, sen[i], syn1, tables, rows, labels, alpha, neu1e)
         if params.negative > 0:
-            _frozen_outputs(x, outputs.syn1neg, work.rows[slot], work.labels[slot], params.negative + 1, True,
-                            tables, alpha, neu1e)
+            _frozen_outputs(h, syn1neg, rows, labels, slot, params.negative + 1, True, sigmoid, alpha, neu1e)
         for k in range(dim):
             vector[k] += neu1e[k]
     return r
@@ -329,6 +362,47 @@ def _infer_document(ids, inputs, outputs, tables, params, work, out):
             r = _infer_sentence(n, out, inputs, outputs, tables, params, alpha, work, r)
 
 
+@intrinsic
+def _borrowed(typingctx, array):
+    """A view of ``array`` that carries no reference count (a view with no memory-manager record).
+
+    Numba updates the reference count of an array, an atomic operation, each
+    time a view is made or an array is passed to another function, inlined
+    or not; in the inference loop these updates cost about a third of the
+    time, and their cache line is shared by every thread reading the same
+    model.  A borrowed view costs nothing of the kind.  It must not outlive
+    ``array``: only a function's arguments are borrowed, and only for the
+    duration of the call (the caller holds them).
+    """
+    if not isinstance(array, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        source = context.make_array(array)(context, builder, args[0])
+        view = context.make_array(array)(context, builder)
+        populate_array(view, data=source.data, shape=source.shape, strides=source.strides,
+                       itemsize=source.itemsize, meminfo=None)
+        return view._getvalue()
+
+    return array(array), codegen
+
+
+@njit(cache=True)
+def _infer_borrowed(lo, hi, ids, offsets, inputs, outputs, tables, params, work, out):
+    """Infer documents ``lo .. hi - 1`` with borrowed views of every array (see :func:`_borrowed`)."""
+    ids, offsets, out = _borrowed(ids), _borrowed(offsets), _borrowed(out)
+    inputs = InputRows(_borrowed(inputs.vectors), _borrowed(inputs.extra_offsets), _borrowed(inputs.extra_rows))
+    outputs = OutputRows(_borrowed(outputs.syn1neg), _borrowed(outputs.syn1))
+    tables = Tables(_borrowed(tables.threshold), _borrowed(tables.alias), _borrowed(tables.code_offsets),
+                    _borrowed(tables.codes), _borrowed(tables.points), _borrowed(tables.keep),
+                    _borrowed(tables.sigmoid), _borrowed(tables.neg_log_sigmoid))
+    work = InferenceWork(_borrowed(work.sentence), _borrowed(work.h), _borrowed(work.neu1e), _borrowed(work.rows),
+                         _borrowed(work.labels), _borrowed(work.shrinks))
+    for d in range(lo, hi):
+        if offsets[d + 1] > offsets[d]:
+            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, work, out[d])
+
+
 @njit(cache=True)
 def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
     """Infer documents ``lo .. hi - 1``; one set of work arrays, overwritten before each use."""
@@ -337,17 +411,19 @@ def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
     for w in range(tables.code_offsets.shape[0] - 1):
         n_outputs = max(n_outputs, tables.code_offsets[w + 1] - tables.code_offsets[w])
     work = InferenceWork(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
-                         np.empty(dim, dtype=np.float32), np.empty((3, n_outputs), dtype=np.int64),
-                         np.empty((3, n_outputs), dtype=np.float32), np.zeros(2, dtype=np.int64))
-    for d in range(lo, hi):
-        if offsets[d + 1] > offsets[d]:
-            _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, work, out[d])
+                         np.empty(dim, dtype=np.float32), np.empty((_SLOTS + 1, n_outputs), dtype=np.int64),
+                         np.empty((_SLOTS + 1, n_outputs), dtype=np.float32), np.zeros(_SLOTS, dtype=np.int64))
+    _infer_borrowed(lo, hi, ids, offsets, inputs, outputs, tables, params, work, out)
 
 
-# Documents are handed to threads in this many ranges: enough to balance
-# documents of unequal length, few enough to allocate the work arrays rarely.
-# Each document's row is its own computation, so the split changes nothing.
+# Documents are handed to threads in this many ranges, one range at a time to
+# whichever thread is free (the caller sets Numba's parallel chunk size to 1,
+# ``INFER_CHUNK_SIZE``, instead of one contiguous share per thread): enough to
+# balance documents of unequal length and threads slowed by other work, few
+# enough to allocate the work arrays rarely.  Each document's row is its own
+# computation, so the split changes nothing.
 _INFER_RANGES = 256
+INFER_CHUNK_SIZE = 1
 
 
 @njit(parallel=True, cache=True)

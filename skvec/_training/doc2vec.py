@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+from numba import parallel_chunksize
 from sklearn.utils import check_random_state
 
 from .._kernels import doc2vec as kernels
@@ -175,6 +176,6 @@ def infer_documents(ids, offsets, model, params, seed, *, n_jobs=None):
         seed=np.uint64(seed),
     )
     out = np.zeros((len(offsets) - 1, dim), dtype=np.float32)
-    with numba_threads(n_jobs):
+    with numba_threads(n_jobs), parallel_chunksize(kernels.INFER_CHUNK_SIZE):
         kernels.infer_batch(ids, offsets, inputs, OutputRows(syn1neg, syn1), tables, kernel_params, out)
     return out
