@@ -22,7 +22,8 @@ Ratios are skvec / gensim of the same run.  Run under the shared CPU lock::
 ``--save-models DIR`` pickles the trained skvec models; ``--ab OLD`` then
 times ``transform`` of those models with the package at ``OLD`` (a source
 tree put first on ``PYTHONPATH``) against this tree, in alternating child
-processes, and checks that both give the same bits::
+processes (``--ab-jobs`` threads, 2 by default), and checks that both give
+the same bits::
 
     flock /tmp/skvec-cpu.lock python benchmarks/doc2vec_inference.py --skip-gensim --save-models /tmp/d2v
     flock /tmp/skvec-cpu.lock python benchmarks/doc2vec_inference.py --ab /tmp/skvec-old --models /tmp/d2v
@@ -136,7 +137,7 @@ def ab_child(args):
     for arch in args.arch:
         with open(Path(args.models) / f"{arch}.pkl", "rb") as f:
             model = pickle.load(f)
-        model.set_params(n_jobs=2)
+        model.set_params(n_jobs=args.ab_jobs)
         model.transform(docs[:10])
         times, rows = _times(lambda: model.transform(docs), args.repeats)
         result[arch] = dict(seconds=median(times), sha=hashlib.sha256(rows.tobytes()).hexdigest()[:16])
@@ -146,12 +147,12 @@ def ab_child(args):
 def ab(args):
     trees = {"old": str(Path(args.ab).resolve()), "new": str(HERE.parent)}
     results = {name: [] for name in trees}
-    print(f"A/B old={trees['old']} new={trees['new']}; load {os.getloadavg()}", flush=True)
+    print(f"A/B old={trees['old']} new={trees['new']}, n_jobs={args.ab_jobs}; load {os.getloadavg()}", flush=True)
     for round_ in range(args.rounds):
         for name in (("old", "new") if round_ % 2 == 0 else ("new", "old")):
             env = dict(os.environ, PYTHONPATH=trees[name])
             command = [sys.executable, __file__, "--ab-child", "--models", args.models, "--repeats",
-                       str(args.repeats), "--arch", *args.arch]
+                       str(args.repeats), "--ab-jobs", str(args.ab_jobs), "--arch", *args.arch]
             output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
             result = json.loads(output.strip().splitlines()[-1])
             results[name].append(result)
@@ -176,6 +177,7 @@ def main():
     parser.add_argument("--ab", default=None, help="source tree of the old package")
     parser.add_argument("--models", default=None)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--ab-jobs", type=int, default=2, help="threads of the A/B's transform calls")
     parser.add_argument("--ab-child", action="store_true")
     args = parser.parse_args()
     if args.ab_child:

@@ -269,3 +269,20 @@ def test_transform_logs_encoding_lines_at_verbose_2(caplog):
     assert any(message.startswith("encoding: done, docs 12000, 36k tokens") for message in messages), messages
     assert "inferred 12000 document vectors" in messages[-1]
     assert all(record.name == "skvec.doc2vec" for record in caplog.records)
+
+
+@pytest.mark.parametrize("params", [{"architecture": "dbow"}, {"architecture": "dm"},
+                                    {"architecture": "dbow", "negative": 0, "hierarchical_softmax": True},
+                                    {"architecture": "dm", "hierarchical_softmax": True}])
+def test_large_batch_equals_one_document_at_a_time(params):
+    # More documents than the kernel's 256 ranges, so that a thread infers
+    # several documents of one range in turn (and two at a time where the
+    # kernel does): unequal lengths, empty and unknown documents among them,
+    # an odd count, one and two threads; each row is the one it gets alone.
+    model = small(**params, epochs=2, infer_epochs=2).fit(DOCS)
+    rng = np.random.default_rng(2)
+    docs = [DOCS[i % len(DOCS)][: rng.integers(1, 30)] for i in range(601)]
+    docs[5], docs[6], docs[300] = [], ["unknownword"], []
+    alone = np.vstack([model.set_params(n_jobs=1).transform([doc]) for doc in docs])
+    for n_jobs in (1, 2):
+        np.testing.assert_array_equal(model.set_params(n_jobs=n_jobs).transform(docs), alone)
