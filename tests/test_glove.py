@@ -12,7 +12,7 @@ from skvec import (
     get_word_vectors,
     make_analogy_scorer,
 )
-from corpora import gender_pair_sentences, random_documents, topic_documents, topic_of_word
+from corpora import gender_pair_sentences, random_documents
 from skvec._kernels.glove import Entries, GloVeModel, GloVeParams, glove_blocks, shuffle_entries
 from skvec._training.glove import GloVeSettings, train_glove
 
