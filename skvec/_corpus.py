@@ -401,9 +401,7 @@ def encode_documents(docs, analyzer, index, grow, verbose, desc, logger=ROOT_LOG
             break
         if ascii_lowercase is not None and all(type(doc) is str and doc.isascii() for doc in batch):
             _encode_ascii_batch(batch, index, grow, ascii_lowercase, ids, lengths)
-        elif not grow and _encode_token_lists(batch, index, ids, lengths):
-            pass
-        else:
+        elif grow or not _encode_token_lists(batch, index, ids, lengths):
             for i, doc in enumerate(batch):
                 encode(doc, n_docs + i)
         n_docs += len(batch)

@@ -16,7 +16,6 @@ def thread_seeds(random_state, n):
     return seeds.astype(np.uint64)
 
 
-
 def uniform_rows(n_rows, dim, seed, scale=1.0):
     """Return float32 rows drawn uniformly from ``[-scale / dim, scale / dim)``, seeded by ``seed``.
 

@@ -53,14 +53,14 @@ def _training_data(args):
         labels = [line.strip() for line in _read_lines(args.labels)]
         if len(labels) != len(lines):
             raise Failure(f"{args.labels} has {len(labels)} lines but {args.corpus} has {len(lines)}; "
-                                  "give one label a line for each document")
+                          "give one label a line for each document")
         return lines, labels
     docs, per_line = split_labels(lines, args.label_prefix)
     for number, found in enumerate(per_line, 1):
         if len(found) != 1:
             what = "no label" if not found else f"{len(found)} labels"
             raise Failure(f"{args.corpus}, line {number}: {what} marked {args.label_prefix!r}; each "
-                                  "line needs exactly one (multi-label data: use the Python API)")
+                          "line needs exactly one (multi-label data: use the Python API)")
     return docs, [found[0] for found in per_line]
 
 
@@ -85,7 +85,7 @@ def _train(args):
     unknown = sorted(set(params) - set(model.get_params()))
     if unknown:
         raise UsageError(f"unknown parameter {unknown[0]!r} of FastTextClassifier; "
-                            f"choose among {', '.join(sorted(model.get_params()))}")
+                         f"choose among {', '.join(sorted(model.get_params()))}")
     if args.verbose:
         params.setdefault("verbose", args.verbose)
     model.set_params(**params)
