@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 
 from _common import QUESTIONS, WIKI17M, read_lines
 
@@ -76,8 +77,9 @@ def time_kernels(arch, n_words, n_tokens=200_000, repeats=3):
     counts = (1e6 / np.arange(1, n_words + 1)).astype(np.int64) + 5
     ids = rng.choice(n_words, size=n_tokens, p=counts / counts.sum()).astype(np.int32)
     offsets = np.arange(0, n_tokens + 1, 1000, dtype=np.int64)
-    params = dict(n_components=100, architecture=arch, window=5, negative=5, hs=False, ns_exponent=0.75, sample=0.0,
-                  alpha=0.025, min_alpha=0.0001, epochs=1, cbow_mean=True, shrink_windows=True, verbose=0)
+    params = SimpleNamespace(n_components=100, architecture=arch, window=5, negative=5, hs=False, ns_exponent=0.75,
+                             sample=0.0, alpha=0.025, min_alpha=0.0001, epochs=1, cbow_mean=True, shrink_windows=True,
+                             defer_inputs=False, verbose=0)
     tables = _tables(counts, params, n_tokens)
     settings = _kernel_params(params, 10 * n_tokens)
     bounds, first_doc = np.array([0, n_tokens], dtype=np.int64), np.zeros(1, dtype=np.int64)

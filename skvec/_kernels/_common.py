@@ -1,4 +1,4 @@
-"""Utilities shared by the Numba kernels: fast-math flags, prefetch, generators.
+"""Utilities shared by the Numba kernels: fast-math flags, prefetch, borrowed views, generators.
 
 Prefetch.  ``llvm.prefetch`` is overloaded on its pointer argument, so its
 name carries the pointer type: ``llvm.prefetch.p0i8`` while llvmlite's IR
@@ -25,6 +25,7 @@ from llvmlite import ir
 from numba import njit
 from numba.core import cgutils, types
 from numba.extending import intrinsic
+from numba.np.arrayobj import populate_array
 
 # Float flags that let LLVM vectorize the dot products and d-loops
 # (reassociation, reciprocal and fast approximations) but keep NaN/inf
@@ -134,3 +135,35 @@ def splitmix64(x):
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
+
+
+@intrinsic
+def borrowed(typingctx, array):
+    """A view of ``array`` that carries no reference count (a view with no memory-manager record).
+
+    Numba updates the reference count of an array, an atomic operation, each
+    time a view is made or an array is passed to another function, inlined
+    or not.  In a hot loop these updates are out-of-line calls that also
+    spill the vector registers, and their cache line is shared by every
+    thread using the same model.  A borrowed view costs nothing of the kind.
+    It must not outlive ``array``: only a function's arguments are borrowed,
+    and only for the duration of the call (the caller holds them).
+
+    The function with the loop borrows its arguments again although they
+    arrive borrowed: in a function that receives a view, its record is an
+    unknown pointer, so each release the compiler leaves (after an inlined
+    helper that takes an array, on each branch) is a call; in the function
+    that makes the view, the record is a known null and every increment and
+    release folds away.
+    """
+    if not isinstance(array, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        source = context.make_array(array)(context, builder, args[0])
+        view = context.make_array(array)(context, builder)
+        populate_array(view, data=source.data, shape=source.shape, strides=source.strides,
+                       itemsize=source.itemsize, meminfo=None)
+        return view._getvalue()
+
+    return array(array), codegen

@@ -57,7 +57,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import COUNTER_STRIDE, FASTMATH, below, lcg_next, prefetch_row
+from ._common import COUNTER_STRIDE, FASTMATH, below, borrowed, lcg_next, prefetch_row
 
 MAX_EXP = 6.0
 EXP_TABLE_SIZE = 1000
@@ -298,6 +298,17 @@ ThreadState.__doc__ = """Per-chunk generator states (updated in place) and per-c
 Scratch = namedtuple("Scratch", ["sentence", "h", "neu1e", "targets", "sums", "pending", "n_rows"])
 Scratch.__doc__ = """Per-chunk work arrays; ``sums``, ``pending`` and ``n_rows`` (one row per
 sentence position) hold the deferred input updates and are empty otherwise."""
+
+
+@njit(cache=True, inline="always")
+def borrowed_model(inputs, outputs, tables):
+    """``inputs``, ``outputs`` and ``tables`` with every array borrowed (see ``_common.borrowed``)."""
+    inputs = InputRows(borrowed(inputs.vectors), borrowed(inputs.extra_offsets), borrowed(inputs.extra_rows))
+    outputs = OutputRows(borrowed(outputs.syn1neg), borrowed(outputs.syn1))
+    tables = Tables(borrowed(tables.threshold), borrowed(tables.alias), borrowed(tables.code_offsets),
+                    borrowed(tables.codes), borrowed(tables.points), borrowed(tables.keep),
+                    borrowed(tables.sigmoid), borrowed(tables.neg_log_sigmoid))
+    return inputs, outputs, tables
 
 
 @njit(cache=True, inline="always")

@@ -38,17 +38,19 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, prefetch_row
+from ._common import FASTMATH, borrowed, prefetch_row
 from .word2vec import (
     EXP_TABLE_SIZE,
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
     WORDS_READ_STRIDE,
+    borrowed_model,
     context_range,
     draw_word,
     gather_input,
     hierarchical_softmax,
     learning_rate,
+    prefetch_input,
     read_sentence,
     scatter_gradient,
     start_focus,
@@ -56,8 +58,13 @@ from .word2vec import (
 
 # Focus words of a CBOW batch sharing their negatives.
 CBOW_BATCH = 16
-# Rows of one block a pass of the block products (unrolled by hand below).
-TILE = 4
+# Rows of one block a pass of the block products (unrolled by hand below):
+# the scores and the input gradients take 2 inputs x ``OUT_TILE`` outputs a
+# pass, the output updates ``IN_TILE`` inputs a pass.  Three outputs a pass
+# fit skip-gram's 1 + 5 outputs with no padding (four padded them to eight,
+# a quarter of those passes' work on zero rows).
+OUT_TILE = 3
+IN_TILE = 4
 
 _MAX_EXP32 = np.float32(MAX_EXP)
 _TABLE_SCALE32 = np.float32(EXP_TABLE_SIZE / MAX_EXP / 2.0)
@@ -75,7 +82,8 @@ Blocks.__doc__ = """Per-chunk work arrays of the shared-negative kernels.
 ``inputs`` (one row per input of a group; ``input_words`` their words in
 skip-gram, ``positives`` the word each predicts), ``outputs`` (the rows
 shared by the group: skip-gram's focus word and the negatives, their ids in
-``targets``), ``scores`` (inputs x outputs: the gradient factors),
+a row of ``targets``, which has two: skip-gram draws the next window's into
+the other), ``scores`` (inputs x outputs: the gradient factors),
 ``input_grad`` (the gradients of the inputs); for CBOW, ``span`` and
 ``span_grad`` hold the summed input rows of the batch's positions and their
 gradients, ``span_rows`` the number of rows summed, and ``focus`` the
@@ -88,12 +96,21 @@ def _blocks(dim, n_in, n_out, n_span):
     return Blocks(
         np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty((n_in, dim), dtype=np.float32),
         np.empty(n_in, dtype=np.int64), np.empty(n_in, dtype=np.int64), np.empty((n_out, dim), dtype=np.float32),
-        np.empty(n_out, dtype=np.int64),
+        np.empty((2, n_out), dtype=np.int64),
         np.empty((n_in, n_out), dtype=np.float32), np.empty((n_in, dim), dtype=np.float32),
         np.empty((n_span, dim), dtype=np.float32),
         np.empty((n_span, dim), dtype=np.float32), np.empty(n_span, dtype=np.int64),
         np.empty((CBOW_BATCH, 3), dtype=np.int64),
     )
+
+
+@njit(cache=True, inline="always")
+def _borrowed_blocks(blocks):
+    """``blocks`` with every array borrowed (see ``_common.borrowed``)."""
+    return Blocks(borrowed(blocks.sentence), borrowed(blocks.inputs), borrowed(blocks.input_words),
+                  borrowed(blocks.positives), borrowed(blocks.outputs), borrowed(blocks.targets),
+                  borrowed(blocks.scores), borrowed(blocks.input_grad), borrowed(blocks.span),
+                  borrowed(blocks.span_grad), borrowed(blocks.span_rows), borrowed(blocks.focus))
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
@@ -112,54 +129,57 @@ def _gradient(f, label, alpha, sigmoid, neg_log_sigmoid):
 
 
 @njit(cache=True, inline="always")
-def _draw_outputs(n_pos, syn1neg, tables, negative, blocks, r):
-    """Draw the shared negatives after the ``n_pos`` positives in ``targets`` and gather all output rows."""
+def _draw_negatives(n_pos, syn1neg, tables, negative, targets, r):
+    """Draw the shared negatives into ``targets`` after its ``n_pos`` positives and prefetch all their rows."""
     n_words = syn1neg.shape[0]
-    targets = blocks.targets
+    for s in range(n_pos):
+        prefetch_row(syn1neg, targets[s])
     for s in range(n_pos, n_pos + negative):
         r, target = draw_word(r, tables.threshold, tables.alias, n_words)
         targets[s] = target
         prefetch_row(syn1neg, target)
-    outputs = blocks.outputs
-    for s in range(n_pos + negative):
-        row = targets[s]
-        for k in range(outputs.shape[1]):
-            outputs[s, k] = syn1neg[row, k]
     return r
 
 
 @njit(cache=True, inline="always")
-def _padded(n):
-    """``n`` rounded up to a whole number of ``TILE`` rows."""
-    return (n + TILE - 1) // TILE * TILE
+def _gather_outputs(n_out, syn1neg, targets, outputs):
+    """Copy the output rows ``syn1neg[targets[:n_out]]`` into ``outputs``."""
+    for s in range(n_out):
+        row = targets[s]
+        for k in range(outputs.shape[1]):
+            outputs[s, k] = syn1neg[row, k]
+
+
+@njit(cache=True, inline="always")
+def _padded(n, tile):
+    """``n`` rounded up to a whole number of ``tile`` rows."""
+    return (n + tile - 1) // tile * tile
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
 def _dots(n_in, n_out, inputs, outputs, scores):
-    """``scores = inputs @ outputs.T`` over whole tiles: 2 inputs x ``TILE`` outputs a pass.
+    """``scores = inputs @ outputs.T`` over whole tiles: 2 inputs x ``OUT_TILE`` (3) outputs a pass.
 
-    A pass keeps 8 vector accumulators and loads 6 rows' components for 8
+    A pass keeps 6 vector accumulators and loads 5 rows' components for 6
     products; the rows past ``n_in`` and ``n_out`` (to whole tiles) must be
     zero.
     """
     dim = inputs.shape[1]
     for a in range(0, n_in, 2):
-        for b in range(0, n_out, TILE):
-            f0 = f1 = f2 = f3 = g0 = g1 = g2 = g3 = _ZERO32
+        for b in range(0, n_out, OUT_TILE):
+            f0 = f1 = f2 = g0 = g1 = g2 = _ZERO32
             for k in range(dim):
                 x = inputs[a, k]
                 y = inputs[a + 1, k]
-                o0, o1, o2, o3 = outputs[b, k], outputs[b + 1, k], outputs[b + 2, k], outputs[b + 3, k]
+                o0, o1, o2 = outputs[b, k], outputs[b + 1, k], outputs[b + 2, k]
                 f0 += x * o0
                 f1 += x * o1
                 f2 += x * o2
-                f3 += x * o3
                 g0 += y * o0
                 g1 += y * o1
                 g2 += y * o2
-                g3 += y * o3
-            scores[a, b], scores[a, b + 1], scores[a, b + 2], scores[a, b + 3] = f0, f1, f2, f3
-            scores[a + 1, b], scores[a + 1, b + 1], scores[a + 1, b + 2], scores[a + 1, b + 3] = g0, g1, g2, g3
+            scores[a, b], scores[a, b + 1], scores[a, b + 2] = f0, f1, f2
+            scores[a + 1, b], scores[a + 1, b + 1], scores[a + 1, b + 2] = g0, g1, g2
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
@@ -182,44 +202,61 @@ def _score(n_in, n_pos, n_out, inputs, outputs, targets, positives, scores, sigm
             g, step = _gradient(scores[a, b], _ONE32 if b < n_pos else _ZERO32, alpha, sigmoid, neg_log_sigmoid)
             scores[a, b] = g
             loss += step
-        for b in range(n_out, _padded(n_out)):
+        for b in range(n_out, _padded(n_out, OUT_TILE)):
             scores[a, b] = _ZERO32
-    for a in range(n_in, _padded(n_in)):
-        for b in range(_padded(n_out)):
+    for a in range(n_in, _padded(n_in, 2)):
+        for b in range(_padded(n_out, OUT_TILE)):
             scores[a, b] = _ZERO32
     return loss
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
-def _block_gradients(n_in, n_out, inputs, outputs, scores, targets, input_grad, syn1neg):
-    """``input_grad += scores @ outputs``, then each output row ``+=`` its column of ``scores.T @ inputs``.
+def _block_gradients(n_in, n_out, inputs, outputs, scores, targets, input_grad, syn1neg, accumulate):
+    """``input_grad (+)= scores @ outputs``, then each output row ``+=`` its column of ``scores.T @ inputs``.
 
     Whole tiles (the rows past ``n_in`` and ``n_out`` are zero, and so are
-    their factors): the input gradients 2 rows x ``TILE`` outputs a pass,
-    each output row ``TILE`` inputs a pass, added to the model's row in
-    place (one output at a time, so a negative drawn twice gets both).
+    their factors): the input gradients 2 rows x ``OUT_TILE`` outputs a pass
+    (the first pass writes them unless ``accumulate``), each output row
+    ``IN_TILE`` inputs a pass and 2 for the last one to three, added to the
+    model's row in place (one output at a time, so a negative drawn twice
+    gets both).
     """
     dim = inputs.shape[1]
     for a in range(0, n_in, 2):
-        for b in range(0, n_out, TILE):
-            f0, f1, f2, f3 = scores[a, b], scores[a, b + 1], scores[a, b + 2], scores[a, b + 3]
-            g0, g1, g2, g3 = scores[a + 1, b], scores[a + 1, b + 1], scores[a + 1, b + 2], scores[a + 1, b + 3]
-            for k in range(dim):
-                o0, o1, o2, o3 = outputs[b, k], outputs[b + 1, k], outputs[b + 2, k], outputs[b + 3, k]
-                input_grad[a, k] += f0 * o0 + f1 * o1 + f2 * o2 + f3 * o3
-                input_grad[a + 1, k] += g0 * o0 + g1 * o1 + g2 * o2 + g3 * o3
+        for b in range(0, n_out, OUT_TILE):
+            f0, f1, f2 = scores[a, b], scores[a, b + 1], scores[a, b + 2]
+            g0, g1, g2 = scores[a + 1, b], scores[a + 1, b + 1], scores[a + 1, b + 2]
+            if b == 0 and not accumulate:
+                for k in range(dim):
+                    o0, o1, o2 = outputs[b, k], outputs[b + 1, k], outputs[b + 2, k]
+                    input_grad[a, k] = f0 * o0 + f1 * o1 + f2 * o2
+                    input_grad[a + 1, k] = g0 * o0 + g1 * o1 + g2 * o2
+            else:
+                for k in range(dim):
+                    o0, o1, o2 = outputs[b, k], outputs[b + 1, k], outputs[b + 2, k]
+                    input_grad[a, k] += f0 * o0 + f1 * o1 + f2 * o2
+                    input_grad[a + 1, k] += g0 * o0 + g1 * o1 + g2 * o2
     for b in range(n_out):
         row = targets[b]
-        for a in range(0, n_in, TILE):
+        a = 0
+        while a + IN_TILE <= n_in:
             g0, g1, g2, g3 = scores[a, b], scores[a + 1, b], scores[a + 2, b], scores[a + 3, b]
             for k in range(dim):
                 syn1neg[row, k] += (g0 * inputs[a, k] + g1 * inputs[a + 1, k]
                                     + g2 * inputs[a + 2, k] + g3 * inputs[a + 3, k])
+            a += IN_TILE
+        for c in range(a, n_in, 2):
+            g0, g1 = scores[c, b], scores[c + 1, b]
+            for k in range(dim):
+                syn1neg[row, k] += g0 * inputs[c, k] + g1 * inputs[c + 1, k]
 
 
 @njit(cache=True, fastmath=FASTMATH)
 def _private_positives(n_in, syn1neg, inputs, positives, input_grad, sigmoid, neg_log_sigmoid, alpha):
     """CBOW: each input against its own focus word, updated at once (the negatives follow); returns the loss."""
+    syn1neg, inputs, input_grad = borrowed(syn1neg), borrowed(inputs), borrowed(input_grad)
+    positives = borrowed(positives)
+    sigmoid, neg_log_sigmoid = borrowed(sigmoid), borrowed(neg_log_sigmoid)
     dim = inputs.shape[1]
     loss = 0.0
     for a in range(n_in):
@@ -239,39 +276,78 @@ def _private_positives(n_in, syn1neg, inputs, positives, input_grad, sigmoid, ne
 @njit(cache=True, inline="always")
 def _zero_padding(n_in, n_out, blocks):
     """Zero the input, gradient and output rows from ``n_in`` and ``n_out`` to whole tiles."""
-    for a in range(n_in, _padded(n_in)):
+    for a in range(n_in, _padded(n_in, 2)):
         for k in range(blocks.inputs.shape[1]):
             blocks.inputs[a, k] = _ZERO32
             blocks.input_grad[a, k] = _ZERO32
-    for b in range(n_out, _padded(n_out)):
+    for b in range(n_out, _padded(n_out, OUT_TILE)):
         for k in range(blocks.outputs.shape[1]):
             blocks.outputs[b, k] = _ZERO32
 
 
 @njit(cache=True, inline="always")
-def _shared_negatives(n_in, n_pos, syn1neg, tables, negative, alpha, blocks, r):
-    """Draw the negatives, score the group, update the outputs and the input gradients; returns (loss, r)."""
-    r = _draw_outputs(n_pos, syn1neg, tables, negative, blocks, r)
+def _shared_negatives(n_in, n_pos, negative, syn1neg, tables, alpha, blocks, slot, accumulate):
+    """Score the group against its outputs ``targets[slot]`` (drawn), update them and the input gradients.
+
+    The first ``n_pos`` outputs are positives, the ``negative`` after them
+    the shared negatives; the input gradients are added to ``input_grad``
+    if ``accumulate``, else written to it.  Returns the loss.
+    """
+    targets = blocks.targets[slot]
     n_out = n_pos + negative
+    _gather_outputs(n_out, syn1neg, targets, blocks.outputs)
     _zero_padding(n_in, n_out, blocks)
-    loss = _score(n_in, n_pos, n_out, blocks.inputs, blocks.outputs, blocks.targets, blocks.positives,
+    loss = _score(n_in, n_pos, n_out, blocks.inputs, blocks.outputs, targets, blocks.positives,
                   blocks.scores, tables.sigmoid, tables.neg_log_sigmoid, alpha)
-    _block_gradients(n_in, n_out, blocks.inputs, blocks.outputs, blocks.scores, blocks.targets, blocks.input_grad,
-                     syn1neg)
-    return loss, r
+    _block_gradients(n_in, n_out, blocks.inputs, blocks.outputs, blocks.scores, targets, blocks.input_grad,
+                     syn1neg, accumulate)
+    return loss
+
+
+@njit(cache=True, inline="always")
+def _draw_window(word, n, outputs, tables, params, targets, r):
+    """Skip-gram: the shrink of focus ``word``'s window, then (``n > 1``: the window has inputs) its negatives.
+
+    Returns (shrink, r).  The negatives go to ``targets`` after ``word`` and
+    their rows are prefetched.
+    """
+    b, r = start_focus(word, outputs, tables, params, r)
+    if n > 1 and params.negative > 0:
+        targets[0] = word
+        r = _draw_negatives(1, outputs.syn1neg, tables, params.negative, targets, r)
+    return b, r
 
 
 @njit(cache=True, fastmath=FASTMATH)
 def _skipgram_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
-    """Skip-gram over the ``n`` kept words of ``blocks.sentence``, one window a group; returns (loss, examples, r)."""
+    """Skip-gram over the ``n`` kept words of ``blocks.sentence``, one window a group; returns (loss, examples, r).
+
+    The draws of a window (its shrink, then its negatives) are made while
+    the window before it is trained -- the same draws in the same order --
+    and the rows of its negatives and of the word entering it prefetched,
+    so their cache misses overlap the work of the window before.
+    """
+    # Borrowed views: no reference counting in the loop (see ``_common.borrowed``).
+    inputs, outputs, tables = borrowed_model(inputs, outputs, tables)
+    blocks = _borrowed_blocks(blocks)
     sen, rows, words, grad = blocks.sentence, blocks.inputs, blocks.input_words, blocks.input_grad
     dim = rows.shape[1]
+    window = params.window
     loss = 0.0
     n_examples = 0
+    b_next = 0
+    if n > 0:
+        b_next, r = _draw_window(sen[0], n, outputs, tables, params, blocks.targets[0], r)
     for i in range(n):
         word = sen[i]
-        b, r = start_focus(word, outputs, tables, params, r)
-        lo, hi = context_range(i, n, params.window, b)
+        b = b_next
+        slot = i & 1
+        if i + 1 < n:
+            b_next, r = _draw_window(sen[i + 1], n, outputs, tables, params, blocks.targets[1 - slot], r)
+            if i + 1 + window < n:
+                prefetch_row(inputs.vectors, sen[i + 1 + window])
+                prefetch_input(inputs, sen[i + 1 + window])
+        lo, hi = context_range(i, n, window, b)
         m = 0
         for c in range(lo, hi):
             if c == i:
@@ -281,8 +357,10 @@ def _skipgram_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
                 inv = _ONE32 / np.float32(n_rows)
                 for k in range(dim):
                     rows[m, k] *= inv
-            for k in range(dim):
-                grad[m, k] = _ZERO32
+            if params.hs or params.negative == 0:
+                # Gradients added to (tree paths); otherwise the negatives write them.
+                for k in range(dim):
+                    grad[m, k] = _ZERO32
             words[m] = sen[c]
             blocks.positives[m] = word
             m += 1
@@ -292,9 +370,8 @@ def _skipgram_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
             for a in range(m):
                 loss += hierarchical_softmax(rows[a], word, outputs.syn1, tables, alpha, grad[a])
         if params.negative > 0:
-            blocks.targets[0] = word
-            step, r = _shared_negatives(m, 1, outputs.syn1neg, tables, params.negative, alpha, blocks, r)
-            loss += step
+            loss += _shared_negatives(m, 1, params.negative, outputs.syn1neg, tables, alpha, blocks, slot,
+                                      params.hs)
         for a in range(m):
             scatter_gradient(grad[a], inputs, words[a])
         n_examples += m
@@ -346,6 +423,8 @@ def _cbow_means(start, stop, n, span_lo, outputs, tables, params, blocks, r):
 @njit(cache=True, fastmath=FASTMATH)
 def _cbow_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
     """CBOW over the ``n`` kept words of ``blocks.sentence``, ``CBOW_BATCH`` focus words a group; returns (loss, examples, r)."""
+    inputs, outputs, tables = borrowed_model(inputs, outputs, tables)
+    blocks = _borrowed_blocks(blocks)
     grad, span_grad, focus = blocks.input_grad, blocks.span_grad, blocks.focus
     dim = grad.shape[1]
     window = params.window
@@ -365,8 +444,8 @@ def _cbow_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
         if params.negative > 0:
             loss += _private_positives(m, outputs.syn1neg, blocks.inputs, blocks.positives, blocks.input_grad,
                                        tables.sigmoid, tables.neg_log_sigmoid, alpha)
-            step, r = _shared_negatives(m, 0, outputs.syn1neg, tables, params.negative, alpha, blocks, r)
-            loss += step
+            r = _draw_negatives(0, outputs.syn1neg, tables, params.negative, blocks.targets[0], r)
+            loss += _shared_negatives(m, 0, params.negative, outputs.syn1neg, tables, alpha, blocks, 0, True)
         # Each context position of a focus word gets its gradient, once summed over the batch.
         for a in range(m):
             for c in range(focus[a, 1], focus[a, 2]):
@@ -383,8 +462,8 @@ def _cbow_sentence(n, inputs, outputs, tables, params, alpha, blocks, r):
 def _train_chunk(t, ids, offsets, bounds, first_doc, inputs, outputs, tables, params, words_before, state):
     """Train chunk ``t`` of ``train_block``."""
     n_chunks = bounds.shape[0] - 1
-    n_in = _padded(max(2 * params.window, CBOW_BATCH))
-    blocks = _blocks(inputs.vectors.shape[1], n_in, _padded(1 + params.negative),
+    n_in = _padded(max(2 * params.window, CBOW_BATCH), IN_TILE)
+    blocks = _blocks(inputs.vectors.shape[1], n_in, _padded(1 + params.negative, OUT_TILE),
                      CBOW_BATCH + 2 * params.window)
     words_read = state.words_read[: WORDS_READ_STRIDE * n_chunks]
     r = state.rng_states[t]
