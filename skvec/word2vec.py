@@ -100,8 +100,9 @@ class Word2VecEmbedder(ContinuedTrainingMixin, CorpusInputMixin, ClassNamePrefix
         in skip-gram a window's context words share the focus word and its
         negatives; in CBOW 16 consecutive focus words share their
         negatives.  Rows of a group see each other's updates after the
-        group.  Skip-gram trains in about 0.6 of the time with the same
-        accuracy within run-to-run noise; CBOW is faster too but loses
+        group.  Skip-gram trains in about 0.46 of the time with the same
+        accuracy within run-to-run noise (wiki17m, 2 threads, median of
+        3); CBOW is faster too but loses
         analogy accuracy (about 3.6 points on the bundled sample), so it
         is not recommended there.  See :ref:`performance` for the figures
         (False: C's pair-by-pair updates).  Hierarchical softmax is trained
