@@ -18,6 +18,15 @@ the shared CPU lock, e.g.::
 ``--negative`` and ``--window`` (lists) print a time / accuracy table of the
 shared mode over those settings instead.
 
+``--ab OLD_FILE`` times an older copy of ``skvec/_kernels/word2vec_shared.py``
+against today's kernel (``--arch``), one thread, on a synthetic corpus of
+1 million Zipf-distributed tokens, 8 rounds alternating in one process (the
+first dropped), and prints the CPU time per example of each and the median
+of the paired ratios::
+
+    git show REV:skvec/_kernels/word2vec_shared.py > /tmp/shared_before.py
+    flock /tmp/skvec-cpu.lock python benchmarks/word2vec_shared.py --ab /tmp/shared_before.py
+
 ``--kernels`` times the two block kernels alone, one thread, on a synthetic
 corpus (200,000 Zipf-distributed tokens, no down-sampling) with a small
 vocabulary (1,000 words: every row in cache, the arithmetic counts) and a
@@ -71,18 +80,8 @@ def time_kernels(arch, n_words, n_tokens=200_000, repeats=3):
     from skvec._kernels import word2vec as kernels
     from skvec._kernels import word2vec_shared
     from skvec._threads import numba_threads
-    from skvec._training.word2vec import _kernel_params, _tables
 
-    rng = np.random.default_rng(0)
-    counts = (1e6 / np.arange(1, n_words + 1)).astype(np.int64) + 5
-    ids = rng.choice(n_words, size=n_tokens, p=counts / counts.sum()).astype(np.int32)
-    offsets = np.arange(0, n_tokens + 1, 1000, dtype=np.int64)
-    params = SimpleNamespace(n_components=100, architecture=arch, window=5, negative=5, hs=False, ns_exponent=0.75,
-                             sample=0.0, alpha=0.025, min_alpha=0.0001, epochs=1, cbow_mean=True, shrink_windows=True,
-                             defer_inputs=False, verbose=0)
-    tables = _tables(counts, params, n_tokens)
-    settings = _kernel_params(params, 10 * n_tokens)
-    bounds, first_doc = np.array([0, n_tokens], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    ids, offsets, bounds, first_doc, tables, settings = _synthetic_block(arch, n_words, n_tokens)
     result = {}
     with numba_threads(1):
         for name, block in (("default", kernels.train_block), ("shared", word2vec_shared.train_block)):
@@ -99,6 +98,69 @@ def time_kernels(arch, n_words, n_tokens=200_000, repeats=3):
                 times.append(time.process_time() - start)
             result[name] = min(times[1:]) / int(state.examples[0])
     return result
+
+
+def _synthetic_block(arch, n_words, n_tokens):
+    """A Zipf corpus of ``n_tokens`` ids over ``n_words`` words, its tables and settings, one chunk."""
+    import numpy as np
+
+    from skvec._training.word2vec import _kernel_params, _tables
+
+    rng = np.random.default_rng(0)
+    counts = (1e6 / np.arange(1, n_words + 1)).astype(np.int64) + 5
+    ids = rng.choice(n_words, size=n_tokens, p=counts / counts.sum()).astype(np.int32)
+    offsets = np.arange(0, n_tokens + 1, 1000, dtype=np.int64)
+    params = SimpleNamespace(n_components=100, architecture=arch, window=5, negative=5, hs=False, ns_exponent=0.75,
+                             sample=0.0, alpha=0.025, min_alpha=0.0001, epochs=1, cbow_mean=True, shrink_windows=True,
+                             defer_inputs=False, verbose=0)
+    tables = _tables(counts, params, n_tokens)
+    settings = _kernel_params(params, 10 * n_tokens)
+    bounds, first_doc = np.array([0, n_tokens], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    return ids, offsets, bounds, first_doc, tables, settings
+
+
+def ab_kernels(old_file, arch, n_words, n_tokens=1_000_000, rounds=8):
+    """CPU ns per example of an older shared-negatives kernel file and today's, alternating in one process.
+
+    ``old_file`` is a copy of an older ``skvec/_kernels/word2vec_shared.py``
+    (e.g. from ``git show REV:skvec/_kernels/word2vec_shared.py``); it is
+    loaded as a module of ``skvec._kernels`` so that its relative imports
+    resolve to today's package.  The first round (compilation, warm-up) is
+    dropped.
+    """
+    import importlib.util
+
+    import numpy as np
+
+    from skvec._kernels import word2vec as kernels
+    from skvec._kernels import word2vec_shared
+    from skvec._threads import numba_threads
+
+    spec = importlib.util.spec_from_file_location("skvec._kernels._shared_before", old_file)
+    old = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(old)
+    ids, offsets, bounds, first_doc, tables, settings = _synthetic_block(arch, n_words, n_tokens)
+    blocks = {"before": old.train_block, "today": word2vec_shared.train_block}
+    models = {name: (kernels.InputRows(kernels.init_input_vectors(n_words, 100, 1), np.zeros(n_words + 1, np.int64),
+                                       np.zeros(0, np.int32)),
+                     kernels.OutputRows(np.zeros((n_words, 100), np.float32), np.zeros((1, 100), np.float32)))
+              for name in blocks}
+    times = {name: [] for name in blocks}
+    with numba_threads(1):
+        for round_ in range(rounds):
+            for name in (("before", "today") if round_ % 2 == 0 else ("today", "before")):
+                state = kernels.ThreadState(np.array([1], dtype=np.uint64), np.zeros(8, np.int64), np.zeros(1),
+                                            np.zeros(1, np.int64))
+                inputs, outputs = models[name]
+                start = time.process_time()
+                blocks[name](ids, offsets, bounds, first_doc, inputs, outputs, tables, settings, 0, state)
+                if round_ > 0:
+                    times[name].append(1e9 * (time.process_time() - start) / int(state.examples[0]))
+    for name in blocks:
+        print(f"{arch:8s} {n_words:6d} words, {name:6s}: {' '.join(f'{t:.0f}' for t in times[name])} ns an example, "
+              f"median {statistics.median(times[name]):.0f}")
+    paired = statistics.median(t / b for t, b in zip(times["today"], times["before"]))
+    print(f"{arch:8s} {n_words:6d} words: today / before, paired median {paired:.3f}", flush=True)
 
 
 def report_kernels():
@@ -156,6 +218,8 @@ def main():
     parser.add_argument("--negative", default="5", help="comma-separated list: a table of the shared mode")
     parser.add_argument("--window", default="5", help="comma-separated list: a table of the shared mode")
     parser.add_argument("--kernels", action="store_true", help="time the block kernels alone (synthetic corpus)")
+    parser.add_argument("--ab", default=None, metavar="OLD_FILE",
+                        help="time an older word2vec_shared.py against today's, alternating in one process")
     parser.add_argument("--shared", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -166,6 +230,10 @@ def main():
         return
     if args.kernels:
         report_kernels()
+        return
+    if args.ab:
+        for n_words in (1_000, 70_000):
+            ab_kernels(args.ab, args.arch, n_words)
         return
     started = time.perf_counter()
     print(f"word2vec {args.arch}, 100 d, sample 1e-3, min_count 5, {args.epochs} epochs, {args.n_jobs} threads, "
