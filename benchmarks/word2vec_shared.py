@@ -75,8 +75,6 @@ def run_fit(args, shared, negative, window):
 
 def time_kernels(arch, n_words, n_tokens=200_000, repeats=3):
     """CPU seconds per example of the default and the shared block kernels on a synthetic corpus."""
-    import numpy as np
-
     from skvec._kernels import word2vec as kernels
     from skvec._kernels import word2vec_shared
     from skvec._threads import numba_threads
@@ -85,11 +83,8 @@ def time_kernels(arch, n_words, n_tokens=200_000, repeats=3):
     result = {}
     with numba_threads(1):
         for name, block in (("default", kernels.train_block), ("shared", word2vec_shared.train_block)):
-            inputs = kernels.InputRows(kernels.init_input_vectors(n_words, 100, 1), np.zeros(n_words + 1, np.int64),
-                                       np.zeros(0, np.int32))
-            outputs = kernels.OutputRows(np.zeros((n_words, 100), np.float32), np.zeros((1, 100), np.float32))
-            state = kernels.ThreadState(np.array([1], dtype=np.uint64), np.zeros(8, np.int64), np.zeros(1),
-                                        np.zeros(1, np.int64))
+            inputs, outputs = _new_model(n_words)
+            state = _new_state()
             times = []
             for _ in range(repeats + 1):  # the first call compiles or loads, and warms the rows
                 state.words_read[:] = 0
@@ -119,6 +114,27 @@ def _synthetic_block(arch, n_words, n_tokens):
     return ids, offsets, bounds, first_doc, tables, settings
 
 
+def _new_model(n_words, dim=100):
+    """word2vec's starting rows for ``n_words`` words: C's input rows, zero outputs (no tree)."""
+    import numpy as np
+
+    from skvec._kernels import word2vec as kernels
+
+    inputs = kernels.InputRows(kernels.init_input_vectors(n_words, dim, 1), np.zeros(n_words + 1, np.int64),
+                               np.zeros(0, np.int32))
+    return inputs, kernels.OutputRows(np.zeros((n_words, dim), np.float32), np.zeros((1, dim), np.float32))
+
+
+def _new_state():
+    """The state of one chunk, generator seeded at 1."""
+    import numpy as np
+
+    from skvec._kernels import word2vec as kernels
+
+    return kernels.ThreadState(np.array([1], dtype=np.uint64), np.zeros(8, np.int64), np.zeros(1),
+                               np.zeros(1, np.int64))
+
+
 def ab_kernels(old_file, arch, n_words, n_tokens=1_000_000, rounds=8):
     """CPU ns per example of an older shared-negatives kernel file and today's, alternating in one process.
 
@@ -130,27 +146,22 @@ def ab_kernels(old_file, arch, n_words, n_tokens=1_000_000, rounds=8):
     """
     import importlib.util
 
-    import numpy as np
-
-    from skvec._kernels import word2vec as kernels
     from skvec._kernels import word2vec_shared
     from skvec._threads import numba_threads
 
     spec = importlib.util.spec_from_file_location("skvec._kernels._shared_before", old_file)
     old = importlib.util.module_from_spec(spec)
+    # Registered, so that Numba's cache of the old kernels can find their module again.
+    sys.modules[spec.name] = old
     spec.loader.exec_module(old)
     ids, offsets, bounds, first_doc, tables, settings = _synthetic_block(arch, n_words, n_tokens)
     blocks = {"before": old.train_block, "today": word2vec_shared.train_block}
-    models = {name: (kernels.InputRows(kernels.init_input_vectors(n_words, 100, 1), np.zeros(n_words + 1, np.int64),
-                                       np.zeros(0, np.int32)),
-                     kernels.OutputRows(np.zeros((n_words, 100), np.float32), np.zeros((1, 100), np.float32)))
-              for name in blocks}
+    models = {name: _new_model(n_words) for name in blocks}
     times = {name: [] for name in blocks}
     with numba_threads(1):
         for round_ in range(rounds):
             for name in (("before", "today") if round_ % 2 == 0 else ("today", "before")):
-                state = kernels.ThreadState(np.array([1], dtype=np.uint64), np.zeros(8, np.int64), np.zeros(1),
-                                            np.zeros(1, np.int64))
+                state = _new_state()
                 inputs, outputs = models[name]
                 start = time.process_time()
                 blocks[name](ids, offsets, bounds, first_doc, inputs, outputs, tables, settings, 0, state)

@@ -276,9 +276,9 @@ def test_transform_logs_encoding_lines_at_verbose_2(caplog):
                                     {"architecture": "dm", "hierarchical_softmax": True}])
 def test_large_batch_equals_one_document_at_a_time(params):
     # More documents than the kernel's 256 ranges, so that a thread infers
-    # several documents of one range in turn (and two at a time where the
-    # kernel does): unequal lengths, empty and unknown documents among them,
-    # an odd count, one and two threads; each row is the one it gets alone.
+    # several documents of one range in turn: unequal lengths, empty and
+    # unknown documents among them, an odd count, one and two threads; each
+    # row is the one it gets alone.
     model = small(**params, epochs=2, infer_epochs=2).fit(DOCS)
     rng = np.random.default_rng(2)
     docs = [DOCS[i % len(DOCS)][: rng.integers(1, 30)] for i in range(601)]
