@@ -211,6 +211,8 @@ def main():
     parser.add_argument("--child", choices=["skvec", "gensim"], default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.infer_repeats < 1:
+        parser.error(f"--infer-repeats must be at least 1, got {args.infer_repeats}")
     if args.child:
         args.library, args.arch = args.child, args.arch[0]
         child(args)

@@ -177,8 +177,8 @@ def test_skipgram_sentence_matches_one_window_at_a_time(n):
     syn1neg = (0.3 * rng.standard_normal((n_words, dim))).astype(np.float32)
     alpha = np.float32(0.05)
     expected_syn0, expected_syn1neg = syn0.copy(), syn1neg.copy()
-    expected_r, expected_examples = _reference_skipgram_sentence(list(sentence), expected_syn0, expected_syn1neg, tables, window,
-                                              negative, alpha, 12345)
+    expected_r, expected_examples = _reference_skipgram_sentence(
+        list(sentence), expected_syn0, expected_syn1neg, tables, window, negative, alpha, 12345)
 
     blocks = shared._blocks(dim, 8, shared._padded(1 + negative, shared.OUT_TILE), shared.CBOW_BATCH + 2 * window)
     blocks.sentence[:n] = sentence
