@@ -15,9 +15,14 @@ memory is its own) measures:
 * training time: the training call only (gensim ``train`` after
   ``build_vocab``; skvec ``training_time_``, its encoding timed apart);
 * inference time for 10,000 documents given as token lists: skvec one
-  ``transform`` call, gensim ``infer_vector`` in a loop; the median of
-  ``--infer-repeats`` runs (3), as one run moves by a third with the load
-  of a shared machine;
+  ``transform`` call, gensim ``infer_vector`` in a loop.  The speed of a
+  shared machine drifts by a third over minutes, and the two training
+  children run minutes apart, so inference is timed apart from them, in
+  paired rounds: each child saves its model, then ``--infer-repeats``
+  rounds (3) each load both models in fresh processes, one after the other
+  (the order alternating between rounds), and time one run each.  A
+  round's ratio compares runs made seconds apart; the median of the
+  rounds' ratios is reported with the median times;
 * macro-F1 of paragraph -> article on the 20 largest articles of the bundled
   sample (``--articles``): a stratified quarter of their paragraphs is held out; the held-out
   paragraphs get inferred vectors; the other labelled paragraphs their
@@ -36,7 +41,8 @@ memory is its own) measures:
   one library moves by about two points between runs of the same seed (two
   threads); ``--articles 100`` (2,628 held-out paragraphs) separates the
   libraries better;
-* peak RSS of the child.
+* peak RSS of the training child (training, then the F1 task, whose
+  inference of some 3,000 paragraphs allocates what inference needs).
 
 Corpora: ``sample`` trains on every paragraph of the bundled sample but the
 held-out ones (about 2.5 million tokens); ``wiki17m`` on the first
@@ -51,9 +57,12 @@ Run under the shared CPU lock, e.g.::
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -114,6 +123,21 @@ class Skvec:
     def infer(self, docs):
         return self.model.transform(docs)
 
+    def save(self, path):
+        import pickle
+
+        with open(path, "wb") as f:
+            pickle.dump(self.model, f)
+
+    @classmethod
+    def load(cls, path):
+        import pickle
+
+        library = cls.__new__(cls)
+        with open(path, "rb") as f:
+            library.model = pickle.load(f)
+        return library
+
 
 class Gensim:
     def __init__(self, arch, seed, epochs):
@@ -141,6 +165,17 @@ class Gensim:
     def infer(self, docs):
         return np.vstack([self.model.infer_vector(doc) for doc in docs])
 
+    def save(self, path):
+        self.model.save(str(path))
+
+    @classmethod
+    def load(cls, path):
+        from gensim.models.doc2vec import Doc2Vec
+
+        library = cls.__new__(cls)
+        library.model = Doc2Vec.load(str(path))
+        return library
+
 
 def _macro_f1(x_train, y_train, x_test, y_test):
     from sklearn.linear_model import LogisticRegression
@@ -153,12 +188,23 @@ def _macro_f1(x_train, y_train, x_test, y_test):
     return f1_score(y_test, classifier.predict(x_test), average="macro")
 
 
+LIBRARIES = {"skvec": Skvec, "gensim": Gensim}
+
+
+def _inference_batch(args, corpus=None):
+    """The 10,000 timed documents: the training corpus's first ones, cycled."""
+    if corpus is None:
+        docs, _, _, test = _task(args.articles)
+        corpus, _ = _corpus(args, docs, test)
+    return [corpus[i % len(corpus)] for i in range(N_INFER)]
+
+
 def child(args):
+    """Train one library, score the task, save the model to ``--model``; print JSON."""
     docs, target, train, test = _task(args.articles)
     corpus, rows = _corpus(args, docs, test)
-    library = {"skvec": Skvec, "gensim": Gensim}[args.library](args.arch, args.seed, args.epochs)
+    library = LIBRARIES[args.library](args.arch, args.seed, args.epochs)
     train_seconds, prepare_seconds = library.train(corpus)
-    peak_after_training = peak_rss_mb()
     if args.corpus == "sample":
         x_train = library.trained(rows[train])
     else:
@@ -168,34 +214,56 @@ def child(args):
     f1_pipeline = f1
     if args.corpus == "sample":
         f1_pipeline = _macro_f1(library.infer([docs[i] for i in train]), target[train], x_test, target[test])
-    batch = [corpus[i % len(corpus)] for i in range(N_INFER)]
-    infer_runs = []
-    for run in range(args.infer_repeats):
-        started = time.perf_counter()
-        library.infer(batch)
-        infer_runs.append(time.perf_counter() - started)
-        if run == 0:
-            # The peak of training and of one pass of the whole task; the
-            # repeats only time it.
-            peak_mb = max(peak_after_training, peak_rss_mb())
-    infer_seconds = float(np.median(infer_runs))
-    print(json.dumps(dict(train=train_seconds, prepare=prepare_seconds, infer=infer_seconds, infer_runs=infer_runs,
-                          f1=f1,
-                          f1_pipeline=f1_pipeline,
-                          peak_mb=peak_mb, n_docs=len(corpus),
-                          n_tokens=int(sum(map(len, corpus))))))
+    peak_mb = peak_rss_mb()
+    library.save(args.model)
+    print(json.dumps(dict(train=train_seconds, prepare=prepare_seconds, f1=f1, f1_pipeline=f1_pipeline,
+                          peak_mb=peak_mb, n_docs=len(corpus), n_tokens=int(sum(map(len, corpus))))))
 
 
-def _run_child(args, library, arch, seed):
-    command = [sys.executable, __file__, "--child", library, "--arch", arch, "--seed", str(seed),
-               "--corpus", args.corpus, "--epochs", str(args.epochs), "--articles", str(args.articles),
-               "--infer-repeats", str(args.infer_repeats)]
+def infer_child(args):
+    """Load the model at ``--model`` and time one inference of the batch; print JSON."""
+    batch = _inference_batch(args)
+    library = LIBRARIES[args.library].load(args.model)
+    # Compiled (skvec: loaded from Numba's cache) before timing.
+    library.infer(batch[:10])
+    started = time.perf_counter()
+    library.infer(batch)
+    print(json.dumps(dict(infer=time.perf_counter() - started)))
+
+
+def _run_child(args, library, arch, seed, model, infer=False):
+    command = [sys.executable, __file__, "--infer-child" if infer else "--child", library, "--arch", arch,
+               "--seed", str(seed), "--corpus", args.corpus, "--epochs", str(args.epochs),
+               "--articles", str(args.articles), "--model", str(model)]
     if args.max_docs:
         command += ["--max-docs", str(args.max_docs)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    result = json.loads(output.strip().splitlines()[-1])
-    print(f"  {library:6s} {arch:4s} seed {seed}: {json.dumps(result)}", flush=True)
-    return result
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _compare(args, arch, seed, models):
+    """Train both libraries, then time their inference in paired rounds; the results of each."""
+    results = {}
+    for lib in LIBRARIES:
+        results[lib] = _run_child(args, lib, arch, seed, models / f"{lib}-{arch}-{seed}")
+        print(f"  {lib:6s} {arch:4s} seed {seed}: {json.dumps(results[lib])}", flush=True)
+    times = {lib: [] for lib in LIBRARIES}
+    ratios = []
+    for round_ in range(args.infer_repeats):
+        order = list(LIBRARIES) if round_ % 2 == 0 else list(reversed(LIBRARIES))
+        for lib in order:
+            model = models / f"{lib}-{arch}-{seed}"
+            times[lib].append(_run_child(args, lib, arch, seed, model, infer=True)["infer"])
+        ratios.append(times["skvec"][-1] / times["gensim"][-1])
+        print(f"  inference round {round_} ({' then '.join(order)}): skvec {times['skvec'][-1]:.2f} s, "
+              f"gensim {times['gensim'][-1]:.2f} s, ratio {ratios[-1]:.3f}", flush=True)
+    for lib in LIBRARIES:
+        results[lib].update(infer=float(np.median(times[lib])), infer_runs=times[lib])
+    results["skvec"]["infer_ratio"] = float(np.median(ratios))
+    skvec, gensim = results["skvec"], results["gensim"]
+    print(f"  {arch:4s} seed {seed}: inference {skvec['infer']:.2f} s vs {gensim['infer']:.2f} s, "
+          f"median paired ratio {skvec['infer_ratio']:.3f}", flush=True)
+    return results
 
 
 def main():
@@ -207,33 +275,41 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--arch", nargs="+", default=["dbow", "dm"])
     parser.add_argument("--infer-repeats", type=int, default=3,
-                        help="timed inference runs (the median is kept), at least 1")
-    parser.add_argument("--child", choices=["skvec", "gensim"], default=None)
+                        help="paired inference rounds (the medians are kept), at least 1")
+    parser.add_argument("--child", choices=list(LIBRARIES), default=None)
+    parser.add_argument("--infer-child", choices=list(LIBRARIES), default=None)
+    parser.add_argument("--model", default=None, help="(children) where the model is saved or loaded from")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.infer_repeats < 1:
         parser.error(f"--infer-repeats must be at least 1, got {args.infer_repeats}")
-    if args.child:
-        args.library, args.arch = args.child, args.arch[0]
-        child(args)
+    if args.child or args.infer_child:
+        args.library, args.arch = args.child or args.infer_child, args.arch[0]
+        (child if args.child else infer_child)(args)
         return
     print(f"corpus {args.corpus} (max_docs={args.max_docs}), {args.epochs} epochs, seeds {args.seeds}, "
           f"{args.articles} articles", flush=True)
     # Seed by seed, so that an interrupted run still has whole comparisons.
-    runs = {(arch, lib): [] for arch in args.arch for lib in ("skvec", "gensim")}
-    for seed in args.seeds:
-        for arch in args.arch:
-            for lib in ("skvec", "gensim"):
-                runs[arch, lib].append(_run_child(args, lib, arch, seed))
+    runs = {(arch, lib): [] for arch in args.arch for lib in LIBRARIES}
+    models = Path(tempfile.mkdtemp(prefix="doc2vec-models-"))
+    try:
+        for seed in args.seeds:
+            for arch in args.arch:
+                for lib, result in _compare(args, arch, seed, models).items():
+                    runs[arch, lib].append(result)
+    finally:
+        shutil.rmtree(models)
     for arch in args.arch:
-        results = {lib: runs[arch, lib] for lib in ("skvec", "gensim")}
+        results = {lib: runs[arch, lib] for lib in LIBRARIES}
         keys = ("train", "infer", "f1", "f1_pipeline", "peak_mb")
         summary = {lib: {key: float(np.mean([r[key] for r in runs])) for key in keys}
                    for lib, runs in results.items()}
         s, g = summary["skvec"], summary["gensim"]
+        ratios = [r["infer_ratio"] for r in results["skvec"]]
         print(f"{arch}: training {s['train']:.1f} s vs {g['train']:.1f} s (ratio {s['train'] / g['train']:.2f}); "
               f"inference of {N_INFER} docs {s['infer']:.2f} s vs {g['infer']:.2f} s "
-              f"(ratio {s['infer'] / g['infer']:.3f}); macro-F1 {100 * s['f1']:.1f} vs {100 * g['f1']:.1f} "
+              f"(paired ratio per seed {', '.join(f'{r:.3f}' for r in ratios)}; median {np.median(ratios):.3f}); "
+              f"macro-F1 {100 * s['f1']:.1f} vs {100 * g['f1']:.1f} "
               f"({100 * (s['f1'] - g['f1']):+.1f} pt), inferred for training paragraphs too "
               f"{100 * s['f1_pipeline']:.1f} vs {100 * g['f1_pipeline']:.1f} "
               f"({100 * (s['f1_pipeline'] - g['f1_pipeline']):+.1f} pt); "
