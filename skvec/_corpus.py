@@ -371,9 +371,16 @@ def _encode_token_lists(batch, index, ids, lengths):
     if not all(type(doc) is list for doc in batch):
         return False
     flat = list(chain.from_iterable(batch))
-    if not all(map(isinstance, flat, repeat(str))):
+    try:
+        found = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int32, count=len(flat))
+    except TypeError:  # an unhashable token
         return False
-    ids.frombytes(np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int32, count=len(flat)).tobytes())
+    # A token found is equal to a word of the index, a string: only the
+    # tokens not found (usually few) need their type checked.
+    unknown = np.flatnonzero(found < 0).tolist()
+    if not all(map(isinstance, map(flat.__getitem__, unknown), repeat(str))):
+        return False
+    ids.frombytes(found.tobytes())
     lengths.frombytes(np.fromiter(map(len, batch), dtype=np.int64, count=len(batch)).tobytes())
     return True
 

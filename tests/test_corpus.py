@@ -195,6 +195,16 @@ def test_non_string_tokens_against_a_fitted_vocabulary():
         vectorizer.transform([["a"], ["b", "c", 7]])
 
 
+def test_unhashable_and_unknown_non_string_tokens_against_a_fitted_vocabulary():
+    # Known tokens are strings by construction; only unknown ones have their type checked, and an
+    # unhashable token fails the lookup itself: both still name the document and the token.
+    vectorizer = CooccurrenceVectorizer(min_count=1).fit([["a", "b", "c"]])
+    with raises(TypeError, "Document 1, token 1", "list"):
+        vectorizer.transform([["a"], ["b", ["c"]]])
+    with raises(TypeError, "Document 0, token 2", "float"):
+        vectorizer.transform([["a", "zzz", 1.5, "c"]])
+
+
 def test_non_string_tokens_from_a_tokenizer():
     vectorizer = CooccurrenceVectorizer(min_count=1, tokenizer=lambda doc: [len(doc)])
     with raises(TypeError, "Document 0, token 0", "int"):
