@@ -191,11 +191,10 @@ def _macro_f1(x_train, y_train, x_test, y_test):
 LIBRARIES = {"skvec": Skvec, "gensim": Gensim}
 
 
-def _inference_batch(args, corpus=None):
+def _inference_batch(args):
     """The 10,000 timed documents: the training corpus's first ones, cycled."""
-    if corpus is None:
-        docs, _, _, test = _task(args.articles)
-        corpus, _ = _corpus(args, docs, test)
+    docs, _, _, test = _task(args.articles)
+    corpus, _ = _corpus(args, docs, test)
     return [corpus[i % len(corpus)] for i in range(N_INFER)]
 
 
