@@ -15,6 +15,8 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from skvec import Doc2VecEmbedder, get_word_vectors
+from skvec._kernels import doc2vec as doc2vec_kernels
+from skvec._kernels import word2vec as word2vec_kernels
 
 DOCS = topic_documents(n_docs=240, doc_length=(10, 30), seed=1, n_topics=4, words_per_topic=10)
 TOPICS = np.array([topic_of_word(doc[0]) for doc in DOCS])
@@ -42,6 +44,7 @@ ARCHITECTURES = [
     {"architecture": "dm", "dm_mean": False},
     {"architecture": "dbow", "negative": 0, "hierarchical_softmax": True},
     {"architecture": "dm", "negative": 0, "hierarchical_softmax": True},
+    {"architecture": "dbow", "hierarchical_softmax": True},
 ]
 
 
@@ -66,6 +69,30 @@ def test_inferred_vector_is_nearest_to_its_trained_vector_topic():
     unit = trained / np.linalg.norm(trained, axis=1, keepdims=True)
     nearest = (inferred @ unit.T).argmax(axis=1)
     assert np.mean(TOPICS[nearest] == TOPICS[:40]) > 0.9
+
+
+def test_inference_draws_negatives_as_training_does():
+    # Inference reads the alias table packed one slot an int64; the words drawn are the same.
+    weights = np.arange(1, 41, dtype=np.float64) ** 0.75
+    threshold, alias = word2vec_kernels.alias_table(weights)
+    slots = doc2vec_kernels.packed_alias(threshold, alias)
+    expected = word2vec_kernels.draw_negatives(threshold, alias, 5000, np.uint64(7))
+    np.testing.assert_array_equal(doc2vec_kernels.draw_packed(slots, 5000, np.uint64(7)), expected)
+
+
+def test_inference_context_sums_from_prefix_sums():
+    rng = np.random.default_rng(0)
+    word_rows = rng.normal(size=(50, 16)).astype(np.float32)
+    n = 300
+    sentence = rng.integers(0, 50, size=n).astype(np.int32)
+    prefix = np.empty((n + 1, 16), dtype=np.float32)
+    doc2vec_kernels._prefix_sums(n, sentence, word_rows, prefix)
+    for i in [0, 1, 150, n - 1]:
+        for half in [1, 3, 10]:
+            lo, hi = max(i - half, 0), min(i + half + 1, n)
+            context = word_rows[sentence[lo:hi]].astype(np.float64).sum(axis=0) - word_rows[sentence[i]]
+            from_prefix = (prefix[hi] - prefix[i + 1]) + (prefix[i] - prefix[lo])
+            np.testing.assert_allclose(from_prefix, context, atol=1e-4)
 
 
 @pytest.mark.parametrize("architecture", ["dbow", "dm"])

@@ -12,7 +12,8 @@ document each position belongs to:
   CBOW (sum or mean), and the input gradient goes to the document row and to
   every context word.
 
-Inference trains a new document row with everything else frozen.  Each
+Inference trains a new document row with everything else frozen (the
+loop and what it can skip because of that: ``_infer_sentence``).  Each
 document is independent: its initial row and its generator are seeded from
 a hash of its token ids and the model's seed, its work arrays are its own,
 and nothing is shared between documents, so its row depends neither on its
@@ -24,7 +25,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, borrowed, lcg_next, prefetch_row, splitmix64
+from ._common import FASTMATH, below, borrowed, lcg_next, prefetch_row, splitmix64
 from .word2vec import (
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
@@ -32,7 +33,6 @@ from .word2vec import (
     Scratch,
     borrowed_model,
     context_range,
-    draw_word,
     gather_input,
     hierarchical_softmax,
     learning_rate,
@@ -44,6 +44,10 @@ from .word2vec import (
 )
 
 _LOW16 = np.uint64(0xFFFF)
+_LOW32 = np.int64(0xFFFFFFFF)
+_S16 = np.uint64(16)
+_S32 = np.uint64(32)
+_S32I = np.int64(32)
 _MAX_EXP32 = np.float32(MAX_EXP)
 _ONE32 = np.float32(1.0)
 _ZERO32 = np.float32(0.0)
@@ -67,11 +71,12 @@ schedule (``epochs`` passes, the rate falling linearly from ``start_alpha`` in
 the first to ``min_alpha`` in the last), and the model's seed."""
 
 
-InferenceWork = namedtuple("InferenceWork", ["sentence", "h", "neu1e", "rows", "labels", "shrinks"])
-InferenceWork.__doc__ = """Work arrays of inference: the kept words, the input and its gradient, the
-output rows with their labels (then their gradient scales) of the current and
-the next position (negative sampling, rows 0 and 1) and of the tree path
-(row 2), and the window shrinks of the current and the next position."""
+InferenceWork = namedtuple("InferenceWork", ["sentence", "h", "prefix", "rows", "labels", "shrinks", "slots"])
+InferenceWork.__doc__ = """Work arrays of inference: the kept words, the input, the prefix sums of the
+kept words' rows (PV-DM), the output rows with their labels (then their
+gradient scales) of the current and the next position (negative sampling,
+rows 0 and 1) and of the tree path (row 2), the window shrinks of the current
+and the next position, and the packed alias table (shared, read only)."""
 
 
 @njit(cache=True)
@@ -88,8 +93,8 @@ def _add_context(h, inputs, sen, i, lo, hi, mean, dim):
     """PV-DM's input: add to ``h`` (the document row) the rows of ``sen[lo:hi]`` but position ``i``.
 
     With ``mean``, ``h`` becomes the average of the document row and the
-    context rows.  Training and inference build the input with this one
-    routine, inlined at both sites.
+    context rows.  Training's input; inference, whose word rows are frozen,
+    reads the same sum from prefix sums (``_infer_sentence``).
     """
     n_rows = 1
     for c in range(lo, hi):
@@ -206,46 +211,96 @@ def _gain(f, label, saturate, sigmoid, alpha):
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
-def _frozen_outputs(h, matrix, rows, labels, slot, n, saturate, sigmoid, alpha, neu1e):
-    """Add to ``neu1e`` the input gradient of the ``n`` outputs ``matrix[rows[slot, :n]]`` (labels ``labels[slot]``).
+def _score_rows(h, matrix, rows, labels, slot, s, m, saturate, sigmoid, alpha):
+    """Replace the labels of outputs ``s .. s + m - 1`` (``m`` of 1 to 3) by their gradient scales."""
+    dim = h.shape[0]
+    a = rows[slot, s]
+    b = rows[slot, s + 1] if m > 1 else a
+    c = rows[slot, s + 2] if m > 2 else a
+    fa = _ZERO32
+    fb = _ZERO32
+    fc = _ZERO32
+    for k in range(dim):
+        x = h[k]
+        fa += x * matrix[a, k]
+        fb += x * matrix[b, k]
+        fc += x * matrix[c, k]
+    la = labels[slot, s]
+    labels[slot, s] = _gain(fa, la, saturate, sigmoid, alpha) if la >= _ZERO32 else _ZERO32
+    if m > 1:
+        lb = labels[slot, s + 1]
+        labels[slot, s + 1] = _gain(fb, lb, saturate, sigmoid, alpha) if lb >= _ZERO32 else _ZERO32
+    if m > 2:
+        lc = labels[slot, s + 2]
+        labels[slot, s + 2] = _gain(fc, lc, saturate, sigmoid, alpha) if lc >= _ZERO32 else _ZERO32
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _frozen_outputs(h, matrix, rows, labels, slot, n, saturate, sigmoid, alpha, vector):
+    """Add to ``vector`` the input gradient of the ``n`` outputs ``matrix[rows[slot, :n]]`` (labels ``labels[slot]``).
 
     With the outputs frozen, the scores of one input are independent of
-    each other: they are computed two rows per pass over ``h`` (two
-    accumulators, ``h`` read once), then the gradient is added two rows per
-    pass over ``neu1e``.  A label below zero marks an output to skip.
+    each other: they are computed three rows per pass over ``h`` (three
+    accumulators, ``h`` read once), all of them before ``vector`` changes
+    (``h`` may be ``vector`` itself), then the gradient is added three rows
+    per pass over ``vector``.  A label below zero marks an output to skip.
     """
     dim = h.shape[0]
-    for s in range(0, n - 1, 2):
-        a, b = rows[slot, s], rows[slot, s + 1]
-        fa = _ZERO32
-        fb = _ZERO32
+    for s in range(0, n, 3):
+        _score_rows(h, matrix, rows, labels, slot, s, min(3, n - s), saturate, sigmoid, alpha)
+    for s in range(0, n - 2, 3):
+        a, b, c = rows[slot, s], rows[slot, s + 1], rows[slot, s + 2]
+        ga, gb, gc = labels[slot, s], labels[slot, s + 1], labels[slot, s + 2]
         for k in range(dim):
-            fa += h[k] * matrix[a, k]
-            fb += h[k] * matrix[b, k]
-        la, lb = labels[slot, s], labels[slot, s + 1]
-        labels[slot, s] = _gain(fa, la, saturate, sigmoid, alpha) if la >= _ZERO32 else _ZERO32
-        labels[slot, s + 1] = _gain(fb, lb, saturate, sigmoid, alpha) if lb >= _ZERO32 else _ZERO32
-    if n % 2 == 1:
-        a = rows[slot, n - 1]
-        fa = _ZERO32
+            vector[k] += ga * matrix[a, k] + gb * matrix[b, k] + gc * matrix[c, k]
+    rest = n % 3
+    if rest > 0:
+        s = n - rest
+        a = rows[slot, s]
+        b = rows[slot, s + 1] if rest > 1 else a
+        ga = labels[slot, s]
+        gb = labels[slot, s + 1] if rest > 1 else _ZERO32
         for k in range(dim):
-            fa += h[k] * matrix[a, k]
-        la = labels[slot, n - 1]
-        labels[slot, n - 1] = _gain(fa, la, saturate, sigmoid, alpha) if la >= _ZERO32 else _ZERO32
-    for s in range(0, n - 1, 2):
-        a, b = rows[slot, s], rows[slot, s + 1]
-        ga, gb = labels[slot, s], labels[slot, s + 1]
-        for k in range(dim):
-            neu1e[k] += ga * matrix[a, k] + gb * matrix[b, k]
-    if n % 2 == 1:
-        a = rows[slot, n - 1]
-        ga = labels[slot, n - 1]
-        for k in range(dim):
-            neu1e[k] += ga * matrix[a, k]
+            vector[k] += ga * matrix[a, k] + gb * matrix[b, k]
 
 
 @njit(cache=True, inline="always")
-def _draw_position(word, slot, syn1neg, threshold, alias, params, rows, labels, shrinks, r):
+def _draw_slot(r, slots, n):
+    """Advance the generator and draw one word as ``draw_word`` does, from the packed alias table ``slots``."""
+    r = lcg_next(r)
+    j = below(r >> _S32, n)
+    v = slots[j]
+    u = np.int64((r >> _S16) & _LOW16)
+    alt = v & _LOW32
+    return r, (j if u < (v >> _S32I) else alt)
+
+
+@njit(cache=True)
+def draw_packed(slots, n_draws, seed):
+    """Draw ``n_draws`` words as inference draws negatives (for tests)."""
+    out = np.empty(n_draws, dtype=np.int64)
+    r = np.uint64(seed)
+    for i in range(n_draws):
+        r, out[i] = _draw_slot(r, slots, slots.shape[0])
+    return out
+
+
+@njit(cache=True)
+def packed_alias(threshold, alias):
+    """The alias table as one int64 a slot: its threshold in the high 32 bits, its alias in the low ones.
+
+    A draw then reads one slot instead of an entry of each table, and takes
+    its word with a select instead of a branch, which was mispredicted about
+    as often as the draws are random.
+    """
+    slots = np.empty(threshold.shape[0], dtype=np.int64)
+    for j in range(threshold.shape[0]):
+        slots[j] = (np.int64(threshold[j]) << _S32I) | np.int64(alias[j])
+    return slots
+
+
+@njit(cache=True, inline="always")
+def _draw_position(word, slot, syn1neg, slots, params, rows, labels, shrinks, r):
     """Draw the window shrink and the negatives of a position into ``slot`` and prefetch their rows; returns r.
 
     In the order training draws them: the shrink (PV-DM), then the negatives.
@@ -259,7 +314,7 @@ def _draw_position(word, slot, syn1neg, threshold, alias, params, rows, labels, 
         prefetch_row(syn1neg, word)
         n_words = syn1neg.shape[0]
         for s in range(1, params.negative + 1):
-            r, target = draw_word(r, threshold, alias, n_words)
+            r, target = _draw_slot(r, slots, n_words)
             rows[slot, s] = target
             # A negative equal to the positive word is skipped, as in training.
             labels[slot, s] = _ZERO32 if target != word else np.float32(-1.0)
@@ -268,14 +323,14 @@ def _draw_position(word, slot, syn1neg, threshold, alias, params, rows, labels, 
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
-def _tree_outputs(h, word, syn1, tables, rows, labels, alpha, neu1e):
-    """Hierarchical softmax: add to ``neu1e`` the input gradient of the tree path of ``word`` (slot ``_SLOTS``)."""
+def _tree_outputs(h, word, syn1, tables, rows, labels, alpha, vector):
+    """Hierarchical softmax: add to ``vector`` the input gradient of the tree path of ``word`` (slot ``_SLOTS``)."""
     m = 0
     for j in range(tables.code_offsets[word], tables.code_offsets[word + 1]):
         rows[_SLOTS, m] = tables.points[j]
         labels[_SLOTS, m] = _ONE32 - np.float32(tables.codes[j])
         m += 1
-    _frozen_outputs(h, syn1, rows, labels, _SLOTS, m, False, tables.sigmoid, alpha, neu1e)
+    _frozen_outputs(h, syn1, rows, labels, _SLOTS, m, False, tables.sigmoid, alpha, vector)
 
 
 # Positions whose draws are made, and whose output rows are prefetched,
@@ -283,8 +338,29 @@ def _tree_outputs(h, word, syn1, tables, rows, labels, alpha, neu1e):
 # One, three and seven ahead measured the same: the row loads of one position
 # ahead already keep as many cache misses in flight as the core sustains.
 _AHEAD = 1
+# Words whose rows are prefetched ahead of their turn in the prefix sums.
+_PREFIX_AHEAD = 4
 _SLOTS = 2
 _SLOT_MASK = _SLOTS - 1
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _prefix_sums(n, sen, word_rows, prefix):
+    """``prefix[j]`` = the sum of the rows of ``sen[:j]``, for ``j`` of 0 to ``n``.
+
+    A word's input is its row alone: inference's inputs have no extra rows.
+    """
+    dim = prefix.shape[1]
+    for k in range(dim):
+        prefix[0, k] = _ZERO32
+    for j in range(min(n, _PREFIX_AHEAD)):
+        prefetch_row(word_rows, sen[j])
+    for j in range(n):
+        if j + _PREFIX_AHEAD < n:
+            prefetch_row(word_rows, sen[j + _PREFIX_AHEAD])
+        w = sen[j]
+        for k in range(dim):
+            prefix[j + 1, k] = prefix[j, k] + word_rows[w, k]
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -295,48 +371,63 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
     draws do not: they are made ``_AHEAD`` positions early (same generator,
     same order as one position at a time) and their rows prefetched, so the
     loads of several positions' rows overlap the work of the positions
-    before them.  PV-DM's context rows are prefetched as early.
+    before them.
 
-    Two documents advanced in lockstep by one thread, each pass of one
-    followed by the same pass of the other (bits unchanged), took 1.16x
-    (PV-DBOW) and 1.33x (PV-DM) the time of this loop on one thread: the
-    second independent chain does not shorten the time, so the loop is not
-    bound by the latency of its chain (vector, scores, gradient, vector).
+    Nothing but ``vector`` changes, which shapes the loop:
+
+    * the gradient goes straight into ``vector`` once every score of the
+      position is computed (no separate gradient row), and PV-DBOW scores
+      ``vector`` itself instead of a copy;
+    * PV-DM's context sum is read from prefix sums of the sentence's rows
+      (:func:`_prefix_sums`, built once a pass): four rows a position
+      whatever the window, instead of one per context word.  The sum is the
+      same up to rounding.
+
+    A sampling profile (PV-DBOW, 10,000 paragraphs, one thread) had put a
+    third of the time in the negative draws, most of it in the alias
+    table's accept branch, which is mispredicted as often as the draws are
+    random; the packed table (:func:`packed_alias`) makes it a select.
+    Measured against the loop before these changes on the same models
+    (``benchmarks/doc2vec_inference.py --ab``): 0.73x the time for PV-DBOW
+    and 0.72x for PV-DM.  Drawing the slots two positions ahead and
+    prefetching them changed nothing (1.06x, 1.01x).
     """
     # Borrowed here again, where the loop is: see ``borrowed``.
     inputs, outputs, tables = borrowed_model(inputs, outputs, tables)
     vector = borrowed(vector)
-    sen, h, neu1e = borrowed(work.sentence), borrowed(work.h), borrowed(work.neu1e)
+    sen, h, prefix = borrowed(work.sentence), borrowed(work.h), borrowed(work.prefix)
     rows, labels, shrinks = borrowed(work.rows), borrowed(work.labels), borrowed(work.shrinks)
+    slots = borrowed(work.slots)
     syn1neg, syn1, word_rows = outputs.syn1neg, outputs.syn1, inputs.vectors
-    threshold, alias, sigmoid = tables.threshold, tables.alias, tables.sigmoid
+    sigmoid = tables.sigmoid
     dim = h.shape[0]
     window = params.window
     for j in range(min(n, _AHEAD)):
-        r = _draw_position(sen[j], j & _SLOT_MASK, syn1neg, threshold, alias, params, rows, labels, shrinks, r)
+        r = _draw_position(sen[j], j & _SLOT_MASK, syn1neg, slots, params, rows, labels, shrinks, r)
     if params.dm:
-        for j in range(min(n, _AHEAD + window)):
-            prefetch_row(word_rows, sen[j])
+        _prefix_sums(n, sen, word_rows, prefix)
     for i in range(n):
         slot = i & _SLOT_MASK
         if i + _AHEAD < n:
-            r = _draw_position(sen[i + _AHEAD], (i + _AHEAD) & _SLOT_MASK, syn1neg, threshold, alias, params,
-                               rows, labels, shrinks, r)
-        # The input: the vector (PV-DBOW), with the context rows (PV-DM).
-        for k in range(dim):
-            h[k] = vector[k]
-            neu1e[k] = _ZERO32
+            r = _draw_position(sen[i + _AHEAD], (i + _AHEAD) & _SLOT_MASK, syn1neg, slots, params, rows, labels,
+                               shrinks, r)
+        # The input: the vector itself (PV-DBOW); with the context rows (PV-DM);
+        # a copy of the vector when both output layers score it.
+        x = vector
         if params.dm:
-            if i + _AHEAD + window < n:
-                prefetch_row(word_rows, sen[i + _AHEAD + window])
             lo, hi = context_range(i, n, window, shrinks[slot])
-            _add_context(h, inputs, sen, i, lo, hi, params.dm_mean, dim)
+            scale = _ONE32 / np.float32(hi - lo) if params.dm_mean else _ONE32
+            for k in range(dim):
+                h[k] = (vector[k] + ((prefix[hi, k] - prefix[i + 1, k]) + (prefix[i, k] - prefix[lo, k]))) * scale
+            x = h
+        elif params.hs and params.negative > 0:
+            for k in range(dim):
+                h[k] = vector[k]
+            x = h
         if params.hs:
-            _tree_outputs(h, sen[i], syn1, tables, rows, labels, alpha, neu1e)
+            _tree_outputs(x, sen[i], syn1, tables, rows, labels, alpha, vector)
         if params.negative > 0:
-            _frozen_outputs(h, syn1neg, rows, labels, slot, params.negative + 1, True, sigmoid, alpha, neu1e)
-        for k in range(dim):
-            vector[k] += neu1e[k]
+            _frozen_outputs(x, syn1neg, rows, labels, slot, params.negative + 1, True, sigmoid, alpha, vector)
     return r
 
 
@@ -375,23 +466,24 @@ def _infer_borrowed(lo, hi, ids, offsets, inputs, outputs, tables, params, work,
     """Infer documents ``lo .. hi - 1`` with borrowed views of every array (see ``borrowed``)."""
     ids, offsets, out = borrowed(ids), borrowed(offsets), borrowed(out)
     inputs, outputs, tables = borrowed_model(inputs, outputs, tables)
-    work = InferenceWork(borrowed(work.sentence), borrowed(work.h), borrowed(work.neu1e), borrowed(work.rows),
-                         borrowed(work.labels), borrowed(work.shrinks))
+    work = InferenceWork(borrowed(work.sentence), borrowed(work.h), borrowed(work.prefix), borrowed(work.rows),
+                         borrowed(work.labels), borrowed(work.shrinks), borrowed(work.slots))
     for d in range(lo, hi):
         if offsets[d + 1] > offsets[d]:
             _infer_document(ids[offsets[d]:offsets[d + 1]], inputs, outputs, tables, params, work, out[d])
 
 
 @njit(cache=True)
-def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, out):
+def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, slots, out):
     """Infer documents ``lo .. hi - 1``; one set of work arrays, overwritten before each use."""
     dim = out.shape[1]
     n_outputs = params.negative + 1
     for w in range(tables.code_offsets.shape[0] - 1):
         n_outputs = max(n_outputs, tables.code_offsets[w + 1] - tables.code_offsets[w])
+    n_prefix = MAX_SENTENCE_LENGTH + 1 if params.dm else 1
     work = InferenceWork(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
-                         np.empty(dim, dtype=np.float32), np.empty((_SLOTS + 1, n_outputs), dtype=np.int64),
-                         np.empty((_SLOTS + 1, n_outputs), dtype=np.float32), np.zeros(_SLOTS, dtype=np.int64))
+                         np.empty((n_prefix, dim), dtype=np.float32), np.empty((_SLOTS + 1, n_outputs), dtype=np.int64),
+                         np.empty((_SLOTS + 1, n_outputs), dtype=np.float32), np.zeros(_SLOTS, dtype=np.int64), slots)
     _infer_borrowed(lo, hi, ids, offsets, inputs, outputs, tables, params, work, out)
 
 
@@ -416,6 +508,7 @@ def infer_batch(ids, offsets, inputs, outputs, tables, params, out):
     """
     n_docs = offsets.shape[0] - 1
     n_ranges = min(n_docs, _INFER_RANGES)
+    slots = packed_alias(tables.threshold, tables.alias)
     for j in prange(n_ranges):
         _infer_range(j * n_docs // n_ranges, (j + 1) * n_docs // n_ranges, ids, offsets, inputs, outputs, tables,
-                     params, out)
+                     params, slots, out)
