@@ -210,29 +210,56 @@ def _gain(f, label, saturate, sigmoid, alpha):
 # one, PV-DM in 0.85x on two and within the noise on one (1.04x).
 
 
+@njit(cache=True, inline="always")
+def _row_or(rows, slot, s, m, j, default):
+    """``rows[slot, s + j]`` when ``j < m``, else ``default``."""
+    return rows[slot, s + j] if j < m else default
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _set_gain(f, labels, slot, j, saturate, sigmoid, alpha):
+    """Replace the label of output ``j`` (score ``f``) by its gradient scale; a label below zero gives zero."""
+    label = labels[slot, j]
+    labels[slot, j] = _gain(f, label, saturate, sigmoid, alpha) if label >= _ZERO32 else _ZERO32
+
+
 @njit(cache=True, fastmath=FASTMATH, inline="always")
 def _score_rows(h, matrix, rows, labels, slot, s, m, saturate, sigmoid, alpha):
-    """Replace the labels of outputs ``s .. s + m - 1`` (``m`` of 1 to 3) by their gradient scales."""
+    """Replace the labels of outputs ``s .. s + m - 1`` (``m`` of 1 to 6) by their gradient scales."""
     dim = h.shape[0]
     a = rows[slot, s]
-    b = rows[slot, s + 1] if m > 1 else a
-    c = rows[slot, s + 2] if m > 2 else a
-    fa = _ZERO32
-    fb = _ZERO32
-    fc = _ZERO32
+    b, c = _row_or(rows, slot, s, m, 1, a), _row_or(rows, slot, s, m, 2, a)
+    d, e, g = _row_or(rows, slot, s, m, 3, a), _row_or(rows, slot, s, m, 4, a), _row_or(rows, slot, s, m, 5, a)
+    fa = fb = fc = fd = fe = fg = _ZERO32
     for k in range(dim):
         x = h[k]
         fa += x * matrix[a, k]
         fb += x * matrix[b, k]
         fc += x * matrix[c, k]
-    la = labels[slot, s]
-    labels[slot, s] = _gain(fa, la, saturate, sigmoid, alpha) if la >= _ZERO32 else _ZERO32
-    if m > 1:
-        lb = labels[slot, s + 1]
-        labels[slot, s + 1] = _gain(fb, lb, saturate, sigmoid, alpha) if lb >= _ZERO32 else _ZERO32
-    if m > 2:
-        lc = labels[slot, s + 2]
-        labels[slot, s + 2] = _gain(fc, lc, saturate, sigmoid, alpha) if lc >= _ZERO32 else _ZERO32
+        fd += x * matrix[d, k]
+        fe += x * matrix[e, k]
+        fg += x * matrix[g, k]
+    scores = (fa, fb, fc, fd, fe, fg)
+    for j in range(m):
+        _set_gain(scores[j], labels, slot, s + j, saturate, sigmoid, alpha)
+
+
+@njit(cache=True, fastmath=FASTMATH, inline="always")
+def _add_rows(matrix, rows, labels, slot, s, m, vector):
+    """Add to ``vector`` the rows of outputs ``s .. s + m - 1`` (``m`` of 1 to 6) times their gradient scales."""
+    dim = vector.shape[0]
+    a = rows[slot, s]
+    b, c = _row_or(rows, slot, s, m, 1, a), _row_or(rows, slot, s, m, 2, a)
+    d, e, g = _row_or(rows, slot, s, m, 3, a), _row_or(rows, slot, s, m, 4, a), _row_or(rows, slot, s, m, 5, a)
+    ga = labels[slot, s]
+    gb = labels[slot, s + 1] if m > 1 else _ZERO32
+    gc = labels[slot, s + 2] if m > 2 else _ZERO32
+    gd = labels[slot, s + 3] if m > 3 else _ZERO32
+    ge = labels[slot, s + 4] if m > 4 else _ZERO32
+    gg = labels[slot, s + 5] if m > 5 else _ZERO32
+    for k in range(dim):
+        vector[k] += ((ga * matrix[a, k] + gb * matrix[b, k]) + (gc * matrix[c, k] + gd * matrix[d, k])
+                      + (ge * matrix[e, k] + gg * matrix[g, k]))
 
 
 @njit(cache=True, fastmath=FASTMATH, inline="always")
@@ -240,28 +267,15 @@ def _frozen_outputs(h, matrix, rows, labels, slot, n, saturate, sigmoid, alpha, 
     """Add to ``vector`` the input gradient of the ``n`` outputs ``matrix[rows[slot, :n]]`` (labels ``labels[slot]``).
 
     With the outputs frozen, the scores of one input are independent of
-    each other: they are computed three rows per pass over ``h`` (three
+    each other: they are computed six rows per pass over ``h`` (six
     accumulators, ``h`` read once), all of them before ``vector`` changes
-    (``h`` may be ``vector`` itself), then the gradient is added three rows
+    (``h`` may be ``vector`` itself), then the gradient is added six rows
     per pass over ``vector``.  A label below zero marks an output to skip.
     """
-    dim = h.shape[0]
-    for s in range(0, n, 3):
-        _score_rows(h, matrix, rows, labels, slot, s, min(3, n - s), saturate, sigmoid, alpha)
-    for s in range(0, n - 2, 3):
-        a, b, c = rows[slot, s], rows[slot, s + 1], rows[slot, s + 2]
-        ga, gb, gc = labels[slot, s], labels[slot, s + 1], labels[slot, s + 2]
-        for k in range(dim):
-            vector[k] += ga * matrix[a, k] + gb * matrix[b, k] + gc * matrix[c, k]
-    rest = n % 3
-    if rest > 0:
-        s = n - rest
-        a = rows[slot, s]
-        b = rows[slot, s + 1] if rest > 1 else a
-        ga = labels[slot, s]
-        gb = labels[slot, s + 1] if rest > 1 else _ZERO32
-        for k in range(dim):
-            vector[k] += ga * matrix[a, k] + gb * matrix[b, k]
+    for s in range(0, n, 6):
+        _score_rows(h, matrix, rows, labels, slot, s, min(6, n - s), saturate, sigmoid, alpha)
+    for s in range(0, n, 6):
+        _add_rows(matrix, rows, labels, slot, s, min(6, n - s), vector)
 
 
 @njit(cache=True, inline="always")
@@ -378,6 +392,8 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
     * the gradient goes straight into ``vector`` once every score of the
       position is computed (no separate gradient row), and PV-DBOW scores
       ``vector`` itself instead of a copy;
+    * the scores of up to six output rows take one pass over the input, and
+      their gradients one pass over ``vector`` (:func:`_frozen_outputs`);
     * PV-DM's context sum is read from prefix sums of the sentence's rows
       (:func:`_prefix_sums`, built once a pass): four rows a position
       whatever the window, instead of one per context word.  The sum is the
@@ -388,9 +404,11 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
     table's accept branch, which is mispredicted as often as the draws are
     random; the packed table (:func:`packed_alias`) makes it a select.
     Measured against the loop before these changes on the same models
-    (``benchmarks/doc2vec_inference.py --ab``): 0.73x the time for PV-DBOW
-    and 0.72x for PV-DM.  Drawing the slots two positions ahead and
-    prefetching them changed nothing (1.06x, 1.01x).
+    (``benchmarks/doc2vec_inference.py --ab``, one thread): 0.73x the time
+    for PV-DBOW and 0.72x for PV-DM with three output rows a pass, then six
+    rows a pass 0.90x and 0.92x of that (0.90x and 0.85x on two threads).
+    Drawing the slots two positions ahead and prefetching them changed
+    nothing (1.06x, 1.01x).
     """
     # Borrowed here again, where the loop is: see ``borrowed``.
     inputs, outputs, tables = borrowed_model(inputs, outputs, tables)
