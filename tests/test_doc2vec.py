@@ -75,9 +75,9 @@ def test_inference_draws_negatives_as_training_does():
     # Inference reads the alias table packed one slot an int64; the words drawn are the same.
     weights = np.arange(1, 41, dtype=np.float64) ** 0.75
     threshold, alias = word2vec_kernels.alias_table(weights)
-    slots = doc2vec_kernels.packed_alias(threshold, alias)
+    slots = word2vec_kernels.packed_alias(threshold, alias)
     expected = word2vec_kernels.draw_negatives(threshold, alias, 5000, np.uint64(7))
-    np.testing.assert_array_equal(doc2vec_kernels.draw_packed(slots, 5000, np.uint64(7)), expected)
+    np.testing.assert_array_equal(word2vec_kernels.draw_packed(slots, 5000, np.uint64(7)), expected)
 
 
 def test_inference_context_sums_from_prefix_sums():

@@ -25,7 +25,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit, prange
 
-from ._common import FASTMATH, below, borrowed, lcg_next, prefetch_row, splitmix64
+from ._common import FASTMATH, borrowed, lcg_next, prefetch_row, splitmix64
 from .word2vec import (
     MAX_EXP,
     MAX_SENTENCE_LENGTH,
@@ -33,10 +33,12 @@ from .word2vec import (
     Scratch,
     borrowed_model,
     context_range,
+    draw_packed_word,
     gather_input,
     hierarchical_softmax,
     learning_rate,
     negative_sampling,
+    packed_alias,
     read_sentence,
     scatter_gradient,
     start_focus,
@@ -44,10 +46,6 @@ from .word2vec import (
 )
 
 _LOW16 = np.uint64(0xFFFF)
-_LOW32 = np.int64(0xFFFFFFFF)
-_S16 = np.uint64(16)
-_S32 = np.uint64(32)
-_S32I = np.int64(32)
 _MAX_EXP32 = np.float32(MAX_EXP)
 _ONE32 = np.float32(1.0)
 _ZERO32 = np.float32(0.0)
@@ -279,41 +277,6 @@ def _frozen_outputs(h, matrix, rows, labels, slot, n, saturate, sigmoid, alpha, 
 
 
 @njit(cache=True, inline="always")
-def _draw_slot(r, slots, n):
-    """Advance the generator and draw one word as ``draw_word`` does, from the packed alias table ``slots``."""
-    r = lcg_next(r)
-    j = below(r >> _S32, n)
-    v = slots[j]
-    u = np.int64((r >> _S16) & _LOW16)
-    alt = v & _LOW32
-    return r, (j if u < (v >> _S32I) else alt)
-
-
-@njit(cache=True)
-def draw_packed(slots, n_draws, seed):
-    """Draw ``n_draws`` words as inference draws negatives (for tests)."""
-    out = np.empty(n_draws, dtype=np.int64)
-    r = np.uint64(seed)
-    for i in range(n_draws):
-        r, out[i] = _draw_slot(r, slots, slots.shape[0])
-    return out
-
-
-@njit(cache=True)
-def packed_alias(threshold, alias):
-    """The alias table as one int64 a slot: its threshold in the high 32 bits, its alias in the low ones.
-
-    A draw then reads one slot instead of an entry of each table, and takes
-    its word with a select instead of a branch, which was mispredicted about
-    as often as the draws are random.
-    """
-    slots = np.empty(threshold.shape[0], dtype=np.int64)
-    for j in range(threshold.shape[0]):
-        slots[j] = (np.int64(threshold[j]) << _S32I) | np.int64(alias[j])
-    return slots
-
-
-@njit(cache=True, inline="always")
 def _draw_position(word, slot, syn1neg, slots, params, rows, labels, shrinks, r):
     """Draw the window shrink and the negatives of a position into ``slot`` and prefetch their rows; returns r.
 
@@ -328,7 +291,7 @@ def _draw_position(word, slot, syn1neg, slots, params, rows, labels, shrinks, r)
         prefetch_row(syn1neg, word)
         n_words = syn1neg.shape[0]
         for s in range(1, params.negative + 1):
-            r, target = _draw_slot(r, slots, n_words)
+            r, target = draw_packed_word(r, slots, n_words)
             rows[slot, s] = target
             # A negative equal to the positive word is skipped, as in training.
             labels[slot, s] = _ZERO32 if target != word else np.float32(-1.0)
@@ -402,7 +365,7 @@ def _infer_sentence(n, vector, inputs, outputs, tables, params, alpha, work, r):
     A sampling profile (PV-DBOW, 10,000 paragraphs, one thread) had put a
     third of the time in the negative draws, most of it in the alias
     table's accept branch, which is mispredicted as often as the draws are
-    random; the packed table (:func:`packed_alias`) makes it a select.
+    random; the packed table (``packed_alias``) makes it a select.
     Measured against the loop before these changes on the same models
     (``benchmarks/doc2vec_inference.py --ab``, one thread): 0.73x the time
     for PV-DBOW and 0.72x for PV-DM with three output rows a pass, then six
@@ -492,12 +455,9 @@ def _infer_borrowed(lo, hi, ids, offsets, inputs, outputs, tables, params, work,
 
 
 @njit(cache=True)
-def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, slots, out):
+def _infer_range(lo, hi, ids, offsets, inputs, outputs, tables, params, slots, n_outputs, out):
     """Infer documents ``lo .. hi - 1``; one set of work arrays, overwritten before each use."""
     dim = out.shape[1]
-    n_outputs = params.negative + 1
-    for w in range(tables.code_offsets.shape[0] - 1):
-        n_outputs = max(n_outputs, tables.code_offsets[w + 1] - tables.code_offsets[w])
     n_prefix = MAX_SENTENCE_LENGTH + 1 if params.dm else 1
     work = InferenceWork(np.empty(MAX_SENTENCE_LENGTH, dtype=np.int32), np.empty(dim, dtype=np.float32),
                          np.empty((n_prefix, dim), dtype=np.float32), np.empty((_SLOTS + 1, n_outputs), dtype=np.int64),
@@ -527,6 +487,10 @@ def infer_batch(ids, offsets, inputs, outputs, tables, params, out):
     n_docs = offsets.shape[0] - 1
     n_ranges = min(n_docs, _INFER_RANGES)
     slots = packed_alias(tables.threshold, tables.alias)
+    # Output rows a position at most: the positive word and the negatives, or the longest tree path.
+    n_outputs = params.negative + 1
+    for w in range(tables.code_offsets.shape[0] - 1):
+        n_outputs = max(n_outputs, tables.code_offsets[w + 1] - tables.code_offsets[w])
     for j in prange(n_ranges):
         _infer_range(j * n_docs // n_ranges, (j + 1) * n_docs // n_ranges, ids, offsets, inputs, outputs, tables,
-                     params, slots, out)
+                     params, slots, n_outputs, out)
